@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule, HealthModule } from '#common';
+import { AUTH_CONFIG, type AuthConfig } from './config/auth-config.js';
+import { authEntities } from './database/entities.js';
+import { authMigrations } from './database/migrations/index.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AuthConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.AUTH_DATABASE_URL,
+          poolSize: config.DB_POOL_SIZE,
+          entities: authEntities,
+          migrations: authMigrations,
+          applicationName: 'auth-svc',
+          runMigrations: config.MIGRATIONS_RUN,
+        }),
+        HealthModule.forRoot(),
+      ],
+      providers: [{ provide: AUTH_CONFIG, useValue: config }],
+      exports: [AUTH_CONFIG],
+    };
+  }
+}

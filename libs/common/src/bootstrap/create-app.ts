@@ -1,0 +1,90 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { requestIdFrom } from '../http/request-context.js';
+import { PinoNestLogger, sanitizeUrl } from '../logging/logger.js';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter.js';
+import { EnvelopeInterceptor } from '../envelope/envelope.interceptor.js';
+import { createValidationPipe } from '../validation/validation.js';
+import { Reflector } from '@nestjs/core';
+
+export interface AppOptions {
+  logger: Logger;
+  bodyLimit: number;
+  trustProxy: boolean;
+  swagger?: { title: string; description: string; version?: string };
+}
+
+export const SECURITY = { bearer: 'bearer', apiKey: 'api-key', internalKey: 'internal-key' } as const;
+
+export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
+  return new FastifyAdapter({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    bodyLimit: opts.bodyLimit,
+    trustProxy: opts.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    return503OnClosing: true,
+  });
+}
+
+/**
+ * Everything both services share on top of Nest: envelope, errors, validation, request ids,
+ * access logs and Swagger. Used by main.ts and by the e2e tests, so tests run the real thing.
+ */
+export function configureApp(app: NestFastifyApplication, opts: AppOptions): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const ms = reply.elapsedTime;
+    const line = { reqId: req.id, method: req.method, url: sanitizeUrl(req.url), status: reply.statusCode, ms: Math.round(ms * 10) / 10 };
+    if (reply.statusCode >= 500) req.log.error(line, 'request completed');
+    else req.log.info(line, 'request completed');
+    done();
+  });
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
+  app.enableShutdownHooks();
+  if (opts.swagger) setupSwagger(app, opts.swagger);
+}
+
+export function setupSwagger(app: INestApplication, s: NonNullable<AppOptions['swagger']>): void {
+  const config = new DocumentBuilder()
+    .setTitle(s.title)
+    .setDescription(s.description)
+    .setVersion(s.version ?? '1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token or personal access token' },
+      SECURITY.bearer,
+    )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tenant API key' }, SECURITY.apiKey)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'x-internal-api-key', description: 'Internal API key (jobs, service-to-service)' },
+      SECURITY.internalKey,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+export async function createServiceApp(module: unknown, opts: AppOptions): Promise<NestFastifyApplication> {
+  const nestLogger: LoggerService = new PinoNestLogger(opts.logger.child({ context: 'nest' }));
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, createFastifyAdapter(opts), {
+    logger: nestLogger,
+    bufferLogs: false,
+  });
+  configureApp(app, opts);
+  return app;
+}

@@ -1,0 +1,46 @@
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigError } from '../config/config-schema.js';
+import { createLogger } from '../logging/logger.js';
+import { createServiceApp, type AppOptions } from './create-app.js';
+
+interface BaseConfig {
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  BODY_LIMIT_BYTES: number;
+  TRUST_PROXY: boolean;
+  HOST: string;
+}
+
+/** The whole of a service's main.ts: validate config (exit 1 naming the variable), boot, listen. */
+export async function runService<C extends BaseConfig>(s: {
+  name: string;
+  loadConfig: () => C;
+  module: (config: C) => DynamicModule;
+  port: (config: C) => number;
+  swagger: NonNullable<AppOptions['swagger']>;
+}): Promise<void> {
+  let config: C;
+  try {
+    config = s.loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${s.name}: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(s.name, config.LOG_LEVEL);
+  try {
+    const app = await createServiceApp(s.module(config), {
+      logger,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      trustProxy: config.TRUST_PROXY,
+      swagger: s.swagger,
+    });
+    const port = s.port(config);
+    await app.listen({ port, host: config.HOST });
+    logger.info({ port }, `${s.name} listening on ${await app.getUrl()}`);
+  } catch (err) {
+    logger.fatal({ err }, `${s.name} failed to start`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,24 @@
+import { v } from './config-schema.js';
+
+/** Variables every service reads. Each service spreads these into its own spec. */
+export const commonConfigSpec = {
+  NODE_ENV: v.enum('Runtime environment; production forbids dev defaults', ['development', 'production', 'test'] as const, {
+    default: 'development',
+  }),
+  HOST: v.string('Interface to listen on', { default: '0.0.0.0' }),
+  LOG_LEVEL: v.enum('pino log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+  }),
+  BODY_LIMIT_BYTES: v.int('Largest accepted request body in bytes (413 above)', { default: '1048576', min: 1024, max: 52428800 }),
+  TRUST_PROXY: v.bool('Trust X-Forwarded-For from the gateway to find the client IP', { default: 'true' }),
+  DB_POOL_SIZE: v.int('PostgreSQL connections per instance', { default: '10', min: 1, max: 200 }),
+  MIGRATIONS_RUN: v.bool('Apply pending migrations at start (under an advisory lock, safe with many instances)', {
+    default: 'true',
+  }),
+  INTERNAL_API_KEYS: v.list('Comma-separated internal API keys (header x-internal-api-key); several allow rotation', {
+    secret: true,
+  }),
+  REDIS_URL: v.optUrl('Redis for shared rate limits and fan-out; PostgreSQL is used when unset', {
+    protocols: ['redis', 'rediss'],
+  }),
+};
