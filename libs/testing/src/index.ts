@@ -1,3 +1,4 @@
 export * from './test-database.js';
 export * from './http-client.js';
 export * from './test-app.js';
+export * from './token-kit.js';

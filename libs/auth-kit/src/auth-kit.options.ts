@@ -1,0 +1,26 @@
+import type { KeyObject } from 'node:crypto';
+import type { Principal } from '#common';
+
+/** kid -> public KeyObject (parsed once, never a PEM string per request). */
+export interface VerificationKeyResolver {
+  getKey(kid: string): Promise<KeyObject | null>;
+}
+
+/** Opaque credentials (API keys, personal access tokens): who they act for, or null when not active. */
+export interface CredentialIntrospector {
+  introspect(token: string, hint: 'api_key' | 'personal_token'): Promise<Principal | null>;
+}
+
+export interface AuthKitOptions {
+  issuer: string;
+  audience: string;
+  internalApiKeys: string[];
+  keyResolver: VerificationKeyResolver;
+  introspector?: CredentialIntrospector;
+  /** Allowed clock skew for exp/nbf, in seconds. Default 30. */
+  clockToleranceSeconds?: number;
+  /** Verified access tokens kept in memory (by hash) until their exp. Default 10,000; 0 disables. */
+  tokenCacheSize?: number;
+}
+
+export const AUTH_KIT_OPTIONS = Symbol('AUTH_KIT_OPTIONS');
