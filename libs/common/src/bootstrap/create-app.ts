@@ -14,7 +14,7 @@ import { Reflector } from '@nestjs/core';
 export interface AppOptions {
   logger: Logger;
   bodyLimit: number;
-  trustProxy: boolean;
+  trustProxy: boolean | string;
   swagger?: { title: string; description: string; version?: string };
 }
 
@@ -27,7 +27,7 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
     genReqId: requestIdFrom,
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit,
-    trustProxy: opts.trustProxy,
+    trustProxy: parseTrustProxy(opts.trustProxy),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
   });
@@ -87,4 +87,13 @@ export async function createServiceApp(module: unknown, opts: AppOptions): Promi
   });
   configureApp(app, opts);
   return app;
+}
+
+/** TRUST_PROXY as Fastify wants it: a boolean, or a proxy-addr list such as `loopback,10.0.0.0/8`. */
+export function parseTrustProxy(value: boolean | string): boolean | string {
+  if (typeof value !== 'string') return value;
+  const s = value.trim().toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false' || s === '') return false;
+  return value;
 }

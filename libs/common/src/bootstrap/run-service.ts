@@ -6,7 +6,7 @@ import { createServiceApp, type AppOptions } from './create-app.js';
 interface BaseConfig {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   BODY_LIMIT_BYTES: number;
-  TRUST_PROXY: boolean;
+  TRUST_PROXY: string;
   HOST: string;
 }
 

@@ -10,7 +10,10 @@ export const commonConfigSpec = {
     default: 'info',
   }),
   BODY_LIMIT_BYTES: v.int('Largest accepted request body in bytes (413 above)', { default: '1048576', min: 1024, max: 52428800 }),
-  TRUST_PROXY: v.bool('Trust X-Forwarded-For from the gateway to find the client IP', { default: 'true' }),
+  TRUST_PROXY: v.string(
+    'Which proxies may set X-Forwarded-For (the client IP used for rate limits): true, false, or a list of addresses/CIDRs/names such as loopback,uniquelocal',
+    { default: 'loopback,uniquelocal' },
+  ),
   DB_POOL_SIZE: v.int('PostgreSQL connections per instance', { default: '10', min: 1, max: 200 }),
   MIGRATIONS_RUN: v.bool('Apply pending migrations at start (under an advisory lock, safe with many instances)', {
     default: 'true',

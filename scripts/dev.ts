@@ -1,0 +1,156 @@
+/**
+ * `npm start`: PostgreSQL (yours, or an embedded one under .data/), both services and the dev
+ * gateway as child processes, URLs printed when all are healthy, Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDatabase, redactUrl, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dataDir = path.join(root, '.data');
+const env = process.env;
+const authPort = Number(env.AUTH_PORT ?? 3001);
+const notifyPort = Number(env.NOTIFY_PORT ?? 3002);
+const gatewayPort = Number(env.GATEWAY_PORT ?? 3000);
+
+const children: Array<{ name: string; proc: ChildProcess }> = [];
+let pgHandle: EmbeddedPostgresHandle | undefined;
+let stopping = false;
+
+function log(msg: string) {
+  console.log(`[start] ${msg}`);
+}
+
+/** Dev-only secrets, generated once and kept in .data/ so a second start reuses them. */
+function devSecrets(): { internalApiKey: string } {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = { internalApiKey: `ik_${randomBytes(24).toString('base64url')}` };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function databases(): Promise<{ auth: string; notify: string }> {
+  if (env.AUTH_DATABASE_URL && env.NOTIFY_DATABASE_URL) return { auth: env.AUTH_DATABASE_URL, notify: env.NOTIFY_DATABASE_URL };
+  let server = env.DATABASE_URL;
+  if (!server) {
+    log('no DATABASE_URL: starting the embedded PostgreSQL (data in .data/pg)');
+    pgHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+    server = pgHandle.url('postgres');
+    log(`embedded PostgreSQL on 127.0.0.1:${pgHandle.port}`);
+  }
+  const urls = {
+    auth: env.AUTH_DATABASE_URL ?? withDatabase(server, env.AUTH_DATABASE_NAME ?? 'auth'),
+    notify: env.NOTIFY_DATABASE_URL ?? withDatabase(server, env.NOTIFY_DATABASE_NAME ?? 'notify'),
+  };
+  await ensureDatabase(urls.auth);
+  await ensureDatabase(urls.notify);
+  log(`databases: ${redactUrl(urls.auth)} and ${redactUrl(urls.notify)}`);
+  return urls;
+}
+
+function run(name: string, script: string, childEnv: Record<string, string>) {
+  const proc = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', script)], {
+    cwd: root,
+    env: { ...env, ...childEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: a terminal Ctrl-C reaches only this launcher, which stops the children in order.
+    detached: true,
+  });
+  proc.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, proc });
+}
+
+async function waitHealthy(name: string, url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping...');
+  await Promise.all(
+    children.map(
+      ({ proc }) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (pgHandle) await pgHandle.stop().catch(() => undefined);
+  log('stopped');
+  process.exit(code);
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('exit', () => children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')));
+  const urls = await databases();
+  const internalKey = env.INTERNAL_API_KEYS ?? devSecrets().internalApiKey;
+  const authUrl = `http://127.0.0.1:${authPort}`;
+  const notifyUrl = `http://127.0.0.1:${notifyPort}`;
+  const issuer = env.AUTH_ISSUER ?? `http://localhost:${gatewayPort}`;
+  const shared = { INTERNAL_API_KEYS: internalKey, AUTH_ISSUER: issuer };
+  run('auth-svc', 'apps/auth-svc/src/main.js', { ...shared, AUTH_PORT: String(authPort), AUTH_DATABASE_URL: urls.auth });
+  run('notify-svc', 'apps/notify-svc/src/main.js', {
+    ...shared,
+    NOTIFY_PORT: String(notifyPort),
+    NOTIFY_DATABASE_URL: urls.notify,
+    AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `${authUrl}/.well-known/jwks.json`,
+    AUTH_INTROSPECTION_URL: env.AUTH_INTROSPECTION_URL ?? `${authUrl}/auth/v1/introspect`,
+  });
+  run('gateway', 'apps/gateway/src/main.js', {
+    GATEWAY_PORT: String(gatewayPort),
+    AUTH_UPSTREAM_URL: env.AUTH_UPSTREAM_URL ?? authUrl,
+    NOTIFY_UPSTREAM_URL: env.NOTIFY_UPSTREAM_URL ?? notifyUrl,
+  });
+  await Promise.all([
+    waitHealthy('auth-svc', `${authUrl}/health/ready`),
+    waitHealthy('notify-svc', `${notifyUrl}/health/ready`),
+    waitHealthy('gateway', `http://127.0.0.1:${gatewayPort}/health`),
+  ]);
+  if (stopping) return;
+  const gw = `http://localhost:${gatewayPort}`;
+  console.log(`
+  Everything is up. Ctrl-C stops it all.
+
+  Gateway        ${gw}   (/auth/*, /.well-known/*, /notify/*)
+    health       ${gw}/auth/health  ${gw}/notify/health  (add /ready for readiness)
+  auth-svc       http://localhost:${authPort}    Swagger UI http://localhost:${authPort}/docs   OpenAPI /docs-json
+  notify-svc     http://localhost:${notifyPort}    Swagger UI http://localhost:${notifyPort}/docs   OpenAPI /docs-json
+  JWKS           ${gw}/.well-known/jwks.json
+  Internal key   ${env.INTERNAL_API_KEYS ? 'from INTERNAL_API_KEYS' : `in ${path.relative(root, path.join(dataDir, 'dev-secrets.json'))} (dev only)`}
+`);
+}
+
+main().catch((err) => {
+  console.error('[start] failed:', err instanceof Error ? err.message : err);
+  void shutdown(1);
+});
