@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, HealthModule } from '#common';
+import { DatabaseModule, HealthModule, RateLimitModule } from '#common';
+import { AuditModule } from './audit/audit.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config/auth-config.js';
 import { authEntities } from './database/entities.js';
 import { authMigrations } from './database/migrations/index.js';
+import { KeysModule } from './keys/keys.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
@@ -20,6 +24,11 @@ export class AppModule {
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot(),
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        AuditModule,
+        KeysModule,
+        TokensModule,
+        UsersModule,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],
       exports: [AUTH_CONFIG],

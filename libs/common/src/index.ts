@@ -18,3 +18,4 @@ export * from './health/readiness.js';
 export * from './bootstrap/create-app.js';
 export * from './auth/index.js';
 export * from './bootstrap/run-service.js';
+export * from './rate-limit/index.js';

@@ -1,14 +1,99 @@
-import { commonConfigSpec, loadConfig, v, type ConfigOf } from '#common';
+import { ConfigError, commonConfigSpec, loadConfig, v, type ConfigOf } from '#common';
 
 export const authConfigSpec = {
   ...commonConfigSpec,
   AUTH_PORT: v.port('auth-svc HTTP port', { default: '3001' }),
   AUTH_DATABASE_URL: v.url('PostgreSQL URL of the auth database', { protocols: ['postgres', 'postgresql'] }),
+
+  AUTH_ISSUER: v.string('`iss` of every token auth-svc issues and the issuer in OpenID discovery (the public base URL)', {
+    default: 'http://localhost:3000',
+  }),
+  AUTH_AUDIENCE: v.string('`aud` of every token auth-svc issues; resource services accept only this audience', {
+    default: 'identity-notify-platform',
+  }),
+  AUTH_PUBLIC_URL: v.optUrl('Public base URL used for the endpoint URLs in OpenID discovery; defaults to AUTH_ISSUER'),
+  ACCESS_TOKEN_TTL: v.duration('Access token lifetime (seconds or 15m, 1h...)', { default: '900', min: 1, max: 86400 }),
+  REFRESH_TOKEN_TTL: v.duration('Refresh token sliding lifetime: a session unused this long ends', {
+    default: '7d',
+    min: 1,
+    max: 31536000,
+  }),
+  REFRESH_TOKEN_MAX_AGE: v.duration('Absolute session lifetime: no refresh extends a session beyond this age', {
+    default: '30d',
+    min: 1,
+    max: 31536000,
+  }),
+  REFRESH_REUSE_GRACE_SECONDS: v.int(
+    'Seconds during which the refresh token just replaced may be presented again (retrying mobile clients) without being treated as theft; 0 disables',
+    { default: '0', min: 0, max: 60 },
+  ),
+
+  KEY_ENCRYPTION_KEY: v.secret('32-byte key (base64 or 64 hex characters) that encrypts the signing keys at rest (AES-256-GCM)', {
+    devDefault: '6465762d6f6e6c792d6b65792d656e6372797074696f6e2d6b65792d21212121',
+  }),
+  KEY_ROTATION_DAYS: v.int('Age in days after which the active signing key is replaced automatically; 0 disables automatic rotation', {
+    default: '30',
+    min: 0,
+    max: 3650,
+  }),
+  KEY_ROTATION_CHECK_INTERVAL: v.duration('How often each instance checks whether the signing key is due for rotation', {
+    default: '1h',
+    min: 1,
+    max: 86400,
+  }),
+  KEY_CACHE_REFRESH: v.duration(
+    'How often each instance reloads the signing keys from the database (picks up rotations by other instances)',
+    {
+      default: '30s',
+      min: 1,
+      max: 3600,
+    },
+  ),
+  SIGNING_KEY_BITS: v.int('RSA modulus size of newly generated signing keys', { default: '2048', min: 2048, max: 4096 }),
+
+  BCRYPT_COST: v.int('bcrypt cost factor for password hashes (each +1 doubles the time)', { default: '12', min: 4, max: 15 }),
+  LOGIN_MAX_FAILURES: v.int('Failed logins within LOGIN_FAILURE_WINDOW after which an account is locked', {
+    default: '5',
+    min: 1,
+    max: 1000,
+  }),
+  LOGIN_FAILURE_WINDOW: v.duration('Window in which failed logins of one account are counted', { default: '15m', min: 1 }),
+  LOGIN_LOCKOUT_BASE_DELAY: v.duration('First lockout duration; each further lockout in a row doubles it', { default: '1m', min: 1 }),
+  LOGIN_LOCKOUT_MAX_DELAY: v.duration('Longest lockout duration', { default: '1h', min: 1 }),
+  LOGIN_IP_MAX_FAILURES: v.rate('Failed logins allowed from one IP address, `<count>/<window>`; above it the IP gets 429', {
+    default: '50/15m',
+  }),
+  RATE_LIMIT_SIGNUP: v.rate('Sign-ups per client IP, `<count>/<window>`', { default: '10/1h' }),
+  RATE_LIMIT_LOGIN: v.rate('Login attempts per client IP, `<count>/<window>`', { default: '30/1m' }),
+  RATE_LIMIT_REFRESH: v.rate('Token refreshes per client IP, `<count>/<window>`', { default: '600/1m' }),
 };
 
 export type AuthConfig = ConfigOf<typeof authConfigSpec>;
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
 export function loadAuthConfig(env: Record<string, string | undefined> = process.env): AuthConfig {
-  return loadConfig(authConfigSpec, env);
+  const config = loadConfig(authConfigSpec, env);
+  const problems: string[] = [];
+  if (decodeKeyEncryptionKey(config.KEY_ENCRYPTION_KEY) === null) {
+    problems.push('KEY_ENCRYPTION_KEY: must be 32 bytes, written as 64 hex characters or base64');
+  }
+  if (config.REFRESH_TOKEN_MAX_AGE < config.REFRESH_TOKEN_TTL) {
+    problems.push('REFRESH_TOKEN_MAX_AGE: must be at least REFRESH_TOKEN_TTL');
+  }
+  if (config.LOGIN_LOCKOUT_MAX_DELAY < config.LOGIN_LOCKOUT_BASE_DELAY) {
+    problems.push('LOGIN_LOCKOUT_MAX_DELAY: must be at least LOGIN_LOCKOUT_BASE_DELAY');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The 32 raw bytes of KEY_ENCRYPTION_KEY, or null when it is neither 64 hex characters nor base64 of 32 bytes. */
+export function decodeKeyEncryptionKey(raw: string): Buffer | null {
+  const s = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) {
+    const buf = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (buf.length === 32) return buf;
+  }
+  return null;
 }

@@ -1,1 +1,7 @@
-export const authEntities: Function[] = [];
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { SigningKey } from '../keys/signing-key.entity.js';
+import { Session } from '../sessions/session.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { User } from '../users/user.entity.js';
+
+export const authEntities: Function[] = [Tenant, User, Session, SigningKey, AuditEvent];

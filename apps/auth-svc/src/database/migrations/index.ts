@@ -1,1 +1,3 @@
-export const authMigrations: Function[] = [];
+import { AuthCore1795800000000 } from './1795800000000-auth-core.js';
+
+export const authMigrations: Function[] = [AuthCore1795800000000];

@@ -1,0 +1,268 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AUTH_CONFIG, decodeKeyEncryptionKey, type AuthConfig } from '../config/auth-config.js';
+import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** Serialises key creation and rotation across every instance on the database. */
+const KEY_LOCK = 727_101;
+/** Unknown kids trigger at most one reload per this many ms (a flood of forged kids cannot hammer the DB). */
+const MISS_RELOAD_MS = 1000;
+
+export interface ActiveSigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+interface PublishedKey {
+  kid: string;
+  publicKey: KeyObject;
+  /** ms epoch; Infinity for the active key. */
+  publishUntil: number;
+}
+
+export interface RotationResult {
+  kid: string;
+  retiredKid: string | null;
+  retiredKeyPublishedUntil: string | null;
+}
+
+/**
+ * The signing keys of this auth-svc, shared through the database. Keys are parsed into KeyObjects
+ * once per load; the JWKS document is precomputed. Each instance reloads every KEY_CACHE_REFRESH
+ * (and on an unknown kid), so a rotation made by one instance reaches all of them.
+ * Implements auth-kit's VerificationKeyResolver (kid -> public key).
+ */
+@Injectable()
+export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SigningKeyStore.name);
+  private readonly kek: Buffer;
+  private active: ActiveSigningKey | null = null;
+  private published = new Map<string, PublishedKey>();
+  private jwks = '{"keys":[]}';
+  /** When the published set changes next by itself (a retired key reaching publish_until). */
+  private nextExpiry = Infinity;
+  private lastMissReload = 0;
+  private loading: Promise<void> | null = null;
+  private reloadTimer?: NodeJS.Timeout;
+  /** Private keys already decrypted, by kid: a reload only parses keys it has not seen. */
+  private readonly privateKeys = new Map<string, KeyObject>();
+  private readonly publicKeys = new Map<string, KeyObject>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {
+    this.kek = decodeKeyEncryptionKey(config.KEY_ENCRYPTION_KEY)!;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureActiveKey();
+    await this.reload();
+    this.reloadTimer = setInterval(() => void this.reload().catch((err) => this.logger.error(err)), this.config.KEY_CACHE_REFRESH * 1000);
+    this.reloadTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reloadTimer);
+  }
+
+  /** Seconds a retired key stays published: the longest any token it signed can live, plus one cache period. */
+  get retentionSeconds(): number {
+    return Math.max(this.config.ACCESS_TOKEN_TTL, this.config.REFRESH_TOKEN_TTL) + this.config.KEY_CACHE_REFRESH;
+  }
+
+  signingKey(): ActiveSigningKey {
+    if (!this.active) throw new Error('no active signing key loaded');
+    return this.active;
+  }
+
+  /** VerificationKeyResolver: the public key of a published kid, or null. */
+  async getKey(kid: string): Promise<KeyObject | null> {
+    const hit = this.lookup(kid);
+    if (hit !== undefined) return hit;
+    const now = Date.now();
+    if (now - this.lastMissReload < MISS_RELOAD_MS) return null;
+    this.lastMissReload = now;
+    await this.reload();
+    return this.lookup(kid) ?? null;
+  }
+
+  /** Synchronous lookup for the refresh hot path; undefined when the kid is not known at all. */
+  lookup(kid: string): KeyObject | null | undefined {
+    const key = this.published.get(kid);
+    if (!key) return undefined;
+    return key.publishUntil > Date.now() ? key.publicKey : null;
+  }
+
+  /** The JWKS document, precomputed; rebuilt only when a retired key's publication ends. */
+  jwksJson(): string {
+    if (Date.now() >= this.nextExpiry) this.rebuild();
+    return this.jwks;
+  }
+
+  /** Replaces the active key now (internal API, rotation timer). */
+  async rotate(): Promise<RotationResult> {
+    const fresh = await this.generate();
+    const result = await this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      return this.swapActive(em, fresh);
+    });
+    await this.reload();
+    return result;
+  }
+
+  /** Rotates when the active key is older than KEY_ROTATION_DAYS; several instances agree through the lock. */
+  async rotateIfDue(): Promise<RotationResult | null> {
+    const days = this.config.KEY_ROTATION_DAYS;
+    if (days <= 0) return null;
+    const due = async (em: EntityManager) => {
+      const rows: unknown[] = await em.query(
+        `SELECT 1 FROM signing_keys WHERE status = 'active' AND created_at <= now() - make_interval(days => $1)`,
+        [days],
+      );
+      return rows.length > 0;
+    };
+    if (!(await due(this.dataSource.manager))) return null;
+    const fresh = await this.generate();
+    const result = await this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      // Another instance may have rotated while this one generated its key.
+      if (!(await due(em))) return null;
+      return this.swapActive(em, fresh);
+    });
+    if (result) await this.reload();
+    return result;
+  }
+
+  /** Loads every published key from the database; parses only keys not seen before. */
+  async reload(): Promise<void> {
+    if (this.loading) return this.loading;
+    this.loading = this.doReload().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async doReload(): Promise<void> {
+    const rows: Array<{
+      kid: string;
+      status: string;
+      public_key_pem: string;
+      private_key_encrypted: Buffer | null;
+      publish_until: Date | null;
+    }> = await this.dataSource.query(
+      `SELECT kid, status, public_key_pem,
+                CASE WHEN status = 'active' THEN private_key_encrypted END AS private_key_encrypted,
+                publish_until
+           FROM signing_keys
+          WHERE status = 'active' OR publish_until > now()`,
+    );
+    const published = new Map<string, PublishedKey>();
+    let active: ActiveSigningKey | null = null;
+    for (const row of rows) {
+      let publicKey = this.publicKeys.get(row.kid);
+      if (!publicKey) {
+        publicKey = createPublicKey(row.public_key_pem);
+        this.publicKeys.set(row.kid, publicKey);
+      }
+      published.set(row.kid, {
+        kid: row.kid,
+        publicKey,
+        publishUntil: row.status === 'active' || !row.publish_until ? Infinity : row.publish_until.getTime(),
+      });
+      if (row.status === 'active' && row.private_key_encrypted) {
+        let privateKey = this.privateKeys.get(row.kid);
+        if (!privateKey) {
+          const der = this.decrypt(row.kid, row.private_key_encrypted);
+          privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+          this.privateKeys.set(row.kid, privateKey);
+        }
+        active = { kid: row.kid, privateKey };
+      }
+    }
+    if (!active) throw new Error('no active signing key in the database');
+    this.active = active;
+    this.published = published;
+    for (const kid of [...this.privateKeys.keys()]) if (kid !== active.kid) this.privateKeys.delete(kid);
+    for (const kid of [...this.publicKeys.keys()]) if (!published.has(kid)) this.publicKeys.delete(kid);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const now = Date.now();
+    const keys: object[] = [];
+    let next = Infinity;
+    // Active key first: clients that take the first key pick the one in use.
+    const ordered = [...this.published.values()].sort((a, b) => b.publishUntil - a.publishUntil);
+    for (const k of ordered) {
+      if (k.publishUntil <= now) continue;
+      if (k.publishUntil < next) next = k.publishUntil;
+      const jwk = k.publicKey.export({ format: 'jwk' });
+      keys.push({ kty: jwk.kty, use: 'sig', alg: 'RS256', kid: k.kid, n: jwk.n, e: jwk.e });
+    }
+    this.jwks = JSON.stringify({ keys });
+    this.nextExpiry = next;
+  }
+
+  private async ensureActiveKey(): Promise<void> {
+    const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM signing_keys WHERE status = 'active'`);
+    if (exists.length) return;
+    const fresh = await this.generate();
+    await this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      const again: unknown[] = await em.query(`SELECT 1 FROM signing_keys WHERE status = 'active'`);
+      if (again.length) return;
+      await this.insert(em, fresh);
+      this.logger.log(`generated the first signing key ${fresh.kid}`);
+    });
+  }
+
+  private async swapActive(em: EntityManager, fresh: GeneratedKey): Promise<RotationResult> {
+    const retired: Array<{ kid: string; publish_until: Date }> = await em.query(
+      `UPDATE signing_keys SET status = 'retired', retired_at = now(), publish_until = now() + make_interval(secs => $1)
+        WHERE status = 'active' RETURNING kid, publish_until`,
+      [this.retentionSeconds],
+    );
+    await this.insert(em, fresh);
+    // Keys whose publication ended long ago are of no further use.
+    await em.query(`DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < now() - interval '7 days'`);
+    const old = retired[0];
+    return {
+      kid: fresh.kid,
+      retiredKid: old?.kid ?? null,
+      retiredKeyPublishedUntil: old ? new Date(old.publish_until).toISOString() : null,
+    };
+  }
+
+  private async insert(em: EntityManager, k: GeneratedKey): Promise<void> {
+    await em.query(
+      `INSERT INTO signing_keys (kid, algorithm, status, public_key_pem, private_key_encrypted) VALUES ($1, 'RS256', 'active', $2, $3)`,
+      [k.kid, k.publicKeyPem, encryptPrivateKey(this.kek, k.kid, k.privateKeyDer)],
+    );
+  }
+
+  private decrypt(kid: string, blob: Buffer): Buffer {
+    try {
+      return decryptPrivateKey(this.kek, kid, blob);
+    } catch {
+      throw new Error(`cannot decrypt signing key ${kid}: KEY_ENCRYPTION_KEY is not the key it was stored with`);
+    }
+  }
+
+  private async generate(): Promise<GeneratedKey> {
+    const { publicKey, privateKey } = await generateKeyPairAsync('rsa', { modulusLength: this.config.SIGNING_KEY_BITS });
+    return {
+      kid: randomBytes(12).toString('base64url'),
+      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }) as string,
+      privateKeyDer: privateKey.export({ format: 'der', type: 'pkcs8' }),
+    };
+  }
+}
+
+interface GeneratedKey {
+  kid: string;
+  publicKeyPem: string;
+  privateKeyDer: Buffer;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { TokensModule } from '../tokens/tokens.module.js';
+import { PasswordHasher } from './password-hasher.js';
+import { User } from './user.entity.js';
+import { UsersService } from './users.service.js';
+
+/** Users, tenants and password hashing; exported for sign-up, login, Google sign-in and API keys. */
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Tenant]), AuditModule, TokensModule],
+  providers: [UsersService, PasswordHasher],
+  exports: [UsersService, PasswordHasher, TypeOrmModule],
+})
+export class UsersModule {}

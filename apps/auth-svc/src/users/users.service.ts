@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
+import { AppException, PlanTier, Role } from '#common';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { User } from './user.entity.js';
+
+export interface NewUserFields {
+  email: string;
+  /** Already hashed; null for accounts that sign in only through an identity provider. */
+  passwordHash: string | null;
+  name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  emailVerified?: boolean;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Users and their tenants. Exported for every way of signing up (password, Google, team invites). */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(User) readonly users: Repository<User>,
+    @InjectRepository(Tenant) readonly tenants: Repository<Tenant>,
+  ) {}
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { email: normaliseEmail(email) } });
+  }
+
+  /** Same, with the password hash (which is never selected by default). */
+  findByEmailWithSecret(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: normaliseEmail(email) })
+      .getOne();
+  }
+
+  findInTenant(tenantId: string, id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id, tenantId } });
+  }
+
+  getTenant(id: string): Promise<Tenant | null> {
+    return this.tenants.findOne({ where: { id } });
+  }
+
+  /** A new tenant (named after the company, or "{name}'s Organization") and its first user, who holds every role. */
+  async createTenantWithOwner(
+    fields: NewUserFields & { companyName?: string | null },
+    em?: EntityManager,
+  ): Promise<{ user: User; tenant: Tenant }> {
+    const run = async (m: EntityManager) => {
+      const tenant = await m.save(m.create(Tenant, { name: tenantNameFor(fields), planTier: PlanTier.Free }));
+      const user = await this.insertUser(m, tenant.id, fields, [Role.User, Role.Organizer, Role.Admin]);
+      return { user, tenant };
+    };
+    return em ? run(em) : this.dataSource.transaction(run);
+  }
+
+  /** Adds a user to an existing tenant. 409 when the email is taken (in any tenant). */
+  async createInTenant(tenantId: string, fields: NewUserFields, roles: Role[], em: EntityManager = this.dataSource.manager): Promise<User> {
+    return this.insertUser(em, tenantId, fields, roles);
+  }
+
+  private async insertUser(em: EntityManager, tenantId: string, f: NewUserFields, roles: Role[]): Promise<User> {
+    try {
+      const user = await em.save(
+        em.create(User, {
+          tenantId,
+          email: normaliseEmail(f.email),
+          passwordHash: f.passwordHash,
+          name: f.name ?? null,
+          firstName: f.firstName ?? null,
+          lastName: f.lastName ?? null,
+          phone: f.phone ?? null,
+          emailVerified: f.emailVerified ?? false,
+          roles: [...new Set(roles)],
+          passwordChangedAt: f.passwordHash ? new Date() : null,
+        }),
+      );
+      delete (user as Partial<User>).passwordHash;
+      return user;
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err as { driverError?: { code?: string } }).driverError?.code === '23505') {
+        throw AppException.conflict('An account with this email already exists');
+      }
+      throw err;
+    }
+  }
+}
+
+function tenantNameFor(f: NewUserFields & { companyName?: string | null }): string {
+  const company = f.companyName?.trim();
+  if (company) return company;
+  const person =
+    f.name?.trim() ||
+    [f.firstName, f.lastName]
+      .filter((s) => s?.trim())
+      .join(' ')
+      .trim() ||
+    normaliseEmail(f.email).split('@')[0]!;
+  return `${person}'s Organization`;
+}
