@@ -19,3 +19,4 @@ export * from './bootstrap/create-app.js';
 export * from './auth/index.js';
 export * from './bootstrap/run-service.js';
 export * from './rate-limit/index.js';
+export * from './idempotency/index.js';
