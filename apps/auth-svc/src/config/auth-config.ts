@@ -66,6 +66,33 @@ export const authConfigSpec = {
   RATE_LIMIT_SIGNUP: v.rate('Sign-ups per client IP, `<count>/<window>`', { default: '10/1h' }),
   RATE_LIMIT_LOGIN: v.rate('Login attempts per client IP, `<count>/<window>`', { default: '30/1m' }),
   RATE_LIMIT_REFRESH: v.rate('Token refreshes per client IP, `<count>/<window>`', { default: '600/1m' }),
+
+  PAT_MAX_TTL_DAYS: v.int('Longest lifetime, in days, a personal access token may be given at creation', {
+    default: '365',
+    min: 1,
+    max: 3650,
+  }),
+  API_KEY_CACHE_TTL: v.duration(
+    'How long each instance keeps a verified API key in memory; a key revoked on another instance stops there within this (0 disables)',
+    { default: '5s', min: 0, max: 60 },
+  ),
+  GOOGLE_CLIENT_ID: v.optString('OAuth client id for Google sign-in; unset disables it (its routes answer 503)'),
+  GOOGLE_CLIENT_SECRET: v.optString('OAuth client secret for Google sign-in (required with GOOGLE_CLIENT_ID)', { secret: true }),
+  GOOGLE_CALLBACK_URL: v.optUrl(
+    'Redirect URI registered at Google, pointing at GET /auth/v1/google/callback; default: AUTH_PUBLIC_URL (or AUTH_ISSUER) + /auth/v1/google/callback',
+  ),
+  GOOGLE_AUTH_URL: v.url('Authorization endpoint of Google (override for tests or a Google-compatible provider)', {
+    default: 'https://accounts.google.com/o/oauth2/v2/auth',
+  }),
+  GOOGLE_TOKEN_URL: v.url('Token endpoint of Google (override for tests or a Google-compatible provider)', {
+    default: 'https://oauth2.googleapis.com/token',
+  }),
+  GOOGLE_USERINFO_URL: v.url('OpenID userinfo endpoint of Google (override for tests or a Google-compatible provider)', {
+    default: 'https://openidconnect.googleapis.com/v1/userinfo',
+  }),
+  GOOGLE_REDIRECT_ALLOWLIST: v.list(
+    'Comma-separated app URLs (exact, e.g. myapp://auth/done, https://app.example.com/auth) to which Google sign-in may redirect with the tokens in the URL fragment; without redirect_uri the callback answers JSON',
+  ),
 };
 
 export type AuthConfig = ConfigOf<typeof authConfigSpec>;
@@ -82,6 +109,13 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
   }
   if (config.LOGIN_LOCKOUT_MAX_DELAY < config.LOGIN_LOCKOUT_BASE_DELAY) {
     problems.push('LOGIN_LOCKOUT_MAX_DELAY: must be at least LOGIN_LOCKOUT_BASE_DELAY');
+  }
+  if (config.GOOGLE_CLIENT_ID && !config.GOOGLE_CLIENT_SECRET) {
+    problems.push('GOOGLE_CLIENT_SECRET: is required when GOOGLE_CLIENT_ID is set');
+  }
+  for (const entry of config.GOOGLE_REDIRECT_ALLOWLIST) {
+    if (!URL.canParse(entry) || entry.includes('#'))
+      problems.push(`GOOGLE_REDIRECT_ALLOWLIST: "${entry}" is not an absolute URL without a fragment`);
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
