@@ -1,3 +1,4 @@
 import { AuthCore1795800000000 } from './1795800000000-auth-core.js';
+import { ApiCredentials1795900000000 } from './1795900000000-api-credentials.js';
 
-export const authMigrations: Function[] = [AuthCore1795800000000];
+export const authMigrations: Function[] = [AuthCore1795800000000, ApiCredentials1795900000000];
