@@ -3,7 +3,7 @@ export * from './errors/app.exception.js';
 export * from './errors/to-error-response.js';
 export * from './errors/all-exceptions.filter.js';
 export * from './envelope/envelope.js';
-export * from './envelope/envelope.interceptor.js';
+export * from './envelope/envelope.hook.js';
 export * from './envelope/raw-response.decorator.js';
 export * from './http/request-context.js';
 export * from './config/index.js';

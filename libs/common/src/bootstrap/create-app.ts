@@ -7,9 +7,8 @@ import type { Logger } from 'pino';
 import { requestIdFrom } from '../http/request-context.js';
 import { PinoNestLogger, sanitizeUrl } from '../logging/logger.js';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter.js';
-import { EnvelopeInterceptor } from '../envelope/envelope.interceptor.js';
+import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { createValidationPipe } from '../validation/validation.js';
-import { Reflector } from '@nestjs/core';
 
 export interface AppOptions {
   logger: Logger;
@@ -39,20 +38,27 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
  */
 export function configureApp(app: NestFastifyApplication, opts: AppOptions): void {
   const fastify = app.getHttpAdapter().getInstance();
+  registerEnvelope(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
-    const ms = reply.elapsedTime;
-    const line = { reqId: req.id, method: req.method, url: sanitizeUrl(req.url), status: reply.statusCode, ms: Math.round(ms * 10) / 10 };
-    if (reply.statusCode >= 500) req.log.error(line, 'request completed');
-    else req.log.info(line, 'request completed');
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    if (req.log.isLevelEnabled(level)) {
+      const line = {
+        reqId: req.id,
+        method: req.method,
+        url: sanitizeUrl(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      req.log[level](line, 'request completed');
+    }
     done();
   });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
   app.enableShutdownHooks();
   if (opts.swagger) setupSwagger(app, opts.swagger);
 }

@@ -1,5 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-export const RAW_RESPONSE = 'envelope:raw';
+export const RAW_RESPONSE = 'rawResponse';
 /** The handler's body is a standard format (JWKS, RFC 7662, Prometheus...) and is sent as is. */
-export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
+export const RawResponse = () => RouteConfig({ [RAW_RESPONSE]: true });

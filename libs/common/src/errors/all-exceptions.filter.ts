@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ENVELOPED } from '../envelope/envelope.hook.js';
 import { metaOf, type EnvelopeRequest } from '../http/request-context.js';
 import { toErrorResponse } from './to-error-response.js';
 
@@ -13,7 +14,7 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   reply
     .status(mapped.status)
     .type('application/json; charset=utf-8')
-    .send({ data: null, error: mapped.body, meta: metaOf(req as unknown as EnvelopeRequest) });
+    .send({ data: null, error: mapped.body, meta: metaOf(req as unknown as EnvelopeRequest), [ENVELOPED]: true });
 }
 
 @Catch()
