@@ -45,7 +45,7 @@ export function configureApp(app: NestFastifyApplication, opts: AppOptions): voi
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
-    if (req.log.isLevelEnabled(level)) {
+    if (opts.logger.isLevelEnabled(level)) {
       const line = {
         reqId: req.id,
         method: req.method,
