@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { PlanTier, Scope } from '#common';
+import { ExpiringLruCache } from '#auth-kit';
+import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import { secretMatches } from '../introspection/opaque-credential.js';
+
+interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  scopes: Scope[];
+  secret_hash: Buffer;
+  previous_secret_hash: Buffer | null;
+  previous_expires_at: Date | null;
+  created_at: Date;
+  rotated_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  plan_tier: PlanTier;
+}
+
+export interface VerifiedApiKey {
+  id: string;
+  tenantId: string;
+  scopes: Scope[];
+  planTier: PlanTier;
+  /** Seconds since epoch: when this secret was issued. */
+  issuedAt: number;
+  /** Seconds since epoch, or undefined when the key never expires. */
+  expiresAt?: number;
+}
+
+const SELECT_KEY = `
+  SELECT k.id, k.tenant_id, k.scopes, k.secret_hash, k.previous_secret_hash, k.previous_expires_at,
+         k.created_at, k.rotated_at, k.expires_at, k.revoked_at, t.plan_tier
+    FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+   WHERE k.id = $1`;
+
+/**
+ * Checks an API key: one primary-key lookup, SHA-256 and a constant-time comparison. Rows are kept
+ * in memory for API_KEY_CACHE_TTL so a hot key costs no query; this instance forgets a key the
+ * moment it is revoked or rotated here, other instances within the TTL. A cached row only ever
+ * confirms: any mismatch is re-read from the database, so a secret rotated elsewhere works at once.
+ */
+@Injectable()
+export class ApiKeyVerifier {
+  private readonly cache = new ExpiringLruCache<ApiKeyRow>(10_000);
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+  ) {
+    this.ttlMs = config.API_KEY_CACHE_TTL * 1000;
+  }
+
+  async verify(id: string, secret: string, now = Date.now()): Promise<VerifiedApiKey | null> {
+    const cached = this.cache.get(id, now);
+    if (cached) {
+      const hit = check(cached, secret, now);
+      if (hit) return hit;
+    }
+    const rows: ApiKeyRow[] = await this.db.query(SELECT_KEY, [id]);
+    const row = rows[0];
+    if (!row) return null;
+    if (this.ttlMs > 0 && !row.revoked_at) this.cache.set(id, row, now + this.ttlMs);
+    return check(row, secret, now);
+  }
+
+  /** Called when a key changes on this instance (revoked, rotated). */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+}
+
+function check(row: ApiKeyRow, secret: string, now: number): VerifiedApiKey | null {
+  if (row.revoked_at) return null;
+  const keyExpiry = row.expires_at?.getTime();
+  if (keyExpiry !== undefined && keyExpiry <= now) return null;
+  let expiresAtMs = keyExpiry;
+  let issuedAt = row.rotated_at ?? row.created_at;
+  if (!secretMatches(secret, row.secret_hash)) {
+    // The secret before the last rotation, during the overlap its rotator chose.
+    const overlapEnd = row.previous_expires_at?.getTime();
+    if (overlapEnd === undefined || overlapEnd <= now || !secretMatches(secret, row.previous_secret_hash)) return null;
+    expiresAtMs = keyExpiry === undefined ? overlapEnd : Math.min(keyExpiry, overlapEnd);
+    issuedAt = row.created_at;
+  }
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    scopes: row.scopes,
+    planTier: row.plan_tier,
+    issuedAt: Math.floor(issuedAt.getTime() / 1000),
+    ...(expiresAtMs !== undefined ? { expiresAt: Math.floor(expiresAtMs / 1000) } : {}),
+  };
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PaginationQueryDto, Role, type Page, type Principal } from '#common';
+import { CurrentTenant, CurrentUser, Roles } from '#auth-kit';
+import { ApiKeyView, ApiKeyWithSecretView, CreateApiKeyDto, RotateApiKeyDto } from './dtos/api-key.dto.js';
+import { CreateApiKeyUseCase } from './usecases/create-api-key/create-api-key.usecase.js';
+import { ListApiKeysUseCase } from './usecases/list-api-keys/list-api-keys.usecase.js';
+import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.usecase.js';
+import { RotateApiKeyUseCase } from './usecases/rotate-api-key/rotate-api-key.usecase.js';
+import { PublicIdPipe } from '../introspection/public-id.pipe.js';
+
+@ApiTags('api-keys')
+@ApiBearerAuth('bearer')
+@Roles(Role.Admin, Role.Organizer)
+@Controller('auth/v1/api-keys')
+export class ApiKeysController {
+  constructor(
+    private readonly createKey: CreateApiKeyUseCase,
+    private readonly listKeys: ListApiKeysUseCase,
+    private readonly revokeKey: RevokeApiKeyUseCase,
+    private readonly rotateKey: RotateApiKeyUseCase,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API key for the tenant (the key is shown once)' })
+  @ApiCreatedResponse({ type: ApiKeyWithSecretView })
+  create(@CurrentUser() principal: Principal, @CurrentTenant() tenantId: string, @Body() dto: CreateApiKeyDto) {
+    return this.createKey.execute({ principal, tenantId, name: dto.name, scopes: dto.scopes, expiresAt: dto.expiresAt });
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's API keys (never the secret)" })
+  @ApiOkResponse({ type: ApiKeyView, isArray: true })
+  list(@CurrentTenant() tenantId: string, @Query() query: PaginationQueryDto): Promise<Page<ApiKeyView>> {
+    return this.listKeys.execute(tenantId, query);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Revoke an API key (it stops working at once)' })
+  revoke(@CurrentTenant() tenantId: string, @Param('id', new PublicIdPipe('API key')) id: string) {
+    return this.revokeKey.execute(tenantId, id);
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new secret; the old one keeps working for overlapSeconds (≤ 24 h)' })
+  @ApiOkResponse({ type: ApiKeyWithSecretView })
+  rotate(
+    @CurrentUser() principal: Principal,
+    @CurrentTenant() tenantId: string,
+    @Param('id', new PublicIdPipe('API key')) id: string,
+    @Body() dto: RotateApiKeyDto,
+  ) {
+    return this.rotateKey.execute({ principal, tenantId, id, overlapSeconds: dto.overlapSeconds ?? 0 });
+  }
+}

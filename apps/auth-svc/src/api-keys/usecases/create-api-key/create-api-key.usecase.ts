@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AppException, type Principal, type Scope } from '#common';
+import { mintCredential } from '../../../introspection/opaque-credential.js';
+import { ApiKey } from '../../api-key.entity.js';
+import { assertCanGrant, DEFAULT_API_KEY_SCOPES, grantableScopes } from '../../api-key-scopes.js';
+import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
+
+export interface CreateApiKeyCommand {
+  principal: Principal;
+  tenantId: string;
+  name: string;
+  scopes?: Scope[];
+  expiresAt?: string;
+}
+
+@Injectable()
+export class CreateApiKeyUseCase {
+  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+
+  async execute(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    let scopes: Scope[];
+    if (cmd.scopes) {
+      assertCanGrant(cmd.principal, cmd.scopes);
+      scopes = cmd.scopes;
+    } else {
+      const allowed = grantableScopes(cmd.principal.roles);
+      scopes = DEFAULT_API_KEY_SCOPES.filter((s) => allowed.has(s));
+    }
+    if (scopes.length === 0)
+      throw AppException.validation('A key needs at least one scope', [{ field: 'scopes', messages: ['must not be empty'] }]);
+    const expiresAt = futureDate(cmd.expiresAt);
+    const minted = mintCredential('api_key');
+    const key = this.keys.create({
+      id: minted.id,
+      tenantId: cmd.tenantId,
+      name: cmd.name,
+      scopes,
+      secretHash: minted.secretHash,
+      previousSecretHash: null,
+      previousExpiresAt: null,
+      createdBy: cmd.principal.userId,
+      expiresAt,
+      lastUsedAt: null,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+    const saved = await this.keys.save(key);
+    return { ...ApiKeyView.of(saved), key: minted.token };
+  }
+}
+
+/** An optional ISO date that must lie in the future (422 otherwise). */
+export function futureDate(iso: string | undefined): Date | null {
+  if (iso === undefined) return null;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw AppException.validation('Invalid expiresAt', [{ field: 'expiresAt', messages: ['must be a date'] }]);
+  if (d.getTime() <= Date.now()) {
+    throw AppException.unprocessable('expiresAt must be in the future', [{ field: 'expiresAt', messages: ['must be in the future'] }]);
+  }
+  return d;
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AppException, type Principal } from '#common';
+import { mintCredential } from '../../../introspection/opaque-credential.js';
+import { ApiKey } from '../../api-key.entity.js';
+import { assertCanGrant } from '../../api-key-scopes.js';
+import { ApiKeyVerifier } from '../../api-key.verifier.js';
+import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
+
+export interface RotateApiKeyCommand {
+  principal: Principal;
+  tenantId: string;
+  id: string;
+  overlapSeconds: number;
+}
+
+/**
+ * A new secret for the same key id. The current secret becomes the previous one and keeps working
+ * for the chosen overlap (a secret replaced earlier stops at once). Rotating hands out a working
+ * secret, so the caller must be able to grant the key's scopes.
+ */
+@Injectable()
+export class RotateApiKeyUseCase {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly verifier: ApiKeyVerifier,
+  ) {}
+
+  async execute(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    const key = await this.keys.findOne({ where: { id: cmd.id, tenantId: cmd.tenantId } });
+    if (!key || key.revokedAt) throw AppException.notFound('API key');
+    assertCanGrant(cmd.principal, key.scopes);
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This API key has expired; create a new one');
+    const minted = mintCredential('api_key', key.id);
+    const rows: Array<Record<string, unknown>> = await this.keys.query(
+      `UPDATE api_keys
+          SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
+              previous_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+              secret_hash = $2, rotated_at = now()
+        WHERE id = $1 AND revoked_at IS NULL
+        RETURNING previous_expires_at, rotated_at`,
+      [key.id, minted.secretHash, cmd.overlapSeconds],
+    );
+    // pg returns [rows, count] for UPDATE .. RETURNING through TypeORM's query().
+    const updated = (Array.isArray(rows[0]) ? (rows[0] as Array<Record<string, Date | null>>) : [])[0];
+    if (!updated) throw AppException.notFound('API key');
+    this.verifier.forget(key.id);
+    key.previousExpiresAt = updated.previous_expires_at ?? null;
+    key.rotatedAt = updated.rotated_at ?? null;
+    return { ...ApiKeyView.of(key), key: minted.token };
+  }
+}

@@ -1,0 +1,91 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppException, Public } from '#common';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
+import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import { GoogleSignInResultDto, StartGoogleSignInQueryDto } from './dtos/google.dto.js';
+import { GOOGLE_STATE_COOKIE, GOOGLE_STATE_TTL_SECONDS } from './google-state.store.js';
+import { CompleteGoogleSignInUseCase } from './usecases/complete-google-sign-in/complete-google-sign-in.usecase.js';
+import { StartGoogleSignInUseCase } from './usecases/start-google-sign-in/start-google-sign-in.usecase.js';
+
+const COOKIE_PATH = '/auth/v1/google';
+
+@ApiTags('google')
+@Public()
+@Controller('auth/v1/google')
+export class GoogleController {
+  private readonly secureCookie: boolean;
+
+  constructor(
+    private readonly start: StartGoogleSignInUseCase,
+    private readonly complete: CompleteGoogleSignInUseCase,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+  ) {
+    const callback = config.GOOGLE_CALLBACK_URL ?? config.AUTH_PUBLIC_URL ?? config.AUTH_ISSUER;
+    this.secureCookie = callback.startsWith('https:');
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Start Google sign-in: redirects to Google (state + PKCE)' })
+  @ApiFoundResponse({ description: 'Redirect to Google' })
+  @ApiServiceUnavailableResponse({ description: 'Google sign-in is not configured' })
+  async begin(@Query() query: StartGoogleSignInQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const started = await this.start.execute(query.redirect_uri);
+    reply.header('set-cookie', this.cookie(started.cookieNonce, GOOGLE_STATE_TTL_SECONDS));
+    reply.header('cache-control', 'no-store');
+    reply.status(302).header('location', started.location);
+  }
+
+  @Get('callback')
+  @ApiOperation({
+    summary: "Google's redirect back: signs in (creating or linking the account) and returns the token pair",
+    description:
+      'JSON, or a 302 to the app URL given at the start with access_token, refresh_token, expires_in and token_type in the fragment.',
+  })
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: true })
+  @ApiOkResponse({ type: GoogleSignInResultDto })
+  async callback(
+    @Req() req: FastifyRequest,
+    @Query() query: Record<string, unknown>,
+    @ClientMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GoogleSignInResultDto | undefined> {
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (typeof v !== 'string')
+        throw AppException.validation(`Invalid query parameter ${k}`, [{ field: k, messages: ['must be given once'] }]);
+      params[k] = v;
+    }
+    reply.header('cache-control', 'no-store');
+    // The state is single use: the cookie goes whatever the outcome.
+    reply.header('set-cookie', this.cookie('', 0));
+    const { result, redirectUri } = await this.complete.execute(params, readCookie(req.headers.cookie, GOOGLE_STATE_COOKIE), meta);
+    if (!redirectUri) return result;
+    const fragment = new URLSearchParams({
+      access_token: result.accessToken,
+      refresh_token: result.refreshToken,
+      expires_in: String(result.expiresIn),
+      token_type: result.tokenType,
+    });
+    reply.status(302).header('location', `${redirectUri}#${fragment.toString()}`);
+    return undefined;
+  }
+
+  private cookie(value: string, maxAge: number): string {
+    return `${GOOGLE_STATE_COOKIE}=${value}; Max-Age=${maxAge}; Path=${COOKIE_PATH}; HttpOnly; SameSite=Lax${this.secureCookie ? '; Secure' : ''}`;
+  }
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      return value || undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppException } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { TenantDto } from '../../../tenants/dtos/tenant.dto.js';
+import { Tenant } from '../../../tenants/tenant.entity.js';
+import { TokenService } from '../../../tokens/token.service.js';
+import { UserDto } from '../../../users/dtos/user.dto.js';
+import { User } from '../../../users/user.entity.js';
+import { UsersService } from '../../../users/users.service.js';
+import { GoogleIdentity } from '../../google-identity.entity.js';
+import { GoogleOAuthClient, type GoogleProfile } from '../../google-oauth.client.js';
+import type { GoogleFlowRequest } from '../../google-state.store.js';
+import type { GoogleSignInResultDto } from '../../dtos/google.dto.js';
+
+export interface CompletedGoogleSignIn {
+  result: GoogleSignInResultDto;
+  /** The allow-listed app URL recorded when the sign-in started, if any. */
+  redirectUri: string | null;
+}
+
+/**
+ * Google's callback: the Google account already linked signs in; otherwise a local account with the
+ * same (Google-verified) email is linked; otherwise a new tenant and its owner are created. Then a
+ * session starts and its token pair is returned.
+ */
+@Injectable()
+export class CompleteGoogleSignInUseCase {
+  constructor(
+    private readonly google: GoogleOAuthClient,
+    private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async execute(query: Record<string, string>, cookieNonce: string | undefined, meta: RequestMeta): Promise<CompletedGoogleSignIn> {
+    if (!this.google.configured) throw AppException.unavailable('Google sign-in is not configured on this server (GOOGLE_CLIENT_ID)');
+    const req: GoogleFlowRequest = { query, cookieNonce };
+    const profile = await this.google.complete(req);
+    if (!profile.subject) throw AppException.unauthorized('Google did not identify the account');
+    const result = await this.db.transaction((em) => this.signIn(em, profile, meta));
+    return { result, redirectUri: req.redirectUri ?? null };
+  }
+
+  private async signIn(em: EntityManager, profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
+    const identity = await em.findOne(GoogleIdentity, { where: { subject: profile.subject }, lock: { mode: 'pessimistic_write' } });
+    if (identity) {
+      const user = await em.findOne(User, { where: { id: identity.userId } });
+      if (!user) throw AppException.unauthorized('The linked account no longer exists');
+      await em.update(GoogleIdentity, { id: identity.id }, { lastLoginAt: new Date(), ...(profile.email ? { email: profile.email } : {}) });
+      return this.finish(em, user, 'signed_in', meta);
+    }
+    // Linking or creating rests on the email, so only an address Google has verified will do.
+    if (!profile.email || !profile.emailVerified) {
+      throw AppException.forbidden('Your Google account has no verified email address');
+    }
+    const existing = await em.findOne(User, { where: { email: profile.email } });
+    if (existing) {
+      await em.insert(GoogleIdentity, { tenantId: existing.tenantId, userId: existing.id, subject: profile.subject, email: profile.email });
+      if (!existing.emailVerified) await em.update(User, { id: existing.id }, { emailVerified: true });
+      existing.emailVerified = true;
+      return this.finish(em, existing, 'linked', meta);
+    }
+    const { user, tenant } = await this.users.createTenantWithOwner(
+      {
+        email: profile.email,
+        passwordHash: null,
+        name: profile.name,
+        firstName: profile.firstName,
+        lastName: profile.lastName,
+        emailVerified: true,
+      },
+      em,
+    );
+    await em.insert(GoogleIdentity, { tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
+    await this.audit.record(
+      {
+        type: AuditEventType.Signup,
+        tenantId: tenant.id,
+        actorUserId: user.id,
+        targetUserId: user.id,
+        meta,
+        details: { email: user.email, method: 'google' },
+      },
+      em,
+    );
+    return this.finish(em, user, 'created', meta, tenant);
+  }
+
+  private async finish(
+    em: EntityManager,
+    user: User,
+    outcome: GoogleSignInResultDto['outcome'],
+    meta: RequestMeta,
+    knownTenant?: Tenant,
+  ): Promise<GoogleSignInResultDto> {
+    if (!user.isActive) throw AppException.forbidden('This account is deactivated');
+    const tenant = knownTenant ?? (await em.findOneOrFail(Tenant, { where: { id: user.tenantId } }));
+    await em.update(User, { id: user.id }, { lastLoginAt: new Date() });
+    const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'google' }, em);
+    await this.audit.record(
+      {
+        type: AuditEventType.LoginSucceeded,
+        tenantId: tenant.id,
+        actorUserId: user.id,
+        targetUserId: user.id,
+        meta,
+        details: { method: 'google', outcome },
+      },
+      em,
+    );
+    return { ...pair, outcome, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RawResponse, Role, type Principal } from '#common';
+import { CurrentUser, InternalOnly, Roles } from '#auth-kit';
+import { IntrospectionResponseDto, parseTokenRequest, TokenRequestDto } from './dtos/token-request.dto.js';
+import { IntrospectTokenUseCase } from './usecases/introspect-token/introspect-token.usecase.js';
+import { RevokeTokenUseCase } from './usecases/revoke-token/revoke-token.usecase.js';
+
+@ApiTags('introspection')
+@Controller('auth/v1')
+export class IntrospectionController {
+  constructor(
+    private readonly introspectToken: IntrospectTokenUseCase,
+    private readonly revokeToken: RevokeTokenUseCase,
+  ) {}
+
+  @Post('introspect')
+  @HttpCode(200)
+  @InternalOnly()
+  @RawResponse()
+  @ApiSecurity('internal-key')
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({
+    type: IntrospectionResponseDto,
+    description: 'RFC 7662 answer (not enveloped); `{"active": false}` when unknown or revoked',
+  })
+  @ApiOperation({ summary: 'RFC 7662 token introspection for services (internal API key)' })
+  introspect(@Body() body: Record<string, unknown>): Promise<IntrospectionResponseDto> {
+    const { token, hint } = parseTokenRequest(body);
+    return this.introspectToken.execute(token, hint);
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  @Roles(Role.User, Role.Organizer, Role.Admin)
+  @RawResponse()
+  @ApiBearerAuth('bearer')
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({ description: 'RFC 7009: empty 200, also for unknown tokens' })
+  @ApiOperation({ summary: 'RFC 7009 revocation: your refresh or personal tokens; admins any credential of the tenant' })
+  async revoke(@CurrentUser() caller: Principal, @Body() body: Record<string, unknown>): Promise<void> {
+    const { token, hint } = parseTokenRequest(body);
+    await this.revokeToken.execute(caller, token, hint);
+  }
+}

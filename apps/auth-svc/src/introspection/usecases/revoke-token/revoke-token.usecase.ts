@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppException, Role, type Principal } from '#common';
+import { RevokeApiKeyUseCase } from '../../../api-keys/usecases/revoke-api-key/revoke-api-key.usecase.js';
+import { RevokePersonalTokenUseCase } from '../../../personal-tokens/usecases/revoke-personal-token/revoke-personal-token.usecase.js';
+import { JwtCredentialChecker } from '../../jwt-credential.checker.js';
+import { LocalCredentialIntrospector } from '../../local-credential.introspector.js';
+import type { TokenTypeHint } from '../../dtos/token-request.dto.js';
+
+/**
+ * RFC 7009. Users revoke their own refresh tokens (the whole session ends) and personal tokens;
+ * admins any credential of their tenant (API keys also organizers, as on DELETE /api-keys/:id).
+ * A token that is unknown, already inactive or of another tenant is answered like a success and
+ * changes nothing (§2.2): the endpoint never tells whether a token exists elsewhere.
+ */
+@Injectable()
+export class RevokeTokenUseCase {
+  constructor(
+    private readonly opaque: LocalCredentialIntrospector,
+    private readonly jwts: JwtCredentialChecker,
+    private readonly revokeApiKey: RevokeApiKeyUseCase,
+    private readonly revokePersonalToken: RevokePersonalTokenUseCase,
+    private readonly db: DataSource,
+  ) {}
+
+  async execute(caller: Principal, token: string, hint?: TokenTypeHint): Promise<void> {
+    if (!caller.userId || !caller.tenantId) throw AppException.forbidden('Only users revoke credentials here');
+    const isAdmin = caller.roles.includes(Role.Admin);
+    if (token.startsWith('nk_') || token.startsWith('pat_')) {
+      const v = await this.opaque.verify(token);
+      if (!v) return;
+      if (v.kind === 'api_key') {
+        if (v.key.tenantId !== caller.tenantId) return;
+        if (!isAdmin && !caller.roles.includes(Role.Organizer)) throw AppException.forbidden('Only admins and organizers revoke API keys');
+        await this.revokeApiKey.execute(caller.tenantId, v.key.id).catch(ignoreNotFound);
+        return;
+      }
+      const t = v.token;
+      if (t.tenantId !== caller.tenantId) return;
+      if (t.userId !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's token");
+      await this.revokePersonalToken.execute({ id: t.id, tenantId: caller.tenantId, userId: null }).catch(ignoreNotFound);
+      return;
+    }
+    const jwt = await this.jwts.claims(token, hint === 'refresh_token');
+    if (!jwt) return;
+    const { claims } = jwt;
+    if (claims.tenantId !== caller.tenantId || typeof claims.sid !== 'string') return;
+    if (claims.sub !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
+    // Revoking a refresh or access token ends its session: every token of that session stops.
+    await this.db.query(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
+      [claims.sid, caller.tenantId],
+    );
+  }
+}
+
+function ignoreNotFound(err: unknown): void {
+  // Revoked concurrently by someone else: the goal is reached.
+  if (err instanceof AppException && err.getStatus() === 404) return;
+  throw err;
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppException, PaginationQueryDto, Role, type Page, type Principal } from '#common';
+import { CurrentTenant, CurrentUser, Roles } from '#auth-kit';
+import { PublicIdPipe } from '../introspection/public-id.pipe.js';
+import {
+  CreatePersonalTokenDto,
+  PersonalTokenView,
+  PersonalTokenWithSecretView,
+  RotatePersonalTokenDto,
+} from './dtos/personal-token.dto.js';
+import { CreatePersonalTokenUseCase } from './usecases/create-personal-token/create-personal-token.usecase.js';
+import { ListPersonalTokensUseCase } from './usecases/list-personal-tokens/list-personal-tokens.usecase.js';
+import { RevokePersonalTokenUseCase } from './usecases/revoke-personal-token/revoke-personal-token.usecase.js';
+import { RotatePersonalTokenUseCase } from './usecases/rotate-personal-token/rotate-personal-token.usecase.js';
+
+const userOf = (p: Principal): string => {
+  if (!p.userId) throw AppException.forbidden('Personal tokens belong to users');
+  return p.userId;
+};
+
+@ApiTags('personal-tokens')
+@ApiBearerAuth('bearer')
+@Roles(Role.User, Role.Organizer, Role.Admin)
+@Controller('auth/v1/tokens')
+export class PersonalTokensController {
+  constructor(
+    private readonly createToken: CreatePersonalTokenUseCase,
+    private readonly listTokens: ListPersonalTokensUseCase,
+    private readonly revokeToken: RevokePersonalTokenUseCase,
+    private readonly rotateToken: RotatePersonalTokenUseCase,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a personal access token (shown once); it acts as you, with your roles or a subset' })
+  @ApiCreatedResponse({ type: PersonalTokenWithSecretView })
+  create(@CurrentUser() principal: Principal, @Body() dto: CreatePersonalTokenDto) {
+    return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List your personal access tokens with expiry and last use' })
+  @ApiOkResponse({ type: PersonalTokenView, isArray: true })
+  list(@CurrentUser() principal: Principal, @Query() query: PaginationQueryDto): Promise<Page<PersonalTokenView>> {
+    return this.listTokens.execute(userOf(principal), query);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Revoke one of your personal access tokens' })
+  revoke(
+    @CurrentUser() principal: Principal,
+    @CurrentTenant() tenantId: string,
+    @Param('id', new PublicIdPipe('Personal token')) id: string,
+  ) {
+    return this.revokeToken.execute({ id, tenantId, userId: userOf(principal) });
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a successor token and revoke this one' })
+  @ApiOkResponse({ type: PersonalTokenWithSecretView })
+  rotate(
+    @CurrentUser() principal: Principal,
+    @Param('id', new PublicIdPipe('Personal token')) id: string,
+    @Body() dto: RotatePersonalTokenDto,
+  ) {
+    return this.rotateToken.execute({ principal, id, expiresAt: dto.expiresAt });
+  }
+}

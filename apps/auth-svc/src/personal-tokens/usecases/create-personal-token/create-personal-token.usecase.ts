@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AppException, ErrorCode, type Principal, type Role } from '#common';
+import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
+import { mintCredential } from '../../../introspection/opaque-credential.js';
+import { PersonalToken } from '../../personal-token.entity.js';
+import { checkPersonalTokenExpiry } from '../../personal-token-expiry.js';
+import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
+
+export interface CreatePersonalTokenCommand {
+  principal: Principal;
+  name: string;
+  expiresAt: string;
+  roles?: Role[];
+}
+
+@Injectable()
+export class CreatePersonalTokenUseCase {
+  constructor(
+    @InjectRepository(PersonalToken) private readonly tokens: Repository<PersonalToken>,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async execute(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
+    const p = cmd.principal;
+    // A long-lived token is minted from a fresh login only, so a leaked token cannot extend itself.
+    if (p.kind !== 'access_token' || !p.userId || !p.tenantId) {
+      throw AppException.forbidden('Personal tokens are created with an access token from a login');
+    }
+    if (cmd.roles) {
+      const beyond = cmd.roles.filter((r) => !p.roles.includes(r));
+      if (beyond.length) throw new AppException(ErrorCode.FORBIDDEN, `You do not hold: ${beyond.join(', ')}`, 403, { roles: beyond });
+    }
+    const expiresAt = checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS);
+    const minted = mintCredential('personal_token');
+    const saved = await this.tokens.save(
+      this.tokens.create({
+        id: minted.id,
+        tenantId: p.tenantId,
+        userId: p.userId,
+        name: cmd.name,
+        roles: cmd.roles ?? null,
+        secretHash: minted.secretHash,
+        expiresAt,
+        lastUsedAt: null,
+        revokedAt: null,
+        replacedBy: null,
+      }),
+    );
+    return { ...PersonalTokenView.of(saved), token: minted.token };
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppException, type Principal } from '#common';
+import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
+import { mintCredential } from '../../../introspection/opaque-credential.js';
+import { PersonalToken } from '../../personal-token.entity.js';
+import { checkPersonalTokenExpiry, maxPersonalTokenExpiry } from '../../personal-token-expiry.js';
+import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
+
+export interface RotatePersonalTokenCommand {
+  principal: Principal;
+  id: string;
+  expiresAt?: string;
+}
+
+/** Issues a successor (same name and roles) and revokes the old token, in one transaction. */
+@Injectable()
+export class RotatePersonalTokenUseCase {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async execute(cmd: RotatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
+    const userId = cmd.principal.userId;
+    if (!userId) throw AppException.forbidden();
+    const expiresAt = cmd.expiresAt ? checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS) : undefined;
+    return this.db.transaction(async (em) => {
+      const old = await em.findOne(PersonalToken, { where: { id: cmd.id, userId }, lock: { mode: 'pessimistic_write' } });
+      if (!old || old.revokedAt) throw AppException.notFound('Personal token');
+      if (old.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This personal token has expired; create a new one');
+      const lifetime = old.expiresAt.getTime() - old.createdAt.getTime();
+      const max = maxPersonalTokenExpiry(this.config.PAT_MAX_TTL_DAYS);
+      const successorExpiry = expiresAt ?? new Date(Math.min(Date.now() + lifetime, max.getTime()));
+      const minted = mintCredential('personal_token');
+      const successor = await em.save(
+        em.create(PersonalToken, {
+          id: minted.id,
+          tenantId: old.tenantId,
+          userId: old.userId,
+          name: old.name,
+          roles: old.roles,
+          secretHash: minted.secretHash,
+          expiresAt: successorExpiry,
+          lastUsedAt: null,
+          revokedAt: null,
+          replacedBy: null,
+        }),
+      );
+      await em.update(PersonalToken, { id: old.id }, { revokedAt: new Date(), replacedBy: successor.id });
+      return { ...PersonalTokenView.of(successor), token: minted.token };
+    });
+  }
+}
