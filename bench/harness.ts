@@ -1,0 +1,108 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export interface Measure {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+  duration?: number;
+  /** Body built per request (e.g. a fresh refresh token each time). */
+  bodyFor?: () => string;
+  onBody?: (status: number, body: string) => void;
+}
+
+export const BENCH_DURATION = Number(process.env.BENCH_DURATION ?? 10);
+export const BENCH_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+export async function load(name: string, o: LoadOptions): Promise<Measure> {
+  const request = {
+    method: o.method ?? 'GET',
+    headers: { ...(o.body || o.bodyFor ? { 'content-type': 'application/json' } : {}), ...(o.headers ?? {}) },
+    body: o.body,
+    ...(o.bodyFor ? { setupRequest: (req: Record<string, unknown>) => ({ ...req, body: o.bodyFor!() }) } : {}),
+    ...(o.onBody ? { onResponse: (status: number, body: string) => o.onBody!(status, body) } : {}),
+  };
+  const result = await autocannon({
+    url: o.url,
+    connections: o.connections ?? BENCH_CONNECTIONS,
+    duration: o.duration ?? BENCH_DURATION,
+    requests: [request as never],
+  });
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+const children: ChildProcess[] = [];
+
+export function startBareFastify(root: string): Promise<{ url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(root, 'dist', 'bench', 'bare-fastify.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    child.once('message', (m: { port: number }) => resolve({ url: `http://127.0.0.1:${m.port}` }));
+    child.once('exit', (code) => reject(new Error(`bare fastify exited (${code})`)));
+  });
+}
+
+export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<void> {
+  const child = spawn(process.execPath, [path.join(root, 'dist', script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(healthUrl)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${script} not ready at ${healthUrl}`);
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+          setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+        }),
+    ),
+  );
+}
+
+export async function api(base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(base + p, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const json: any = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json?.error ?? json)}`);
+  return json?.data ?? json;
+}

@@ -1,0 +1,361 @@
+/**
+ * `npm run bench`: starts PostgreSQL (BENCH_DATABASE_URL or an embedded one), the built services
+ * and a bare Fastify hello-world, runs every scenario with autocannon, and writes the results
+ * (figures, ratios to bare Fastify measured in the same run, targets) to bench/results/.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import bcrypt from 'bcrypt';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
+import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, startBareFastify, startService, stopAll, type Measure } from './harness.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const only = process.env.BENCH_ONLY?.split(',');
+const INTERNAL_KEY = 'bench-internal-key-0123456789abcdef';
+const BCRYPT_COST = Number(process.env.BCRYPT_COST ?? 12);
+const AUTH_PORT = 43101;
+const NOTIFY_PORT = 43102;
+const AUTH = `http://127.0.0.1:${AUTH_PORT}`;
+const NOTIFY = `http://127.0.0.1:${NOTIFY_PORT}`;
+
+interface Row extends Measure {
+  ratio?: string;
+  target: string;
+  met?: boolean;
+  note?: string;
+}
+const rows: Row[] = [];
+const wanted = (name: string) => !only || only.some((o) => name.includes(o));
+
+async function scenario(name: string, target: string, fn: () => Promise<Omit<Row, 'target'> | null>) {
+  if (!wanted(name)) return;
+  process.stdout.write(`- ${name} ... `);
+  try {
+    const r = await fn();
+    if (r) {
+      rows.push({ ...r, target });
+      console.log(
+        `${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.ratio ? `, ${r.ratio}` : ''}${r.met === undefined ? '' : r.met ? ' ✓' : ' ✗'}`,
+      );
+    }
+  } catch (err) {
+    console.log(`not run: ${err instanceof Error ? err.message : String(err)}`);
+    rows.push({
+      name,
+      rps: 0,
+      p50: 0,
+      p99: 0,
+      non2xx: 0,
+      errors: 0,
+      total: 0,
+      target,
+      note: `not run: ${String(err instanceof Error ? err.message : err)}`,
+    });
+  }
+}
+
+function checkClean(m: Measure) {
+  if (m.non2xx || m.errors) throw new Error(`${m.non2xx} non-2xx and ${m.errors} errors out of ${m.total}`);
+}
+
+/** Median time of one bcrypt compare at the configured cost; cores ÷ that is the login ceiling. */
+async function bcryptCeiling(): Promise<{ perHashMs: number; ceiling: number }> {
+  const hash = await bcrypt.hash('correct horse battery staple', BCRYPT_COST);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    await bcrypt.compare('correct horse battery staple', hash);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const perHashMs = times[3]!;
+  return { perHashMs, ceiling: os.cpus().length / (perHashMs / 1000) };
+}
+
+/** Single-row INSERT commits per second that this PostgreSQL sustains through `pg`, same concurrency. */
+async function insertBaseline(url: string): Promise<Measure> {
+  const pool = new pg.Pool({ connectionString: url, max: BENCH_CONNECTIONS });
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_inserts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tenant_id uuid, payload jsonb, created_at timestamptz DEFAULT now())',
+  );
+  let done = 0;
+  const lat: number[] = [];
+  const end = Date.now() + BENCH_DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: BENCH_CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        await pool.query('INSERT INTO bench_inserts (tenant_id, payload) VALUES ($1, $2)', [
+          '00000000-0000-0000-0000-000000000001',
+          '{"to":"a@example.com"}',
+        ]);
+        lat.push(performance.now() - t0);
+        done++;
+      }
+    }),
+  );
+  await pool.end();
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(lat[Math.floor(lat.length * p)]! * 10) / 10;
+  return {
+    name: 'pg INSERT commit (baseline)',
+    rps: Math.round(done / BENCH_DURATION),
+    p50: pct(0.5),
+    p99: pct(0.99),
+    non2xx: 0,
+    errors: 0,
+    total: done,
+  };
+}
+
+async function main() {
+  let pgHandle: EmbeddedPostgresHandle | undefined;
+  let server = process.env.BENCH_DATABASE_URL;
+  if (!server) {
+    pgHandle = await startEmbeddedPostgres({ dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'pg-bench-')), 'data') });
+    server = pgHandle.url('postgres');
+  }
+  const authDb = withDatabase(server, 'bench_auth');
+  const notifyDb = withDatabase(server, 'bench_notify');
+  for (const db of [authDb, notifyDb]) {
+    await dropDatabase(db);
+    await ensureDatabase(db);
+  }
+  const common = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    INTERNAL_API_KEYS: INTERNAL_KEY,
+    AUTH_ISSUER: 'http://bench.local',
+    AUTH_AUDIENCE: 'notify-platform',
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    HOST: '127.0.0.1',
+  };
+  const bare = await startBareFastify(root);
+  await startService(
+    root,
+    'apps/auth-svc/src/main.js',
+    {
+      ...common,
+      AUTH_PORT: String(AUTH_PORT),
+      AUTH_DATABASE_URL: authDb,
+      BCRYPT_COST: String(BCRYPT_COST),
+      // The limits protect production; here they would cap the very throughput being measured.
+      RATE_LIMIT_LOGIN: '100000000/1m',
+      RATE_LIMIT_SIGNUP: '100000000/1m',
+      RATE_LIMIT_REFRESH: '100000000/1m',
+      DB_POOL_SIZE: '20',
+    },
+    `${AUTH}/health/ready`,
+  );
+  await startService(
+    root,
+    'apps/notify-svc/src/main.js',
+    {
+      ...common,
+      NOTIFY_PORT: String(NOTIFY_PORT),
+      NOTIFY_DATABASE_URL: notifyDb,
+      AUTH_JWKS_URL: `${AUTH}/.well-known/jwks.json`,
+      AUTH_INTROSPECTION_URL: `${AUTH}/auth/v1/introspect`,
+      DB_POOL_SIZE: '20',
+      RATE_LIMIT_FREE: '100000000/1m',
+      RATE_LIMIT_PROFESSIONAL: '100000000/1m',
+      RATE_LIMIT_ENTERPRISE: '100000000/1m',
+      RATE_LIMIT_IP: '100000000/1m',
+      QUOTA_DAILY_FREE: '100000000',
+    },
+    `${NOTIFY}/health/ready`,
+  );
+
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`Each scenario: ${BENCH_DURATION}s, ${BENCH_CONNECTIONS} connections (autocannon, in this process)\n`);
+
+  const bareRuns: number[] = [];
+  const measureBare = async () => {
+    const m = await load('bare Fastify GET /', { url: `${bare.url}/` });
+    bareRuns.push(m.rps);
+    return m;
+  };
+  await scenario('bare Fastify GET / (start)', 'yardstick', measureBare);
+  const bareRps = () => bareRuns.reduce((a, b) => a + b, 0) / bareRuns.length;
+  const vsBare = (m: Measure, min: number) => ({
+    ...m,
+    ratio: `${Math.round((m.rps / bareRps()) * 100)}% of bare`,
+    met: m.rps / bareRps() >= min,
+  });
+
+  await scenario('auth-svc GET /health', '≥ 70% of bare Fastify', async () => {
+    const m = await load('auth-svc GET /health', { url: `${AUTH}/health` });
+    checkClean(m);
+    return vsBare(m, 0.7);
+  });
+  await scenario('notify-svc GET /health', '≥ 70% of bare Fastify', async () => {
+    const m = await load('notify-svc GET /health', { url: `${NOTIFY}/health` });
+    checkClean(m);
+    return vsBare(m, 0.7);
+  });
+  await scenario('auth-svc GET /.well-known/jwks.json', '≥ 70% of bare Fastify', async () => {
+    const m = await load('auth-svc GET /.well-known/jwks.json', { url: `${AUTH}/.well-known/jwks.json` });
+    checkClean(m);
+    return vsBare(m, 0.7);
+  });
+
+  // Accounts for the authenticated scenarios.
+  const email = `bench-${Date.now()}@example.com`;
+  const password = 'bench-password-1234';
+  let signup: any;
+  try {
+    signup = await api(AUTH, 'POST', '/auth/v1/signup', { email, password, name: 'Bench', companyName: 'Bench Co' });
+  } catch (err) {
+    console.log(`signup failed, authenticated scenarios skipped: ${String(err)}`);
+  }
+
+  if (signup) {
+    const access: string = signup.accessToken;
+    await scenario('notify-svc GET /notify/v1/me', '≥ 60% of bare Fastify', async () => {
+      const m = await load('notify-svc GET /notify/v1/me', {
+        url: `${NOTIFY}/notify/v1/me`,
+        headers: { authorization: `Bearer ${access}` },
+      });
+      checkClean(m);
+      return vsBare(m, 0.6);
+    });
+
+    await scenario('notify-svc GET /notify/v1/deliveries?limit=20', '≥ 3,000 req/s', async () => {
+      for (let i = 0; i < 50; i++) {
+        await api(
+          NOTIFY,
+          'POST',
+          '/notify/v1/deliveries',
+          { channel: 'email', to: { email: `r${i}@example.com` }, subject: 'Hi', body: 'Hello' },
+          { authorization: `Bearer ${access}` },
+        );
+      }
+      const m = await load('notify-svc GET /notify/v1/deliveries?limit=20', {
+        url: `${NOTIFY}/notify/v1/deliveries?limit=20`,
+        headers: { authorization: `Bearer ${access}` },
+      });
+      checkClean(m);
+      return { ...m, met: m.rps >= 3000 };
+    });
+
+    await scenario('notify-svc POST /notify/v1/deliveries', '≥ 50% of pg INSERT commits/s', async () => {
+      const base = await insertBaseline(notifyDb);
+      rows.push({ ...base, target: 'baseline' });
+      console.log(`(baseline ${base.rps} INSERT commits/s) `);
+      const m = await load('notify-svc POST /notify/v1/deliveries', {
+        url: `${NOTIFY}/notify/v1/deliveries`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${access}` },
+        body: JSON.stringify({ channel: 'email', to: { email: 'load@example.com' }, subject: 'Load', body: 'Load test' }),
+      });
+      checkClean(m);
+      return { ...m, ratio: `${Math.round((m.rps / base.rps) * 100)}% of pg INSERT`, met: m.rps / base.rps >= 0.5 };
+    });
+
+    await scenario('auth-svc POST /auth/v1/introspect (API key)', '≥ 10,000 req/s or ≥ 25% of bare', async () => {
+      const key = await api(
+        AUTH,
+        'POST',
+        '/auth/v1/api-keys',
+        { name: 'bench', scopes: ['notifications:send'] },
+        { authorization: `Bearer ${access}` },
+      );
+      const m = await load('auth-svc POST /auth/v1/introspect (API key)', {
+        url: `${AUTH}/auth/v1/introspect`,
+        method: 'POST',
+        headers: { 'x-internal-api-key': INTERNAL_KEY },
+        body: JSON.stringify({ token: key.key, token_type_hint: 'api_key' }),
+      });
+      checkClean(m);
+      const r = vsBare(m, 0.25);
+      return { ...r, met: m.rps >= 10_000 || r.met };
+    });
+
+    // Refresh tokens are single use: a pool is refilled from each response.
+    const pool: string[] = [];
+    const fillPool = async (n: number) => {
+      const sessions = await Promise.all(Array.from({ length: n }, () => api(AUTH, 'POST', '/auth/v1/login', { email, password })));
+      pool.push(...sessions.map((s) => s.refreshToken as string));
+    };
+    const refreshLoad = (name: string, connections: number, duration?: number) =>
+      load(name, {
+        url: `${AUTH}/auth/v1/refresh`,
+        method: 'POST',
+        connections,
+        duration,
+        bodyFor: () => JSON.stringify({ refreshToken: pool.shift() ?? 'exhausted' }),
+        onBody: (status, body) => {
+          if (status === 200) pool.push(JSON.parse(body).data.refreshToken);
+        },
+      });
+
+    await scenario('auth-svc POST /auth/v1/refresh', '≥ 800 req/s', async () => {
+      await fillPool(BENCH_CONNECTIONS + 10);
+      const m = await refreshLoad('auth-svc POST /auth/v1/refresh', BENCH_CONNECTIONS);
+      checkClean(m);
+      return { ...m, met: m.rps >= 800 };
+    });
+
+    const { perHashMs, ceiling } = await bcryptCeiling();
+    await scenario('auth-svc POST /auth/v1/login', `≥ 90% of bcrypt ceiling`, async () => {
+      const m = await load('auth-svc POST /auth/v1/login', {
+        url: `${AUTH}/auth/v1/login`,
+        method: 'POST',
+        connections: 16,
+        body: JSON.stringify({ email, password }),
+      });
+      checkClean(m);
+      return {
+        ...m,
+        ratio: `${Math.round((m.rps / ceiling) * 100)}% of ceiling ${ceiling.toFixed(1)}/s (${os.cpus().length} cores ÷ ${perHashMs.toFixed(0)} ms at cost ${BCRYPT_COST})`,
+        met: m.rps >= 0.9 * ceiling,
+      };
+    });
+
+    await scenario('auth-svc POST /auth/v1/refresh while logins saturate the CPU', 'p99 < 100 ms', async () => {
+      pool.length = 0;
+      await fillPool(8);
+      const [, refresh] = await Promise.all([
+        load('login saturation', {
+          url: `${AUTH}/auth/v1/login`,
+          method: 'POST',
+          connections: 16,
+          body: JSON.stringify({ email, password }),
+        }),
+        refreshLoad('refresh under login load', 4),
+      ]);
+      checkClean(refresh);
+      return { ...refresh, met: refresh.p99 < 100 };
+    });
+  }
+
+  await scenario('bare Fastify GET / (end)', 'yardstick', measureBare);
+  await stopAll();
+  if (pgHandle) await pgHandle.stop();
+
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const lines = [
+    `Run ${new Date().toISOString()} on ${machine}; ${BENCH_DURATION}s per scenario, ${BENCH_CONNECTIONS} connections unless noted; bare Fastify mean ${Math.round(bareRps())} req/s.`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | ratio | target | met |',
+    '| --- | ---: | ---: | ---: | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.note ? '—' : r.rps} | ${r.note ? '—' : r.p50} | ${r.note ? '—' : r.p99} | ${r.ratio ?? ''} | ${r.target} | ${r.note ?? (r.met === undefined ? '' : r.met ? 'yes' : '**no**')} |`,
+    ),
+  ];
+  const outDir = path.join(root, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'latest.md'), lines.join('\n') + '\n');
+  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ machine, rows }, null, 2));
+  console.log(`\n${lines.join('\n')}\n\nWritten to bench/results/latest.md`);
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await stopAll();
+  process.exit(1);
+});
