@@ -1,10 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, HealthModule, RateLimitModule } from '#common';
+import { AuthKitModule } from '#auth-kit';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config/auth-config.js';
 import { authEntities } from './database/entities.js';
 import { authMigrations } from './database/migrations/index.js';
+import { GoogleModule } from './google/google.module.js';
+import { IntrospectionModule } from './introspection/introspection.module.js';
+import { LocalCredentialIntrospector } from './introspection/local-credential.introspector.js';
 import { KeysModule } from './keys/keys.module.js';
+import { PersonalTokensModule } from './personal-tokens/personal-tokens.module.js';
+import { SigningKeyStore } from './keys/signing-key.store.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -25,10 +35,30 @@ export class AppModule {
         }),
         HealthModule.forRoot(),
         RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        // auth-svc verifies its own access tokens with its own key store: no HTTP to itself.
+        AuthKitModule.forRootAsync({
+          // API keys and personal tokens are checked against auth-svc's own tables (no HTTP either).
+          imports: [KeysModule, IntrospectionModule],
+          inject: [SigningKeyStore, LocalCredentialIntrospector],
+          useFactory: (keys: SigningKeyStore, introspector: LocalCredentialIntrospector) => ({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            internalApiKeys: config.INTERNAL_API_KEYS,
+            keyResolver: keys,
+            introspector,
+          }),
+        }),
         AuditModule,
         KeysModule,
         TokensModule,
         UsersModule,
+        TenantsModule,
+        AccountsModule,
+        SessionsModule,
+        ApiKeysModule,
+        PersonalTokensModule,
+        IntrospectionModule,
+        GoogleModule,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],
       exports: [AUTH_CONFIG],

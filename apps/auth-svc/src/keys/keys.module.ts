@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { KeyRotationScheduler } from './key-rotation.scheduler.js';
+import { KeysController } from './keys.controller.js';
 import { SigningKeyStore } from './signing-key.store.js';
 
 @Module({
   imports: [AuditModule],
-  providers: [SigningKeyStore],
+  controllers: [KeysController],
+  providers: [SigningKeyStore, KeyRotationScheduler],
   exports: [SigningKeyStore],
 })
 export class KeysModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '#common';
 import { AUTH_CONFIG, decodeKeyEncryptionKey, type AuthConfig } from '../config/auth-config.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 
@@ -220,7 +221,8 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   }
 
   private async swapActive(em: EntityManager, fresh: GeneratedKey): Promise<RotationResult> {
-    const retired: Array<{ kid: string; publish_until: Date }> = await em.query(
+    const retired = await queryRows<{ kid: string; publish_until: Date }>(
+      em,
       `UPDATE signing_keys SET status = 'retired', retired_at = now(), publish_until = now() + make_interval(secs => $1)
         WHERE status = 'active' RETURNING kid, publish_until`,
       [this.retentionSeconds],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { paginate, type Page, type PaginationQueryDto } from '#common';
+import { paginate, queryRows, type Page, type PaginationQueryDto } from '#common';
 import { Session } from './session.entity.js';
 
 /** Reading and ending sessions. Creating and rotating them is TokenService's job. */
@@ -24,7 +24,8 @@ export class SessionStore {
 
   /** Ends one session of the user; false when it is not theirs or already ended. */
   async revoke(sessionId: string, userId: string, reason: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: unknown[] = await em.query(
+    const rows = await queryRows(
+      em,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
       [sessionId, userId, reason],
     );
@@ -38,7 +39,8 @@ export class SessionStore {
     keepSessionId?: string | null,
     em: EntityManager = this.dataSource.manager,
   ): Promise<number> {
-    const rows: unknown[] = await em.query(
+    const rows = await queryRows(
+      em,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid) RETURNING id`,
       [userId, reason, keepSessionId ?? null],

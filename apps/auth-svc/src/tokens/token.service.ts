@@ -6,6 +6,7 @@ import {
   AppException,
   ErrorCode,
   REFRESH_TOKEN_TYP,
+  queryRows,
   type AccessTokenClaims,
   type PlanTier,
   type RefreshTokenClaims,
@@ -106,15 +107,21 @@ export class TokenService {
     const claims = await this.verifyRefreshToken(refreshToken);
     const oldHash = hashId(claims.jti);
     const jti = randomUUID();
-    const rows: Array<{ expires_at: Date; user_id: string; tenant_id: string; email: string; roles: Role[]; plan_tier: PlanTier }> =
-      await this.dataSource.query(ROTATE_SQL, [
-        claims.sid,
-        oldHash,
-        hashId(jti),
-        this.config.REFRESH_TOKEN_TTL,
-        this.config.REFRESH_REUSE_GRACE_SECONDS,
-        meta.ip ?? null,
-      ]);
+    const rows = await queryRows<{
+      expires_at: Date;
+      user_id: string;
+      tenant_id: string;
+      email: string;
+      roles: Role[];
+      plan_tier: PlanTier;
+    }>(this.dataSource, ROTATE_SQL, [
+      claims.sid,
+      oldHash,
+      hashId(jti),
+      this.config.REFRESH_TOKEN_TTL,
+      this.config.REFRESH_REUSE_GRACE_SECONDS,
+      meta.ip ?? null,
+    ]);
     const row = rows[0];
     if (row) {
       return this.sign(
@@ -192,7 +199,8 @@ export class TokenService {
     if (!s.is_active) return AppException.unauthorized('The account is deactivated');
     if (!s.live) return AppException.unauthorized('The session has expired', ErrorCode.TOKEN_EXPIRED);
     if (!s.current_token_hash.equals(oldHash)) {
-      const revoked: unknown[] = await this.dataSource.query(
+      const revoked = await queryRows(
+        this.dataSource,
         `UPDATE sessions SET revoked_at = now(), revoked_reason = 'refresh_reuse' WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
         [claims.sid],
       );

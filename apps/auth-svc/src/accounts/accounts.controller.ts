@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AppException, Public } from '#common';
+import { CurrentTenant } from '#auth-kit';
+import { CurrentUserId } from '../users/current-user-id.decorator.js';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
+import { CurrentSessionId } from '../sessions/current-session.decorator.js';
+import { IpRateLimit } from '../throttling/ip-rate-limit.guard.js';
+import { UserDto } from '../users/dtos/user.dto.js';
+import { UsersService } from '../users/users.service.js';
+import { ChangePasswordDto, ChangePasswordResponseDto } from './dtos/change-password.dto.js';
+import { LogInDto, LogInResponseDto } from './dtos/log-in.dto.js';
+import { SignUpDto, SignUpResponseDto } from './dtos/sign-up.dto.js';
+import { UpdateProfileDto } from './dtos/update-profile.dto.js';
+import { ChangePasswordUseCase } from './usecases/change-password/change-password.usecase.js';
+import { LogInUseCase } from './usecases/log-in/log-in.usecase.js';
+import { SignUpUseCase } from './usecases/sign-up/sign-up.usecase.js';
+import { UpdateProfileUseCase } from './usecases/update-profile/update-profile.usecase.js';
+
+@ApiTags('accounts')
+@Controller('auth/v1')
+export class AccountsController {
+  constructor(
+    private readonly signUp: SignUpUseCase,
+    private readonly logIn: LogInUseCase,
+    private readonly updateProfile: UpdateProfileUseCase,
+    private readonly changePassword: ChangePasswordUseCase,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('signup')
+  @Public()
+  @IpRateLimit('signup')
+  @ApiOperation({ summary: 'Create a tenant and its first user (user, organizer, admin); returns a token pair' })
+  @ApiCreatedResponse({ type: SignUpResponseDto })
+  @ApiConflictResponse({ description: 'CONFLICT: the email is taken' })
+  signup(@Body() dto: SignUpDto, @ClientMeta() meta: RequestMeta): Promise<SignUpResponseDto> {
+    return this.signUp.execute(dto, meta);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @IpRateLimit('login')
+  @ApiOperation({ summary: 'Log in with email and password' })
+  @ApiOkResponse({ type: LogInResponseDto })
+  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS (unknown email and wrong password alike)' })
+  login(@Body() dto: LogInDto, @ClientMeta() meta: RequestMeta): Promise<LogInResponseDto> {
+    return this.logIn.execute(dto, meta);
+  }
+
+  @Get('me')
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'The calling user' })
+  @ApiOkResponse({ type: UserDto })
+  async me(@CurrentUserId() userId: string, @CurrentTenant() tenantId: string): Promise<UserDto> {
+    const user = await this.users.findInTenant(tenantId, userId);
+    if (!user) throw AppException.notFound('User');
+    return UserDto.from(user);
+  }
+
+  @Patch('me')
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'Update the calling user’s name fields' })
+  @ApiOkResponse({ type: UserDto })
+  patchMe(
+    @CurrentUserId() userId: string,
+    @CurrentTenant() tenantId: string,
+    @Body() dto: UpdateProfileDto,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return this.updateProfile.execute(tenantId, userId, dto, meta);
+  }
+
+  @Post('me/password')
+  @HttpCode(200)
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'Change the password; ends every other session of the user' })
+  @ApiOkResponse({ type: ChangePasswordResponseDto })
+  @ApiForbiddenResponse({ description: 'INVALID_CREDENTIALS: the current password is wrong' })
+  password(
+    @CurrentUserId() userId: string,
+    @CurrentTenant() tenantId: string,
+    @CurrentSessionId() sessionId: string | null,
+    @Body() dto: ChangePasswordDto,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<ChangePasswordResponseDto> {
+    return this.changePassword.execute(tenantId, userId, sessionId, dto, meta);
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppException, ErrorCode } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { SessionStore } from '../../../sessions/session.store.js';
+import { PasswordHasher } from '../../../users/password-hasher.js';
+import { User } from '../../../users/user.entity.js';
+import type { ChangePasswordDto, ChangePasswordResponseDto } from '../../dtos/change-password.dto.js';
+
+@Injectable()
+export class ChangePasswordUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Sets a new password and ends every session of the user except the one making the call. */
+  async execute(
+    tenantId: string,
+    userId: string,
+    currentSessionId: string | null,
+    dto: ChangePasswordDto,
+    meta: RequestMeta,
+  ): Promise<ChangePasswordResponseDto> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :userId AND u.tenant_id = :tenantId', { userId, tenantId })
+      .getOne();
+    if (!user) throw AppException.notFound('User');
+    if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash))) {
+      throw new AppException(ErrorCode.INVALID_CREDENTIALS, 'The current password is not correct', 403);
+    }
+    const hash = await this.hasher.hash(dto.newPassword);
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
+      const sessionsEnded = await this.sessions.revokeAllForUser(userId, 'password_changed', currentSessionId, em);
+      await this.audit.record(
+        { type: AuditEventType.PasswordChanged, tenantId, actorUserId: userId, targetUserId: userId, meta, details: { sessionsEnded } },
+        em,
+      );
+      return { sessionsEnded };
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { AppException, ErrorCode } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { LoginThrottle } from '../../../throttling/login-throttle.service.js';
+import { TokenService } from '../../../tokens/token.service.js';
+import { UserDto } from '../../../users/dtos/user.dto.js';
+import { PasswordHasher } from '../../../users/password-hasher.js';
+import { UsersService, normaliseEmail } from '../../../users/users.service.js';
+import type { LogInDto, LogInResponseDto } from '../../dtos/log-in.dto.js';
+
+const invalid = () => new AppException(ErrorCode.INVALID_CREDENTIALS, 'Invalid email or password', 401);
+
+/**
+ * Password login. Unknown email, wrong password and deactivated account all answer the same 401
+ * after one bcrypt comparison each, so neither the message nor the timing tells them apart.
+ */
+@Injectable()
+export class LogInUseCase {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+  ) {}
+
+  async execute(dto: LogInDto, meta: RequestMeta): Promise<LogInResponseDto> {
+    const email = normaliseEmail(dto.email);
+    await this.throttle.checkIp(meta.ip);
+    const user = await this.users.findByEmailWithSecret(email);
+    if (!user) {
+      await this.throttle.unknownAccount(email, meta);
+      await this.hasher.verify(dto.password, null);
+      void this.audit.recordQuietly({ type: AuditEventType.LoginFailed, meta, details: { email, reason: 'unknown_email' } });
+      throw invalid();
+    }
+    const attempt = await this.throttle.begin(user.id, user.tenantId, meta);
+    const ok = await this.hasher.verify(dto.password, user.passwordHash);
+    if (!ok || !user.isActive) {
+      await this.throttle.failed(user.id, user.tenantId, attempt, meta);
+      void this.audit.recordQuietly({
+        type: AuditEventType.LoginFailed,
+        tenantId: user.tenantId,
+        targetUserId: user.id,
+        meta,
+        details: { email, reason: ok ? 'deactivated' : 'wrong_password', attempt: attempt.attemptNumber },
+      });
+      throw invalid();
+    }
+    await this.throttle.succeeded(user.id);
+    const tenant = await this.users.getTenant(user.tenantId);
+    if (!tenant) throw invalid();
+    const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' });
+    await this.audit.record({
+      type: AuditEventType.LoginSucceeded,
+      tenantId: user.tenantId,
+      actorUserId: user.id,
+      targetUserId: user.id,
+      meta,
+    });
+    delete (user as { passwordHash?: unknown }).passwordHash;
+    return { ...pair, user: UserDto.from(user) };
+  }
+}

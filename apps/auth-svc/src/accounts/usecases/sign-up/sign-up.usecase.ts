@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppException } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { TenantDto } from '../../../tenants/dtos/tenant.dto.js';
+import { TokenService } from '../../../tokens/token.service.js';
+import { UserDto } from '../../../users/dtos/user.dto.js';
+import { PasswordHasher } from '../../../users/password-hasher.js';
+import { UsersService } from '../../../users/users.service.js';
+import type { SignUpDto, SignUpResponseDto } from '../../dtos/sign-up.dto.js';
+
+@Injectable()
+export class SignUpUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async execute(dto: SignUpDto, meta: RequestMeta): Promise<SignUpResponseDto> {
+    // Cheap check first so a taken email costs no bcrypt; the unique index still decides races.
+    if (await this.users.findByEmail(dto.email)) throw AppException.conflict('An account with this email already exists');
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.dataSource.transaction(async (em) => {
+      const { user, tenant } = await this.users.createTenantWithOwner({ ...dto, passwordHash }, em);
+      const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' }, em);
+      await this.audit.record(
+        {
+          type: AuditEventType.Signup,
+          tenantId: tenant.id,
+          actorUserId: user.id,
+          targetUserId: user.id,
+          meta,
+          details: { email: user.email },
+        },
+        em,
+      );
+      return { ...pair, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
+    });
+  }
+}

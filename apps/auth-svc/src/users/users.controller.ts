@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { PaginationQueryDto, Role, paginate, type Page } from '#common';
+import { CurrentTenant, Roles } from '#auth-kit';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
+import { uuidParam } from '../pipes/uuid-param.pipe.js';
+import { CurrentUserId } from './current-user-id.decorator.js';
+import { CreateUserDto } from './dtos/create-user.dto.js';
+import { UpdateUserDto } from './dtos/update-user.dto.js';
+import { UserDto } from './dtos/user.dto.js';
+import { CreateUserUseCase } from './usecases/create-user/create-user.usecase.js';
+import { UpdateUserUseCase } from './usecases/update-user/update-user.usecase.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('team')
+@ApiBearerAuth('bearer')
+@ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
+@Roles(Role.Admin)
+@Controller('auth/v1/users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly createUser: CreateUserUseCase,
+    private readonly updateUser: UpdateUserUseCase,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Add a user to the caller’s tenant with roles and an initial password' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiConflictResponse({ description: 'CONFLICT: the email is taken' })
+  create(
+    @CurrentTenant() tenantId: string,
+    @CurrentUserId() actorId: string,
+    @Body() dto: CreateUserDto,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return this.createUser.execute(tenantId, actorId, dto, meta);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Users of the caller’s tenant, oldest first' })
+  @ApiOkResponse({ type: UserDto, isArray: true })
+  async list(@CurrentTenant() tenantId: string, @Query() query: PaginationQueryDto): Promise<Page<UserDto>> {
+    const qb = this.users.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    const page = await paginate(qb, query, { sortColumn: 'u.created_at', sortProperty: 'createdAt', idColumn: 'u.id', direction: 'ASC' });
+    return page.map(UserDto.from);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change roles or deactivate (ends all the user’s sessions); the last admin stays' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ description: 'No such user in the caller’s tenant' })
+  @ApiConflictResponse({ description: 'CONFLICT: would leave the tenant without an active admin' })
+  update(
+    @CurrentTenant() tenantId: string,
+    @CurrentUserId() actorId: string,
+    @Param('id', uuidParam) id: string,
+    @Body() dto: UpdateUserDto,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return this.updateUser.execute(tenantId, actorId, id, dto, meta);
+  }
+}
