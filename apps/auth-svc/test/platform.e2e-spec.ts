@@ -68,3 +68,55 @@ describe('platform behaviour (auth-svc)', () => {
     expect(doc.body.components.securitySchemes['api-key']).toMatchObject({ in: 'header', name: 'X-API-Key' });
   });
 });
+
+describe('bad input never reaches a 500 (auth-svc signup as the probe)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('authbad');
+    t = await startTestApp(AppModule.forRoot(loadAuthConfig({ AUTH_DATABASE_URL: db.url, BCRYPT_COST: '4' })));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it.each([
+    ['unknown field', { email: 'a@example.com', password: 'long enough pw', isAdmin: true }, 'isAdmin'],
+    ['wrong type', { email: 'a@example.com', password: 12345678 }, 'password'],
+    ['missing field', { password: 'long enough pw' }, 'email'],
+  ])('%s → 400 VALIDATION_FAILED naming the field', async (_case, body, field) => {
+    const res = await t.http.post('/auth/v1/signup', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  it.each([
+    ['a JSON array', '[]'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"hello"'],
+    ['a JSON number', '42'],
+  ])('%s as the body → 400, not 500', async (_case, raw) => {
+    const res = await t.http.request('POST', '/auth/v1/signup', { raw, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(['VALIDATION_FAILED', 'BAD_REQUEST']).toContain(res.body.error.code);
+  });
+
+  it('an XML body on a JSON route → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const res = await t.http.request('POST', '/auth/v1/signup', { raw: '<signup/>', headers: { 'content-type': 'application/xml' } });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('an empty JSON body → 400', async () => {
+    const res = await t.http.request('POST', '/auth/v1/signup', { raw: '', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+  });
+
+  it('nothing was created by any of the refused requests', async () => {
+    const login = await t.http.post('/auth/v1/login', { email: 'a@example.com', password: 'long enough pw' });
+    expect(login.status).toBe(401);
+  });
+});
