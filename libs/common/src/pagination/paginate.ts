@@ -6,8 +6,8 @@ import { DEFAULT_PAGE_LIMIT, type PaginationQueryDto } from './pagination-query.
 export interface PaginateOptions {
   /** Column of the sort key, qualified with the alias, e.g. `d.created_at`. */
   sortColumn: string;
-  /** The entity property holding the sort key (read from the last row). */
-  sortProperty: string;
+  /** The entity property holding the sort key (kept for callers; the cursor reads the column itself). */
+  sortProperty?: string;
   /** Column of the unique tie-breaker, e.g. `d.id`. */
   idColumn: string;
   direction?: 'DESC' | 'ASC';
@@ -27,26 +27,22 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   const cmp = dir === 'DESC' ? '<' : '>';
   if (query.cursor) {
     const key = decodeCursor(query.cursor);
-    let sortValue: string | number | Date = key.v;
-    if (typeof sortValue === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(sortValue)) sortValue = new Date(sortValue);
     qb.andWhere(`(${opts.sortColumn}, ${opts.idColumn}) ${cmp} (:__cursorValue, :__cursorId)`, {
-      __cursorValue: sortValue,
+      __cursorValue: key.v,
       __cursorId: key.id,
     });
   }
-  qb.orderBy(opts.sortColumn, dir)
+  // The sort key goes into the cursor as PostgreSQL's own text form: a JS Date would cut
+  // timestamptz microseconds to milliseconds, and rows within one millisecond would be skipped.
+  qb.addSelect(`(${opts.sortColumn})::text`, '__cursor_value')
+    .orderBy(opts.sortColumn, dir)
     .addOrderBy(opts.idColumn, dir)
     .take(undefined)
     .limit(limit + 1);
-  const rows = await qb.getMany();
-  const hasMore = rows.length > limit;
-  const items = hasMore ? rows.slice(0, limit) : rows;
+  const { entities, raw } = await qb.getRawAndEntities<{ __cursor_value: string }>();
+  const hasMore = entities.length > limit;
+  const items = hasMore ? entities.slice(0, limit) : entities;
   const last = items[items.length - 1];
-  let next: string | null = null;
-  if (hasMore && last) {
-    const raw = (last as Record<string, unknown>)[opts.sortProperty];
-    const value = raw instanceof Date ? raw.toISOString() : (raw as string | number);
-    next = encodeCursor({ v: value, id: last.id });
-  }
+  const next = hasMore && last ? encodeCursor({ v: raw[items.length - 1]!.__cursor_value, id: last.id }) : null;
   return new Page(items, next, limit);
 }
