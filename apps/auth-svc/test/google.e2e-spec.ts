@@ -205,7 +205,7 @@ describe('Google sign-in (against a local OAuth2 server)', () => {
 describe('Google sign-in when it is not configured', () => {
   let env: AuthTestEnv;
   beforeAll(async () => {
-    env = await startAuth();
+    env = await startAuth({ RATE_LIMIT_LOGIN: '3/1m' });
   });
   afterAll(async () => {
     await env?.close();
@@ -219,5 +219,13 @@ describe('Google sign-in when it is not configured', () => {
       expect(res.body).toMatchObject({ data: null, error: { code: 'SERVICE_UNAVAILABLE' } });
       expect(res.body.error.message).toContain('GOOGLE_CLIENT_ID');
     }
+  });
+
+  it('counts against the per-IP login limit (429 with Retry-After)', async () => {
+    let res = await env.http.get('/auth/v1/google');
+    for (let i = 0; i < 4 && res.status !== 429; i++) res = await env.http.get('/auth/v1/google');
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -45,6 +45,7 @@ const SELECT_KEY = `
 @Injectable()
 export class ApiKeyVerifier {
   private readonly cache = new ExpiringLruCache<ApiKeyRow>(10_000);
+  private readonly loading = new Map<string, Promise<ApiKeyRow | null>>();
   private readonly ttlMs: number;
 
   constructor(
@@ -60,16 +61,33 @@ export class ApiKeyVerifier {
       const hit = check(cached, secret, now);
       if (hit) return hit;
     }
-    const rows: ApiKeyRow[] = await this.db.query(SELECT_KEY, [id]);
-    const row = rows[0];
-    if (!row) return null;
-    if (this.ttlMs > 0 && !row.revoked_at) this.cache.set(id, row, now + this.ttlMs);
-    return check(row, secret, now);
+    const row = await this.load(id, now);
+    return row ? check(row, secret, now) : null;
+  }
+
+  /** One query per key id at a time: a burst on a cold key waits for the same row. */
+  private load(id: string, now: number): Promise<ApiKeyRow | null> {
+    const inFlight = this.loading.get(id);
+    if (inFlight) return inFlight;
+    const pending: Promise<ApiKeyRow | null> = this.db
+      .query(SELECT_KEY, [id])
+      .then((rows: ApiKeyRow[]) => {
+        const row = rows[0] ?? null;
+        // Not cached when the key was revoked or rotated here while the row was on its way.
+        if (row && this.ttlMs > 0 && !row.revoked_at && this.loading.get(id) === pending) this.cache.set(id, row, now + this.ttlMs);
+        return row;
+      })
+      .finally(() => {
+        if (this.loading.get(id) === pending) this.loading.delete(id);
+      });
+    this.loading.set(id, pending);
+    return pending;
   }
 
   /** Called when a key changes on this instance (revoked, rotated). */
   forget(id: string): void {
     this.cache.delete(id);
+    this.loading.delete(id);
   }
 }
 

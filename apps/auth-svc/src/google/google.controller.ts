@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException, Public } from '#common';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import { IpRateLimit } from '../throttling/ip-rate-limit.guard.js';
 import { GoogleSignInResultDto, StartGoogleSignInQueryDto } from './dtos/google.dto.js';
 import { GOOGLE_STATE_COOKIE, GOOGLE_STATE_TTL_SECONDS } from './google-state.store.js';
 import { CompleteGoogleSignInUseCase } from './usecases/complete-google-sign-in/complete-google-sign-in.usecase.js';
@@ -27,6 +28,7 @@ export class GoogleController {
   }
 
   @Get()
+  @IpRateLimit('login')
   @ApiOperation({ summary: 'Start Google sign-in: redirects to Google (state + PKCE)' })
   @ApiFoundResponse({ description: 'Redirect to Google' })
   @ApiServiceUnavailableResponse({ description: 'Google sign-in is not configured' })
@@ -38,6 +40,7 @@ export class GoogleController {
   }
 
   @Get('callback')
+  @IpRateLimit('login')
   @ApiOperation({
     summary: "Google's redirect back: signs in (creating or linking the account) and returns the token pair",
     description:
