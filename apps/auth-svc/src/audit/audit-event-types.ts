@@ -14,5 +14,12 @@ export const AuditEventType = {
   UserDeactivated: 'user.deactivated',
   UserReactivated: 'user.reactivated',
   KeyRotated: 'key.rotated',
+  ApiKeyCreated: 'api_key.created',
+  ApiKeyRotated: 'api_key.rotated',
+  ApiKeyRevoked: 'api_key.revoked',
+  PersonalTokenCreated: 'personal_token.created',
+  PersonalTokenRotated: 'personal_token.rotated',
+  PersonalTokenRevoked: 'personal_token.revoked',
+  GoogleLinked: 'google.linked',
 } as const;
 export type AuditEventType = (typeof AuditEventType)[keyof typeof AuditEventType] | (string & {});
