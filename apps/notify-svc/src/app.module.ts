@@ -1,12 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, HealthModule } from '#common';
+import { DatabaseModule, HealthModule, IdempotencyModule, RateLimitModule } from '#common';
+import { AuthKitModule, HttpCredentialIntrospector, RemoteJwksKeyResolver } from '#auth-kit';
 import { NOTIFY_CONFIG, type NotifyConfig } from './config/notify-config.js';
 import { notifyEntities } from './database/entities.js';
 import { notifyMigrations } from './database/migrations/index.js';
+import { AdminModule } from './admin/admin.module.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { MeModule } from './me/me.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { PreferencesModule } from './preferences/preferences.module.js';
+import { QuotasModule } from './quotas/quotas.module.js';
+import { SuppressionsModule } from './suppressions/suppressions.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
+import { TenancyModule } from './tenancy/tenancy.module.js';
+import { ThrottlingModule } from './throttling/throttling.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: NotifyConfig): DynamicModule {
+    const introspectionKey = config.AUTH_INTROSPECTION_KEY ?? config.INTERNAL_API_KEYS[0];
     return {
       module: AppModule,
       global: true,
@@ -20,6 +34,39 @@ export class AppModule {
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot(),
+        AuthKitModule.forRootAsync({
+          useFactory: () => ({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            internalApiKeys: config.INTERNAL_API_KEYS,
+            tokenCacheSize: config.TOKEN_CACHE_SIZE,
+            keyResolver: new RemoteJwksKeyResolver(config.AUTH_JWKS_URL, {
+              refreshIntervalSeconds: config.AUTH_JWKS_REFRESH,
+              minRefetchIntervalSeconds: config.AUTH_JWKS_MIN_REFETCH,
+            }),
+            introspector: introspectionKey
+              ? new HttpCredentialIntrospector(config.AUTH_INTROSPECTION_URL, introspectionKey, {
+                  cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL,
+                  negativeCacheTtlSeconds: config.INTROSPECTION_NEGATIVE_CACHE_TTL,
+                })
+              : undefined,
+          }),
+        }),
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        // Interceptor order: the rate limit is checked before an Idempotency-Key is claimed.
+        ThrottlingModule,
+        IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL }),
+        TenancyModule,
+        QuotasModule,
+        MetricsModule,
+        MeModule,
+        DeliveriesModule,
+        TemplatesModule,
+        PreferencesModule,
+        SuppressionsModule,
+        NotificationsModule,
+        AdminModule,
+        JobsModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],
       exports: [NOTIFY_CONFIG],

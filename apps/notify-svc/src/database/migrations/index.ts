@@ -1,1 +1,3 @@
-export const notifyMigrations: Function[] = [];
+import { NotifyCore1796000000000 } from './1796000000000-notify-core.js';
+
+export const notifyMigrations: Function[] = [NotifyCore1796000000000];

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Role, Scope, SECURITY, type Principal } from '#common';
+import { CurrentTenant, CurrentUser, Roles, Scopes } from '#auth-kit';
+import { SetQuotaDto } from './dtos/quota.dto.js';
+import { ListProvidersUseCase } from './usecases/list-providers.usecase.js';
+import { ManageQuotasUseCase } from './usecases/manage-quotas.usecase.js';
+
+@ApiTags('admin')
+@ApiBearerAuth(SECURITY.bearer)
+@ApiSecurity(SECURITY.apiKey)
+@Roles(Role.Admin)
+@Scopes(Scope.Admin)
+@Controller('notify/v1/admin')
+export class AdminController {
+  constructor(
+    private readonly quotas: ManageQuotasUseCase,
+    private readonly providers: ListProvidersUseCase,
+  ) {}
+
+  @Get('quotas/:tenantId')
+  @ApiOperation({ summary: "Your tenant's daily quota, its source and today's usage" })
+  getQuota(@CurrentUser() p: Principal, @Param('tenantId') tenantId: string) {
+    return this.quotas.get(p, tenantId);
+  }
+
+  @Put('quotas/:tenantId')
+  @ApiOperation({ summary: "Override your tenant's daily quota (null: back to the plan default)" })
+  setQuota(@CurrentUser() p: Principal, @Param('tenantId') tenantId: string, @Body() dto: SetQuotaDto) {
+    return this.quotas.set(p, tenantId, dto.dailyLimit);
+  }
+
+  @Get('providers')
+  @ApiOperation({ summary: 'Status of the provider behind each channel' })
+  listProviders(@CurrentTenant() tenantId: string) {
+    return this.providers.execute(tenantId);
+  }
+}

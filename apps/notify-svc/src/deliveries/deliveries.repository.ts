@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import type { Page } from '#common';
+import { cursorPosition, pageOf } from '../tenancy/keyset-page.js';
+import { TenantDb, type TenantSql } from '../tenancy/tenant-db.js';
+
+export interface DeliveryRow {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  created_by: string;
+  channel: string;
+  recipient: Record<string, string>;
+  template_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  content: Record<string, string>;
+  data: Record<string, unknown> | null;
+  category: string | null;
+  priority: string;
+  status: string;
+  status_reason: string | null;
+  send_at: Date | null;
+  batch_id: string | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+export interface DeliveryEventRow {
+  type: string;
+  detail: unknown;
+  at: string;
+}
+
+/** A delivery ready to insert: rendered content, normalised address. */
+export interface NewDelivery {
+  user_id: string | null;
+  channel: string;
+  recipient: Record<string, string>;
+  address: string;
+  template_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  content: Record<string, string>;
+  data: Record<string, unknown> | null;
+  category: string | null;
+  priority: string;
+  send_at: string | null;
+}
+
+export const DELIVERY_COLS =
+  'id, tenant_id, user_id, created_by, channel, recipient, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, created_at, updated_at, sent_at, delivered_at, cancelled_at';
+
+/**
+ * One statement accepts any number of deliveries: it decides each status (suppressed address,
+ * recipient opted out unless the category is required, scheduled, or queued) and writes the
+ * delivery, its first event, its outbox row (the durable queue) and, for in-app messages, the
+ * inbox item. All in the caller's transaction, so an accepted delivery is never without its queue row.
+ */
+const INSERT_SQL = `
+WITH input AS (
+  SELECT x.* FROM jsonb_to_recordset($2::jsonb) AS x(
+    ord int, user_id uuid, channel text, recipient jsonb, address text, template_id uuid, template_key text, template_version int,
+    content jsonb, data jsonb, category text, priority text, send_at timestamptz)
+), decided AS (
+  SELECT i.*, CASE
+      WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = $1 AND s.channel = i.channel AND s.address = i.address) THEN 'suppressed'
+      WHEN p.user_id IS NOT NULL AND NOT coalesce(c.required, false) AND (
+        p.channels ->> i.channel = 'false'
+        OR p.categories -> i.category ->> i.channel = 'false'
+        OR p.categories -> i.category ->> 'all' = 'false') THEN 'skipped'
+      WHEN i.send_at > now() THEN 'scheduled'
+      ELSE 'queued' END AS status
+  FROM input i
+  LEFT JOIN preferences p ON p.tenant_id = $1 AND p.user_id = i.user_id
+  LEFT JOIN notification_categories c ON c.tenant_id = $1 AND c.key = i.category
+), d AS (
+  INSERT INTO deliveries (tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
+                          content, data, category, priority, status, status_reason, send_at, batch_id)
+  SELECT $1, user_id, $3, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status,
+         CASE status WHEN 'suppressed' THEN 'address is suppressed' WHEN 'skipped' THEN 'recipient opted out' END,
+         send_at, $4
+  FROM decided ORDER BY ord
+  RETURNING ${DELIVERY_COLS}
+), ev AS (
+  INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
+), ob AS (
+  INSERT INTO delivery_outbox (tenant_id, delivery_id, channel, priority, available_at)
+  SELECT tenant_id, id, channel, CASE priority WHEN 'high' THEN 2 WHEN 'low' THEN 0 ELSE 1 END, greatest(coalesce(send_at, now()), now())
+  FROM d WHERE status IN ('queued', 'scheduled')
+), inbox AS (
+  INSERT INTO notifications (tenant_id, user_id, delivery_id, title, body, data, category)
+  SELECT tenant_id, user_id, id, content ->> 'title', content ->> 'body', data, category
+  FROM d WHERE channel = 'in_app' AND status = 'queued' AND user_id IS NOT NULL
+)
+SELECT * FROM d`;
+
+export interface DeliveryFilter {
+  userId?: string;
+  status?: string;
+  channel?: string;
+  from?: string;
+  to?: string;
+}
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  insertMany(sql: TenantSql, tenantId: string, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
+    return sql.rows<DeliveryRow>(INSERT_SQL, [tenantId, JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), createdBy, batchId]);
+  }
+
+  /** One indexed query: (tenant_id[, user_id], created_at DESC, id DESC). */
+  list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
+    const params: unknown[] = [tenantId, limit + 1];
+    const where = ['tenant_id = $1'];
+    const add = (cond: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(cond(params.length));
+    };
+    if (f.userId) add((n) => `user_id = $${n}`, f.userId);
+    if (f.status) add((n) => `status = $${n}`, f.status);
+    if (f.channel) add((n) => `channel = $${n}`, f.channel);
+    if (f.from) add((n) => `created_at >= $${n}`, f.from);
+    if (f.to) add((n) => `created_at < $${n}`, f.to);
+    if (cursor) {
+      const c = cursorPosition(cursor);
+      params.push(c.at, c.id);
+      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+    }
+    const text = `SELECT ${DELIVERY_COLS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`;
+    return this.db.tx(tenantId, async (sql) => pageOf(await sql.rows<DeliveryRow>(text, params), limit, (r) => r.created_at), {
+      readOnly: true,
+    });
+  }
+
+  get(tenantId: string, id: string, userId?: string): Promise<(DeliveryRow & { events: DeliveryEventRow[] }) | undefined> {
+    const params: unknown[] = [tenantId, id];
+    let own = '';
+    if (userId) {
+      params.push(userId);
+      own = ' AND d.user_id = $3';
+    }
+    return this.db.tx(
+      tenantId,
+      (sql) =>
+        sql.one(
+          `SELECT ${DELIVERY_COLS.split(', ')
+            .map((c) => `d.${c}`)
+            .join(', ')},
+             (SELECT coalesce(json_agg(json_build_object('type', e.type, 'detail', e.detail, 'at', e.created_at) ORDER BY e.id), '[]'::json)
+                FROM delivery_events e WHERE e.tenant_id = d.tenant_id AND e.delivery_id = d.id) AS events
+           FROM deliveries d WHERE d.tenant_id = $1 AND d.id = $2${own}`,
+          params,
+        ),
+      { readOnly: true },
+    );
+  }
+
+  /** Cancels a delivery not yet handed to a provider; 'missing' or its current status otherwise. */
+  cancel(tenantId: string, id: string, by: string): Promise<{ row?: DeliveryRow; status?: string }> {
+    return this.db.tx(tenantId, async (sql) => {
+      const row = await sql.one<DeliveryRow>(
+        `UPDATE deliveries SET status = 'cancelled', cancelled_at = now(), updated_at = now(), status_reason = 'cancelled by an admin'
+         WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'scheduled') RETURNING ${DELIVERY_COLS}`,
+        [tenantId, id],
+      );
+      if (!row) {
+        const cur = await sql.one<{ status: string }>('SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+        return { status: cur?.status };
+      }
+      await sql.exec('DELETE FROM delivery_outbox WHERE tenant_id = $1 AND delivery_id = $2', [tenantId, id]);
+      await sql.exec(`INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) VALUES ($1, $2, 'cancelled', $3)`, [
+        tenantId,
+        id,
+        JSON.stringify({ by }),
+      ]);
+      await sql.exec('DELETE FROM notifications WHERE tenant_id = $1 AND delivery_id = $2 AND read_at IS NULL', [tenantId, id]);
+      return { row };
+    });
+  }
+}

@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS, TEMPLATE_KEY, type Channel } from '../../templates/dtos/template.dto.js';
+
+export const PRIORITIES = ['low', 'normal', 'high'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const CATEGORY_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+export class RecipientDto {
+  @ApiPropertyOptional({ description: 'Ties the delivery to a user: their preferences, inbox and own view', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({ example: 'ada@example.com' }) @IsOptional() @IsEmail() @MaxLength(320) email?: string;
+
+  @ApiPropertyOptional({ example: '+15551234567', description: 'E.164' })
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 format, e.g. +15551234567' })
+  phone?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(4096) deviceToken?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/hooks/notify' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  url?: string;
+}
+
+/** Content and options shared by a single send and a batch. */
+export class DeliveryContentDto {
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel: Channel;
+
+  @ApiPropertyOptional({ description: 'Template by key (current version)' })
+  @IsOptional()
+  @Matches(TEMPLATE_KEY, { message: 'templateKey must be a template key' })
+  templateKey?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() templateId?: string;
+
+  @ApiPropertyOptional({ description: 'Without a template: subject / title' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  subject?: string;
+
+  @ApiPropertyOptional({ description: 'Without a template: the message body' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100_000)
+  body?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Template variables' })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'marketing', description: 'Preference category' })
+  @IsOptional()
+  @Matches(CATEGORY_KEY, { message: 'category must be lowercase letters, digits, _ . - (max 64)' })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Send later (ISO 8601); in the past means now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  sendAt?: string;
+
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'normal' }) @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+}
+
+export class SendDeliveryDto extends DeliveryContentDto {
+  @ApiProperty({ type: RecipientDto }) @IsObject() @ValidateNested() @Type(() => RecipientDto) to: RecipientDto;
+}
+
+export class BatchRecipientDto {
+  @ApiProperty({ type: RecipientDto }) @IsObject() @ValidateNested() @Type(() => RecipientDto) to: RecipientDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Merged over the batch data for this recipient' })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown>;
+}
+
+export const BATCH_HARD_MAX = 1000;
+
+export class SendBatchDto extends DeliveryContentDto {
+  @ApiProperty({ type: [BatchRecipientDto], maxItems: BATCH_HARD_MAX })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BATCH_HARD_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => BatchRecipientDto)
+  recipients: BatchRecipientDto[];
+}
+
+export const DELIVERY_STATUSES = [
+  'queued',
+  'scheduled',
+  'suppressed',
+  'skipped',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'cancelled',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { JobsController } from './jobs.controller.js';
+import { RunMaintenanceUseCase } from './usecases/run-maintenance.usecase.js';
+
+@Module({ controllers: [JobsController], providers: [RunMaintenanceUseCase] })
+export class JobsModule {}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+
+/** Prometheus metrics of this instance. Its own registry, so several apps in one process never clash. */
+@Injectable()
+export class NotifyMetrics {
+  readonly registry = new Registry();
+  readonly deliveriesAccepted = new Counter({
+    name: 'notify_deliveries_accepted_total',
+    help: 'Deliveries accepted by POST /deliveries and /deliveries/batch, by channel and initial status',
+    labelNames: ['channel', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveriesCancelled = new Counter({
+    name: 'notify_deliveries_cancelled_total',
+    help: 'Deliveries cancelled before sending',
+    registers: [this.registry],
+  });
+  readonly jobsRun = new Counter({
+    name: 'notify_jobs_total',
+    help: 'Maintenance jobs run, by job and outcome',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    this.registry.setDefaultLabels({ service: 'notify-svc' });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppException, ErrorCode, type PlanTier, type Rate } from '#common';
+import { dailyQuotaForPlan, NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { TenantDb } from '../tenancy/tenant-db.js';
+import { RATE_LIMITER } from '../throttling/throttling.tokens.js';
+import type { LeasedRateLimiter } from '../throttling/leased-rate-limiter.js';
+
+export interface QuotaView {
+  tenantId: string;
+  dailyLimit: number;
+  source: 'plan' | 'override';
+  planTier: PlanTier;
+  usedToday: number;
+  remainingToday: number;
+  resetsAt: string;
+}
+
+const OVERRIDE_CACHE_MS = 30_000;
+
+function today(now = new Date()): { day: string; secondsLeft: number; resetsAt: Date } {
+  const resetsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  return { day: now.toISOString().slice(0, 10), secondsLeft: Math.ceil((resetsAt.getTime() - now.getTime()) / 1000), resetsAt };
+}
+
+/**
+ * Daily send quotas per tenant: the plan tier's default unless an admin set an override. Usage is
+ * counted in the shared rate-limit store under one key per tenant and UTC day, so every instance
+ * sees the same count.
+ */
+@Injectable()
+export class QuotaService {
+  private readonly overrides = new Map<string, { limit: number | null; until: number }>();
+
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  /** Counts `count` deliveries against today's quota, or throws 429 QUOTA_EXCEEDED (nothing counted). */
+  async consume(tenantId: string, plan: PlanTier, count: number): Promise<void> {
+    if (count <= 0) return;
+    const { limit } = await this.limitFor(tenantId, plan);
+    const { day, secondsLeft } = today();
+    const key = `quota:${tenantId}:${day}`;
+    if (count > limit) throw this.exceeded(secondsLeft);
+    if (this.limiter.tryLocal(key, count)) return;
+    const r = await this.limiter.consume(key, this.rate(limit, secondsLeft), count);
+    if (!r.allowed) throw this.exceeded(r.retryAfterSeconds);
+  }
+
+  /** The deliveries counted by consume() were not accepted after all. */
+  async refund(tenantId: string, plan: PlanTier, count: number): Promise<void> {
+    const { limit } = await this.limitFor(tenantId, plan);
+    const { day, secondsLeft } = today();
+    await this.limiter.refund(`quota:${tenantId}:${day}`, this.rate(limit, secondsLeft), count).catch(() => undefined);
+  }
+
+  async view(tenantId: string, plan: PlanTier): Promise<QuotaView> {
+    const { limit, source } = await this.limitFor(tenantId, plan, true);
+    const { day, secondsLeft, resetsAt } = today();
+    const r = await this.limiter.peek(`quota:${tenantId}:${day}`, this.rate(Math.max(limit, 1), secondsLeft));
+    const used = Math.min(limit, Math.max(0, r.limit - r.remaining));
+    return {
+      tenantId,
+      dailyLimit: limit,
+      source,
+      planTier: plan,
+      usedToday: limit === 0 ? 0 : used,
+      remainingToday: Math.max(0, limit - used),
+      resetsAt: resetsAt.toISOString(),
+    };
+  }
+
+  async setOverride(tenantId: string, dailyLimit: number | null, by: string): Promise<void> {
+    await this.db.tx(tenantId, async (sql) => {
+      if (dailyLimit === null) await sql.exec('DELETE FROM tenant_quotas WHERE tenant_id = $1', [tenantId]);
+      else
+        await sql.exec(
+          `INSERT INTO tenant_quotas (tenant_id, daily_limit, updated_by) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id) DO UPDATE SET daily_limit = EXCLUDED.daily_limit, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+          [tenantId, dailyLimit, by],
+        );
+    });
+    this.overrides.delete(tenantId);
+  }
+
+  private async limitFor(tenantId: string, plan: PlanTier, fresh = false): Promise<{ limit: number; source: 'plan' | 'override' }> {
+    const now = Date.now();
+    let o = this.overrides.get(tenantId);
+    if (!o || o.until <= now || fresh) {
+      const row = await this.db.tx(
+        tenantId,
+        (sql) => sql.one<{ daily_limit: number }>('SELECT daily_limit FROM tenant_quotas WHERE tenant_id = $1', [tenantId]),
+        {
+          readOnly: true,
+        },
+      );
+      o = { limit: row ? row.daily_limit : null, until: now + OVERRIDE_CACHE_MS };
+      if (this.overrides.size > 10_000) this.overrides.clear();
+      this.overrides.set(tenantId, o);
+    }
+    return o.limit === null ? { limit: dailyQuotaForPlan(this.config, plan), source: 'plan' } : { limit: o.limit, source: 'override' };
+  }
+
+  private rate(limit: number, secondsLeft: number): Rate {
+    // The key carries the day, so the window only needs to outlive it.
+    return { count: limit, windowSeconds: secondsLeft + 3600 };
+  }
+
+  private exceeded(retryAfterSeconds: number): AppException {
+    return AppException.rateLimited(retryAfterSeconds, 'Daily delivery quota exceeded', ErrorCode.QUOTA_EXCEEDED);
+  }
+}

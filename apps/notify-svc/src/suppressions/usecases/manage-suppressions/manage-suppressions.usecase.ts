@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
+import { createdBy } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
+import { isUuid } from '../../../tenancy/keyset-page.js';
+import { seesWholeTenant } from '../../../tenancy/visibility.js';
+import type { CreateSuppressionDto, ListSuppressionsQueryDto } from '../../dtos/suppression.dto.js';
+import { SuppressionsRepository, type SuppressionRow } from '../../suppressions.repository.js';
+
+const view = (r: SuppressionRow) => ({
+  id: r.id,
+  channel: r.channel,
+  address: r.address,
+  reason: r.reason,
+  userId: r.user_id,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+/**
+ * A suppressed address is never sent to (deliveries to it are accepted as `suppressed`).
+ * Organizers, admins and API keys manage the tenant's list; a user suppresses, reads and lifts only
+ * their own addresses (their email or in-app user id).
+ */
+@Injectable()
+export class ManageSuppressionsUseCase {
+  constructor(private readonly suppressions: SuppressionsRepository) {}
+
+  async create(p: Principal, dto: CreateSuppressionDto) {
+    const address = dto.channel === 'email' ? dto.address.trim().toLowerCase() : dto.address.trim();
+    const own =
+      p.userId !== null &&
+      ((dto.channel === 'email' && address === p.email?.toLowerCase()) || (dto.channel === 'in_app' && address === p.userId));
+    if (!seesWholeTenant(p) && !own) throw AppException.forbidden('You can only suppress your own address');
+    return view(
+      await this.suppressions.create(
+        p.tenantId!,
+        { channel: dto.channel, address, reason: dto.reason, userId: own ? p.userId : null },
+        createdBy(p),
+      ),
+    );
+  }
+
+  async list(p: Principal, q: ListSuppressionsQueryDto) {
+    const page = await this.suppressions.list(
+      p.tenantId!,
+      { userId: seesWholeTenant(p) ? undefined : p.userId!, channel: q.channel },
+      q.limit ?? DEFAULT_PAGE_LIMIT,
+      q.cursor,
+    );
+    return page.map(view);
+  }
+
+  async remove(p: Principal, id: string): Promise<{ deleted: true }> {
+    if (!isUuid(id) || !(await this.suppressions.remove(p.tenantId!, id, seesWholeTenant(p) ? undefined : p.userId!))) {
+      throw AppException.notFound('Suppression');
+    }
+    return { deleted: true };
+  }
+}

@@ -1,0 +1,26 @@
+import type { TemplateRow, TemplateVersionRow } from '../templates.repository.js';
+
+export function toTemplateView(r: TemplateRow) {
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    description: r.description,
+    channels: r.channels,
+    version: r.version,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function toTemplateVersionView(r: TemplateVersionRow) {
+  return {
+    version: r.version,
+    name: r.name,
+    description: r.description,
+    channels: r.channels,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}

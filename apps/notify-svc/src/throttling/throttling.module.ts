@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { LeasedRateLimiter } from './leased-rate-limiter.js';
+import { TenantRateLimitInterceptor } from './tenant-rate-limit.interceptor.js';
+import { RATE_LIMITER } from './throttling.tokens.js';
+
+/** Needs RateLimitModule (RATE_LIMIT_STORE) imported by the app. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMITER,
+      inject: [RATE_LIMIT_STORE, NOTIFY_CONFIG],
+      useFactory: (store: RateLimitStore, config: NotifyConfig) => new LeasedRateLimiter(store, config.RATE_LIMIT_LEASE_MAX),
+    },
+    TenantRateLimitInterceptor,
+    { provide: APP_INTERCEPTOR, useExisting: TenantRateLimitInterceptor },
+  ],
+  exports: [RATE_LIMITER],
+})
+export class ThrottlingModule {}
