@@ -200,6 +200,23 @@ describe('API keys', () => {
     });
   });
 
+  it('leaves an audit trail of creation, rotation and revocation', async () => {
+    const { body } = await create({ name: 'audited', scopes: ['notifications:read'] });
+    await env.http.post(`/auth/v1/api-keys/${body.data.id}/rotate`, { overlapSeconds: 60 }, { token: owner.accessToken });
+    await env.http.delete(`/auth/v1/api-keys/${body.data.id}`, { token: owner.accessToken });
+    for (const [type, details] of [
+      ['api_key.created', { keyId: body.data.id, name: 'audited', scopes: ['notifications:read'] }],
+      ['api_key.rotated', { keyId: body.data.id, overlapSeconds: 60 }],
+      ['api_key.revoked', { keyId: body.data.id }],
+    ] as const) {
+      const res = await env.http.get(`/auth/v1/audit-events?type=${type}&limit=100`, { token: owner.accessToken });
+      expect(res.status).toBe(200);
+      const event = res.body.data.find((e: { details: { keyId?: string } }) => e.details.keyId === body.data.id);
+      expect(event).toMatchObject({ type, details });
+      expect(JSON.stringify(event)).not.toContain(body.data.key);
+    }
+  });
+
   describe('POST /auth/v1/api-keys/:id/rotate', () => {
     it('issues a new secret for the same id; the old one works during the overlap only', async () => {
       const { body } = await create({ name: 'rotating' });

@@ -200,6 +200,24 @@ describe('personal access tokens', () => {
       expect(new Date(listed.lastUsedAt).getTime()).toBeGreaterThan(Date.now() - 10_000);
     });
 
+    it('leaves an audit trail of creation, rotation and revocation', async () => {
+      const { body } = await create({ name: 'audited', expiresAt: inSeconds(DAY) });
+      const rotated = await env.http.post(`/auth/v1/tokens/${body.data.id}/rotate`, {}, { token: owner.accessToken });
+      await env.http.delete(`/auth/v1/tokens/${rotated.body.data.id}`, { token: owner.accessToken });
+      const events = async (type: string) =>
+        (await env.http.get(`/auth/v1/audit-events?type=${type}&limit=100`, { token: owner.accessToken })).body.data as Array<{
+          details: Record<string, unknown>;
+          actorUserId?: string;
+        }>;
+      expect((await events('personal_token.created')).some((e) => e.details.tokenId === body.data.id)).toBe(true);
+      expect(
+        (await events('personal_token.rotated')).some(
+          (e) => e.details.tokenId === body.data.id && e.details.successorId === rotated.body.data.id,
+        ),
+      ).toBe(true);
+      expect((await events('personal_token.revoked')).some((e) => e.details.tokenId === rotated.body.data.id)).toBe(true);
+    });
+
     it('API keys cannot manage personal tokens (403)', async () => {
       const key = await env.http.post('/auth/v1/api-keys', { name: 'k' }, { token: owner.accessToken });
       const res = await env.http.get('/auth/v1/tokens', { headers: { 'x-api-key': key.body.data.key } });

@@ -7,6 +7,7 @@ import { CreateApiKeyUseCase } from './usecases/create-api-key/create-api-key.us
 import { ListApiKeysUseCase } from './usecases/list-api-keys/list-api-keys.usecase.js';
 import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.usecase.js';
 import { RotateApiKeyUseCase } from './usecases/rotate-api-key/rotate-api-key.usecase.js';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { PublicIdPipe } from '../introspection/public-id.pipe.js';
 
 @ApiTags('api-keys')
@@ -24,8 +25,13 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key for the tenant (the key is shown once)' })
   @ApiCreatedResponse({ type: ApiKeyWithSecretView })
-  create(@CurrentUser() principal: Principal, @CurrentTenant() tenantId: string, @Body() dto: CreateApiKeyDto) {
-    return this.createKey.execute({ principal, tenantId, name: dto.name, scopes: dto.scopes, expiresAt: dto.expiresAt });
+  create(
+    @CurrentUser() principal: Principal,
+    @CurrentTenant() tenantId: string,
+    @Body() dto: CreateApiKeyDto,
+    @ClientMeta() meta: RequestMeta,
+  ) {
+    return this.createKey.execute({ principal, tenantId, name: dto.name, scopes: dto.scopes, expiresAt: dto.expiresAt, meta });
   }
 
   @Get()
@@ -37,8 +43,13 @@ export class ApiKeysController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke an API key (it stops working at once)' })
-  revoke(@CurrentTenant() tenantId: string, @Param('id', new PublicIdPipe('API key')) id: string) {
-    return this.revokeKey.execute(tenantId, id);
+  revoke(
+    @CurrentUser() principal: Principal,
+    @CurrentTenant() tenantId: string,
+    @Param('id', new PublicIdPipe('API key')) id: string,
+    @ClientMeta() meta: RequestMeta,
+  ) {
+    return this.revokeKey.execute(tenantId, id, { userId: principal.userId, meta });
   }
 
   @Post(':id/rotate')
@@ -50,7 +61,8 @@ export class ApiKeysController {
     @CurrentTenant() tenantId: string,
     @Param('id', new PublicIdPipe('API key')) id: string,
     @Body() dto: RotateApiKeyDto,
+    @ClientMeta() meta: RequestMeta,
   ) {
-    return this.rotateKey.execute({ principal, tenantId, id, overlapSeconds: dto.overlapSeconds ?? 0 });
+    return this.rotateKey.execute({ principal, tenantId, id, overlapSeconds: dto.overlapSeconds ?? 0, meta });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
@@ -9,7 +10,7 @@ import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.us
 import { RotateApiKeyUseCase } from './usecases/rotate-api-key/rotate-api-key.usecase.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey])],
+  imports: [TypeOrmModule.forFeature([ApiKey]), AuditModule],
   controllers: [ApiKeysController],
   providers: [ApiKeyVerifier, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, RotateApiKeyUseCase],
   exports: [ApiKeyVerifier, RevokeApiKeyUseCase],

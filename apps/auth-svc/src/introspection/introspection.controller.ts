@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RawResponse, Role, type Principal } from '#common';
 import { CurrentUser, InternalOnly, Roles } from '#auth-kit';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { IntrospectionResponseDto, parseTokenRequest, TokenRequestDto } from './dtos/token-request.dto.js';
 import { IntrospectTokenUseCase } from './usecases/introspect-token/introspect-token.usecase.js';
 import { RevokeTokenUseCase } from './usecases/revoke-token/revoke-token.usecase.js';
@@ -40,8 +41,8 @@ export class IntrospectionController {
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ description: 'RFC 7009: empty 200, also for unknown tokens' })
   @ApiOperation({ summary: 'RFC 7009 revocation: your refresh or personal tokens; admins any credential of the tenant' })
-  async revoke(@CurrentUser() caller: Principal, @Body() body: Record<string, unknown>): Promise<void> {
+  async revoke(@CurrentUser() caller: Principal, @Body() body: Record<string, unknown>, @ClientMeta() meta: RequestMeta): Promise<void> {
     const { token, hint } = parseTokenRequest(body);
-    await this.revokeToken.execute(caller, token, hint);
+    await this.revokeToken.execute(caller, token, hint, meta);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -14,7 +15,7 @@ import { RevokeTokenUseCase } from './usecases/revoke-token/revoke-token.usecase
  * auth-svc's own routes accept `Bearer pat_...` and `X-API-Key: nk_...` (AuthKitModule imports this).
  */
 @Module({
-  imports: [ApiKeysModule, PersonalTokensModule, TokensModule],
+  imports: [ApiKeysModule, PersonalTokensModule, TokensModule, AuditModule],
   controllers: [IntrospectionController],
   providers: [CredentialUsageRecorder, LocalCredentialIntrospector, JwtCredentialChecker, IntrospectTokenUseCase, RevokeTokenUseCase],
   exports: [LocalCredentialIntrospector, CredentialUsageRecorder],

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppException, PaginationQueryDto, Role, type Page, type Principal } from '#common';
 import { CurrentTenant, CurrentUser, Roles } from '#auth-kit';
+import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { PublicIdPipe } from '../introspection/public-id.pipe.js';
 import {
   CreatePersonalTokenDto,
@@ -34,8 +35,8 @@ export class PersonalTokensController {
   @Post()
   @ApiOperation({ summary: 'Create a personal access token (shown once); it acts as you, with your roles or a subset' })
   @ApiCreatedResponse({ type: PersonalTokenWithSecretView })
-  create(@CurrentUser() principal: Principal, @Body() dto: CreatePersonalTokenDto) {
-    return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles });
+  create(@CurrentUser() principal: Principal, @Body() dto: CreatePersonalTokenDto, @ClientMeta() meta: RequestMeta) {
+    return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles, meta });
   }
 
   @Get()
@@ -51,8 +52,10 @@ export class PersonalTokensController {
     @CurrentUser() principal: Principal,
     @CurrentTenant() tenantId: string,
     @Param('id', new PublicIdPipe('Personal token')) id: string,
+    @ClientMeta() meta: RequestMeta,
   ) {
-    return this.revokeToken.execute({ id, tenantId, userId: userOf(principal) });
+    const userId = userOf(principal);
+    return this.revokeToken.execute({ id, tenantId, userId, actorUserId: userId, meta });
   }
 
   @Post(':id/rotate')
@@ -63,7 +66,8 @@ export class PersonalTokensController {
     @CurrentUser() principal: Principal,
     @Param('id', new PublicIdPipe('Personal token')) id: string,
     @Body() dto: RotatePersonalTokenDto,
+    @ClientMeta() meta: RequestMeta,
   ) {
-    return this.rotateToken.execute({ principal, id, expiresAt: dto.expiresAt });
+    return this.rotateToken.execute({ principal, id, expiresAt: dto.expiresAt, meta });
   }
 }

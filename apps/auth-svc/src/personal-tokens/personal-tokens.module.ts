@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { PersonalToken } from './personal-token.entity.js';
 import { PersonalTokenVerifier } from './personal-token.verifier.js';
 import { PersonalTokensController } from './personal-tokens.controller.js';
@@ -9,7 +10,7 @@ import { RevokePersonalTokenUseCase } from './usecases/revoke-personal-token/rev
 import { RotatePersonalTokenUseCase } from './usecases/rotate-personal-token/rotate-personal-token.usecase.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalToken])],
+  imports: [TypeOrmModule.forFeature([PersonalToken]), AuditModule],
   controllers: [PersonalTokensController],
   providers: [
     PersonalTokenVerifier,

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException, type Principal, type Scope } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant, DEFAULT_API_KEY_SCOPES, grantableScopes } from '../../api-key-scopes.js';
@@ -13,11 +16,15 @@ export interface CreateApiKeyCommand {
   name: string;
   scopes?: Scope[];
   expiresAt?: string;
+  meta?: RequestMeta;
 }
 
 @Injectable()
 export class CreateApiKeyUseCase {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly audit: AuditService,
+  ) {}
 
   async execute(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
     let scopes: Scope[];
@@ -47,6 +54,13 @@ export class CreateApiKeyUseCase {
       revokedAt: null,
     });
     const saved = await this.keys.save(key);
+    await this.audit.record({
+      type: AuditEventType.ApiKeyCreated,
+      tenantId: cmd.tenantId,
+      actorUserId: cmd.principal.userId,
+      meta: cmd.meta,
+      details: { keyId: saved.id, name: saved.name, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+    });
     return { ...ApiKeyView.of(saved), key: minted.token };
   }
 }

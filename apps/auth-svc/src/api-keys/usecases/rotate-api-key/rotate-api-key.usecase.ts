@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException, type Principal } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant } from '../../api-key-scopes.js';
@@ -13,6 +16,7 @@ export interface RotateApiKeyCommand {
   tenantId: string;
   id: string;
   overlapSeconds: number;
+  meta?: RequestMeta;
 }
 
 /**
@@ -25,6 +29,7 @@ export class RotateApiKeyUseCase {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly verifier: ApiKeyVerifier,
+    private readonly audit: AuditService,
   ) {}
 
   async execute(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
@@ -46,6 +51,13 @@ export class RotateApiKeyUseCase {
     const updated = (Array.isArray(rows[0]) ? (rows[0] as Array<Record<string, Date | null>>) : [])[0];
     if (!updated) throw AppException.notFound('API key');
     this.verifier.forget(key.id);
+    await this.audit.record({
+      type: AuditEventType.ApiKeyRotated,
+      tenantId: cmd.tenantId,
+      actorUserId: cmd.principal.userId,
+      meta: cmd.meta,
+      details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
+    });
     key.previousExpiresAt = updated.previous_expires_at ?? null;
     key.rotatedAt = updated.rotated_at ?? null;
     return { ...ApiKeyView.of(key), key: minted.token };

@@ -62,6 +62,17 @@ export class CompleteGoogleSignInUseCase {
       await em.insert(GoogleIdentity, { tenantId: existing.tenantId, userId: existing.id, subject: profile.subject, email: profile.email });
       if (!existing.emailVerified) await em.update(User, { id: existing.id }, { emailVerified: true });
       existing.emailVerified = true;
+      await this.audit.record(
+        {
+          type: AuditEventType.GoogleLinked,
+          tenantId: existing.tenantId,
+          actorUserId: existing.id,
+          targetUserId: existing.id,
+          meta,
+          details: { subject: profile.subject, email: profile.email },
+        },
+        em,
+      );
       return this.finish(em, existing, 'linked', meta);
     }
     const { user, tenant } = await this.users.createTenantWithOwner(

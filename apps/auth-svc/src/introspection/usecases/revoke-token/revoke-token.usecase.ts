@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException, Role, type Principal } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { RevokeApiKeyUseCase } from '../../../api-keys/usecases/revoke-api-key/revoke-api-key.usecase.js';
 import { RevokePersonalTokenUseCase } from '../../../personal-tokens/usecases/revoke-personal-token/revoke-personal-token.usecase.js';
 import { JwtCredentialChecker } from '../../jwt-credential.checker.js';
@@ -21,9 +24,10 @@ export class RevokeTokenUseCase {
     private readonly revokeApiKey: RevokeApiKeyUseCase,
     private readonly revokePersonalToken: RevokePersonalTokenUseCase,
     private readonly db: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
-  async execute(caller: Principal, token: string, hint?: TokenTypeHint): Promise<void> {
+  async execute(caller: Principal, token: string, hint?: TokenTypeHint, meta?: RequestMeta): Promise<void> {
     if (!caller.userId || !caller.tenantId) throw AppException.forbidden('Only users revoke credentials here');
     const isAdmin = caller.roles.includes(Role.Admin);
     if (token.startsWith('nk_') || token.startsWith('pat_')) {
@@ -32,13 +36,15 @@ export class RevokeTokenUseCase {
       if (v.kind === 'api_key') {
         if (v.key.tenantId !== caller.tenantId) return;
         if (!isAdmin && !caller.roles.includes(Role.Organizer)) throw AppException.forbidden('Only admins and organizers revoke API keys');
-        await this.revokeApiKey.execute(caller.tenantId, v.key.id).catch(ignoreNotFound);
+        await this.revokeApiKey.execute(caller.tenantId, v.key.id, { userId: caller.userId, meta }).catch(ignoreNotFound);
         return;
       }
       const t = v.token;
       if (t.tenantId !== caller.tenantId) return;
       if (t.userId !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's token");
-      await this.revokePersonalToken.execute({ id: t.id, tenantId: caller.tenantId, userId: null }).catch(ignoreNotFound);
+      await this.revokePersonalToken
+        .execute({ id: t.id, tenantId: caller.tenantId, userId: null, actorUserId: caller.userId, meta })
+        .catch(ignoreNotFound);
       return;
     }
     const jwt = await this.jwts.claims(token, hint === 'refresh_token');
@@ -47,10 +53,20 @@ export class RevokeTokenUseCase {
     if (claims.tenantId !== caller.tenantId || typeof claims.sid !== 'string') return;
     if (claims.sub !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
     // Revoking a refresh or access token ends its session: every token of that session stops.
-    await this.db.query(
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
+    const [ended] = await this.db.query(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`,
       [claims.sid, caller.tenantId],
     );
+    if ((ended as unknown[]).length) {
+      await this.audit.record({
+        type: AuditEventType.SessionRevoked,
+        tenantId: caller.tenantId,
+        actorUserId: caller.userId,
+        targetUserId: claims.sub as string,
+        meta,
+        details: { sessionId: claims.sid, via: 'revoke' },
+      });
+    }
   }
 }
 

@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException, ErrorCode, type Principal, type Role } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { PersonalToken } from '../../personal-token.entity.js';
@@ -13,6 +16,7 @@ export interface CreatePersonalTokenCommand {
   name: string;
   expiresAt: string;
   roles?: Role[];
+  meta?: RequestMeta;
 }
 
 @Injectable()
@@ -20,6 +24,7 @@ export class CreatePersonalTokenUseCase {
   constructor(
     @InjectRepository(PersonalToken) private readonly tokens: Repository<PersonalToken>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async execute(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
@@ -48,6 +53,14 @@ export class CreatePersonalTokenUseCase {
         replacedBy: null,
       }),
     );
+    await this.audit.record({
+      type: AuditEventType.PersonalTokenCreated,
+      tenantId: p.tenantId,
+      actorUserId: p.userId,
+      targetUserId: p.userId,
+      meta: cmd.meta,
+      details: { tokenId: saved.id, name: saved.name, expiresAt: saved.expiresAt.toISOString(), roles: saved.roles },
+    });
     return { ...PersonalTokenView.of(saved), token: minted.token };
   }
 }

@@ -1,28 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 
 export interface RevokePersonalTokenCommand {
   id: string;
   tenantId: string;
   /** Only this user's token; null lets a tenant admin revoke anyone's token in the tenant. */
   userId: string | null;
+  actorUserId: string | null;
+  meta?: RequestMeta;
 }
 
 @Injectable()
 export class RevokePersonalTokenUseCase {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Unknown, already revoked, or not the caller's to revoke: 404. */
   async execute(cmd: RevokePersonalTokenCommand): Promise<{ id: string; revokedAt: string }> {
     const [rows] = await this.db.query(
       `UPDATE personal_tokens SET revoked_at = now()
         WHERE id = $1 AND tenant_id = $2 AND ($3::uuid IS NULL OR user_id = $3::uuid) AND revoked_at IS NULL
-        RETURNING revoked_at`,
+        RETURNING revoked_at, user_id`,
       [cmd.id, cmd.tenantId, cmd.userId],
     );
-    const row = (rows as Array<{ revoked_at: Date }>)[0];
+    const row = (rows as Array<{ revoked_at: Date; user_id: string }>)[0];
     if (!row) throw AppException.notFound('Personal token');
+    await this.audit.record({
+      type: AuditEventType.PersonalTokenRevoked,
+      tenantId: cmd.tenantId,
+      actorUserId: cmd.actorUserId,
+      targetUserId: row.user_id,
+      meta: cmd.meta,
+      details: { tokenId: cmd.id },
+    });
     return { id: cmd.id, revokedAt: row.revoked_at.toISOString() };
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException, type Principal } from '#common';
+import { AuditEventType } from '../../../audit/audit-event-types.js';
+import { AuditService } from '../../../audit/audit.service.js';
+import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { PersonalToken } from '../../personal-token.entity.js';
@@ -11,6 +14,7 @@ export interface RotatePersonalTokenCommand {
   principal: Principal;
   id: string;
   expiresAt?: string;
+  meta?: RequestMeta;
 }
 
 /** Issues a successor (same name and roles) and revokes the old token, in one transaction. */
@@ -19,6 +23,7 @@ export class RotatePersonalTokenUseCase {
   constructor(
     private readonly db: DataSource,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async execute(cmd: RotatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
@@ -48,6 +53,17 @@ export class RotatePersonalTokenUseCase {
         }),
       );
       await em.update(PersonalToken, { id: old.id }, { revokedAt: new Date(), replacedBy: successor.id });
+      await this.audit.record(
+        {
+          type: AuditEventType.PersonalTokenRotated,
+          tenantId: old.tenantId,
+          actorUserId: userId,
+          targetUserId: old.userId,
+          meta: cmd.meta,
+          details: { tokenId: old.id, successorId: successor.id },
+        },
+        em,
+      );
       return { ...PersonalTokenView.of(successor), token: minted.token };
     });
   }
