@@ -59,6 +59,17 @@ describe('abuse resistance: login lockout and per-IP rate limits', () => {
       expect(await lockOut()).toBe(2);
     });
 
+    it('counts wrong current passwords on POST /auth/v1/me/password against the same lockout', async () => {
+      const s = await signup(env.http);
+      const change = (currentPassword: string) =>
+        env.http.post('/auth/v1/me/password', { currentPassword, newPassword: 'a brand new secret' }, { token: s.accessToken });
+      for (let i = 0; i < 5; i++) expect((await change('not my password')).status).toBe(403);
+      const locked = await change(s.password);
+      expect(locked.status).toBe(429);
+      expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
+      expect((await login(env.http, s.email, s.password)).status).toBe(429);
+    });
+
     it('locks an unknown email the same way, so lockouts do not reveal which accounts exist', async () => {
       const email = uniqueEmail('ghost');
       const results = [];

@@ -52,6 +52,10 @@ export const authConfigSpec = {
   SIGNING_KEY_BITS: v.int('RSA modulus size of newly generated signing keys', { default: '2048', min: 2048, max: 4096 }),
 
   BCRYPT_COST: v.int('bcrypt cost factor for password hashes (each +1 doubles the time)', { default: '12', min: 4, max: 15 }),
+  BCRYPT_CONCURRENCY: v.int(
+    'bcrypt hashes computed at once per instance (more wait in line); 0 means one per CPU core, which keeps the event loop responsive under a login flood',
+    { default: '0', min: 0, max: 64 },
+  ),
   LOGIN_MAX_FAILURES: v.int('Failed logins within LOGIN_FAILURE_WINDOW after which an account is locked', {
     default: '5',
     min: 1,

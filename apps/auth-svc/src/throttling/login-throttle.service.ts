@@ -66,11 +66,13 @@ export class LoginThrottle {
     if (attempt.attemptNumber >= this.config.LOGIN_MAX_FAILURES) await this.lock(userId, tenantId, meta);
   }
 
-  /** A right password: the account's counters start over. */
-  async succeeded(userId: string): Promise<void> {
+  /** A right password: the account's counters start over (and, for a login, last_login_at moves). */
+  async succeeded(userId: string, { login = true }: { login?: boolean } = {}): Promise<void> {
     await this.dataSource.query(
-      `UPDATE users SET failed_login_count = 0, failed_login_window_start = NULL, lockout_count = 0, last_login_at = now() WHERE id = $1`,
-      [userId],
+      `UPDATE users SET failed_login_count = 0, failed_login_window_start = NULL, lockout_count = 0,
+              last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
+        WHERE id = $1`,
+      [userId, login],
     );
   }
 

@@ -5,6 +5,7 @@ import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { SessionStore } from '../../../sessions/session.store.js';
+import { LoginThrottle } from '../../../throttling/login-throttle.service.js';
 import { PasswordHasher } from '../../../users/password-hasher.js';
 import { User } from '../../../users/user.entity.js';
 import type { ChangePasswordDto, ChangePasswordResponseDto } from '../../dtos/change-password.dto.js';
@@ -16,6 +17,7 @@ export class ChangePasswordUseCase {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Sets a new password and ends every session of the user except the one making the call. */
@@ -33,9 +35,13 @@ export class ChangePasswordUseCase {
       .where('u.id = :userId AND u.tenant_id = :tenantId', { userId, tenantId })
       .getOne();
     if (!user) throw AppException.notFound('User');
+    // Guessing the current password with a stolen access token meets the same lockout as login.
+    const attempt = await this.throttle.begin(userId, tenantId, meta);
     if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash))) {
+      await this.throttle.failed(userId, tenantId, attempt, meta);
       throw new AppException(ErrorCode.INVALID_CREDENTIALS, 'The current password is not correct', 403);
     }
+    await this.throttle.succeeded(userId, { login: false });
     const hash = await this.hasher.hash(dto.newPassword);
     return this.dataSource.transaction(async (em) => {
       await em.query(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);

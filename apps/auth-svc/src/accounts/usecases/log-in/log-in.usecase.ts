@@ -33,14 +33,14 @@ export class LogInUseCase {
     if (!user) {
       await this.throttle.unknownAccount(email, meta);
       await this.hasher.verify(dto.password, null);
-      void this.audit.recordQuietly({ type: AuditEventType.LoginFailed, meta, details: { email, reason: 'unknown_email' } });
+      await this.audit.recordQuietly({ type: AuditEventType.LoginFailed, meta, details: { email, reason: 'unknown_email' } });
       throw invalid();
     }
     const attempt = await this.throttle.begin(user.id, user.tenantId, meta);
     const ok = await this.hasher.verify(dto.password, user.passwordHash);
     if (!ok || !user.isActive) {
       await this.throttle.failed(user.id, user.tenantId, attempt, meta);
-      void this.audit.recordQuietly({
+      await this.audit.recordQuietly({
         type: AuditEventType.LoginFailed,
         tenantId: user.tenantId,
         targetUserId: user.id,
