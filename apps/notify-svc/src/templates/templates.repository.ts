@@ -53,7 +53,7 @@ export class TemplatesRepository {
     return this.db.tx(tenantId, async (sql) => {
       const row = await sql.one<TemplateRow>(
         `UPDATE templates SET name = coalesce($3, name), description = coalesce($4, description),
-           channels = coalesce($5::jsonb, channels), version = version + 1, updated_at = now()
+           channels = jsonb_strip_nulls(channels || coalesce($5::jsonb, '{}'::jsonb)), version = version + 1, updated_at = now()
          WHERE tenant_id = $1 AND id = $2 RETURNING ${COLS}`,
         [tenantId, id, patch.name ?? null, patch.description ?? null, patch.channels ? JSON.stringify(patch.channels) : null],
       );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import pg from 'pg';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { AppException } from '#common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,15 +11,25 @@ export class TenantSql {
   constructor(private readonly client: pg.PoolClient) {}
 
   async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.client.query(sql, params)).rows as T[];
+    return (await this.query(sql, params)).rows as T[];
   }
 
   async one<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    return (await this.client.query(sql, params)).rows[0] as T | undefined;
+    return (await this.query(sql, params)).rows[0] as T | undefined;
   }
 
   async exec(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.client.query(sql, params)).rowCount ?? 0;
+    return (await this.query(sql, params)).rowCount ?? 0;
+  }
+
+  private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query(sql, params);
+    } catch (err) {
+      // The shared error mapping knows TypeORM's wrapper: a unique violation becomes 409, not 500.
+      if (err instanceof pg.DatabaseError) throw new QueryFailedError(sql, params, err);
+      throw err;
+    }
   }
 }
 

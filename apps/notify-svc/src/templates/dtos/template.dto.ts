@@ -59,7 +59,7 @@ export class CreateTemplateDto {
   channels: TemplateChannelsDto;
 }
 
-/** An edit makes a new version; fields left out keep their value. */
+/** An edit makes a new version; fields left out keep their value, channels given replace those channels (null removes one). */
 export class UpdateTemplateDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) description?: string;

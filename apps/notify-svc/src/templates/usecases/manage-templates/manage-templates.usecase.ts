@@ -16,12 +16,12 @@ export class ManageTemplatesUseCase {
   ) {}
 
   async create(p: Principal, dto: CreateTemplateDto) {
-    this.checkChannels(dto.channels);
+    this.checkChannels(dto.channels, true);
     return toTemplateView(await this.templates.create(p.tenantId!, { ...dto, channels: plain(dto.channels) }, createdBy(p)));
   }
 
   async update(p: Principal, id: string, dto: UpdateTemplateDto) {
-    if (dto.channels) this.checkChannels(dto.channels);
+    if (dto.channels) this.checkChannels(dto.channels, false);
     if (dto.name === undefined && dto.description === undefined && dto.channels === undefined) {
       throw AppException.validation('Nothing to change', [{ field: 'body', messages: ['give name, description or channels'] }]);
     }
@@ -53,9 +53,9 @@ export class ManageTemplatesUseCase {
     return rows.map(toTemplateVersionView);
   }
 
-  private checkChannels(channels: TemplateChannelsDto): void {
-    const entries = Object.entries(channels).filter(([, v]) => v !== undefined) as Array<[string, Record<string, unknown>]>;
-    if (!entries.length)
+  private checkChannels(channels: TemplateChannelsDto, requireOne: boolean): void {
+    const entries = Object.entries(channels).filter(([, v]) => v !== undefined && v !== null) as Array<[string, Record<string, unknown>]>;
+    if (requireOne && !entries.length)
       throw AppException.validation('A template needs at least one channel', [
         { field: 'channels', messages: ['at least one channel is required'] },
       ]);

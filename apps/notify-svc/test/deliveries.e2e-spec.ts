@@ -1,0 +1,412 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { idempotencyRequestHash } from '#common';
+import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
+
+const email = (to = `r-${randomUUID()}@example.com`) => ({ channel: 'email', to: { email: to }, subject: 'Hello', body: 'Body' });
+
+describe('deliveries', () => {
+  let env: NotifyTestEnv;
+  let a: TestTenant;
+
+  beforeAll(async () => {
+    env = await NotifyTestEnv.start();
+    a = env.tenant();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const send = (body: object, token = a.organizer, headers: Record<string, string> = {}) =>
+    env.http.post('/notify/v1/deliveries', body, { token, headers });
+
+  it('accepts a send with 202, stores it with its outbox row and shows its event history', async () => {
+    const res = await send({ ...email(), data: { orderId: 42 }, priority: 'high', category: 'orders' });
+    expect(res.status).toBe(202);
+    const d = res.body.data;
+    expect(d).toMatchObject({
+      status: 'queued',
+      channel: 'email',
+      priority: 'high',
+      category: 'orders',
+      content: { subject: 'Hello', text: 'Body' },
+    });
+    const outbox = await env.systemQuery('SELECT tenant_id, channel, priority FROM delivery_outbox WHERE delivery_id = $1', [d.id]);
+    expect(outbox).toEqual([{ tenant_id: a.tenantId, channel: 'email', priority: 2 }]);
+    const got = await env.http.get(`/notify/v1/deliveries/${d.id}`, { token: a.organizer });
+    expect(got.status).toBe(200);
+    expect(got.body.data.events.map((e: { type: string }) => e.type)).toEqual(['queued']);
+  });
+
+  it('rejects bad input with 400 naming the fields, and writes nothing', async () => {
+    const before = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
+    const cases: Array<[object, string]> = [
+      [{ channel: 'pigeon', to: { email: 'a@b.co' }, body: 'x', subject: 's' }, 'channel'],
+      [{ channel: 'email', to: {}, subject: 's', body: 'x' }, 'to.email'],
+      [{ channel: 'sms', to: { phone: '12345' }, body: 'x' }, 'to.phone'],
+      [{ channel: 'email', to: { email: 'a@b.co' }, body: 'x' }, 'subject'],
+      [{ channel: 'email', to: { email: 'a@b.co' }, subject: 's' }, 'body'],
+      [{ channel: 'email', to: { email: 'a@b.co' }, subject: 's', body: 'x', templateKey: 'welcome' }, 'body'],
+      [{ channel: 'email', to: { email: 'a@b.co' }, subject: 's', body: 'x', sendAt: 'tomorrow' }, 'sendAt'],
+      [{ channel: 'email', to: { email: 'a@b.co' }, subject: 's', body: 'x', extra: 1 }, 'extra'],
+      [{ channel: 'email', to: { email: 'a@b.co', fax: '1' }, subject: 's', body: 'x' }, 'to.fax'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const after = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it('schedules a future send and the dispatch job queues it when due', async () => {
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const res = await send({ channel: 'in_app', to: { userId: a.userId }, subject: 'Later', body: 'Reminder', sendAt });
+    expect(res.status).toBe(202);
+    expect(res.body.data.status).toBe('scheduled');
+    const id = res.body.data.id;
+    // Not due yet: the job leaves it alone.
+    await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
+    expect((await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin })).body.data.status).toBe('scheduled');
+    await env.systemQuery(`UPDATE deliveries SET send_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    const job = await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
+    expect(job.body.data.dispatched).toBeGreaterThanOrEqual(1);
+    const after = await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin });
+    expect(after.body.data.status).toBe('queued');
+    expect(after.body.data.events.map((e: { type: string }) => e.type)).toEqual(['scheduled', 'queued']);
+    const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
+    expect(inbox.body.data.map((n: { deliveryId: string }) => n.deliveryId)).toContain(id);
+  });
+
+  it('accepts a delivery to a suppressed address as suppressed, with no outbox row', async () => {
+    const addr = `blocked-${randomUUID()}@example.com`;
+    expect(
+      (
+        await env.http.post(
+          '/notify/v1/suppressions',
+          { channel: 'email', address: addr.toUpperCase(), reason: 'bounced' },
+          { token: a.organizer },
+        )
+      ).status,
+    ).toBe(201);
+    const res = await send(email(addr));
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({ status: 'suppressed', statusReason: 'address is suppressed' });
+    expect(await env.systemQuery('SELECT 1 FROM delivery_outbox WHERE delivery_id = $1', [res.body.data.id])).toHaveLength(0);
+  });
+
+  it('skips a recipient who opted out, except for a category admins made required', async () => {
+    const userEmail = `user-${a.userId}@example.com`;
+    expect((await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user })).status).toBe(200);
+    const skipped = await send({ ...email(userEmail), to: { email: userEmail, userId: a.userId } });
+    expect(skipped.body.data).toMatchObject({ status: 'skipped', statusReason: 'recipient opted out' });
+
+    const cat = await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
+    expect(cat.status).toBe(200);
+    expect((await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.organizer })).status).toBe(403);
+    const optOut = await env.http.put('/notify/v1/preferences', { categories: { security: { email: false } } }, { token: a.user });
+    expect(optOut.status).toBe(422);
+    const required = await send({ ...email(userEmail), to: { email: userEmail, userId: a.userId }, category: 'security' });
+    expect(required.body.data.status).toBe('queued');
+
+    await env.http.put(
+      '/notify/v1/preferences',
+      { channels: { email: true }, categories: { marketing: { email: false } } },
+      { token: a.user },
+    );
+    const marketing = await send({ ...email(userEmail), to: { email: userEmail, userId: a.userId }, category: 'marketing' });
+    expect(marketing.body.data.status).toBe('skipped');
+    const prefs = await env.http.get('/notify/v1/preferences', { token: a.user });
+    expect(prefs.body.data).toMatchObject({
+      channels: { email: true },
+      categories: { marketing: { email: false } },
+      requiredCategories: ['security'],
+    });
+  });
+
+  describe('templates', () => {
+    let templateId: string;
+
+    beforeAll(async () => {
+      const res = await env.http.post(
+        '/notify/v1/templates',
+        {
+          key: 'order-shipped',
+          name: 'Order shipped',
+          channels: {
+            email: { subject: 'Order {{order.id}} shipped', text: 'Hi {{name}}', html: '<p>Hi {{name}}</p>' },
+            sms: { text: 'Order {{order.id}} is on its way' },
+          },
+        },
+        { token: a.organizer },
+      );
+      expect(res.status).toBe(201);
+      templateId = res.body.data.id;
+    });
+
+    it('renders with the data and records the version used', async () => {
+      const res = await send({
+        channel: 'email',
+        to: { email: 'c@example.com' },
+        templateKey: 'order-shipped',
+        data: { name: '<Ada>', order: { id: 7 } },
+      });
+      expect(res.status).toBe(202);
+      expect(res.body.data).toMatchObject({
+        templateId,
+        templateKey: 'order-shipped',
+        templateVersion: 1,
+        content: { subject: 'Order 7 shipped', text: 'Hi <Ada>', html: '<p>Hi &lt;Ada&gt;</p>' },
+      });
+      const edit = await env.http.put(
+        `/notify/v1/templates/${templateId}`,
+        { channels: { sms: { text: 'v2 {{order.id}}' } } },
+        { token: a.organizer },
+      );
+      expect(edit.body.data.version).toBe(2);
+      const v2 = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateId, data: { order: { id: 8 } } });
+      expect(v2.body.data).toMatchObject({ templateVersion: 2, content: { text: 'v2 8' } });
+      const versions = await env.http.get(`/notify/v1/templates/${templateId}/versions`, { token: a.organizer });
+      expect(versions.body.data.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    });
+
+    it('a missing variable is 422 at send time (strict), and nothing is stored', async () => {
+      const before = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
+      const res = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'order-shipped', data: { name: 'x' } });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('TEMPLATE_RENDER_FAILED');
+      const noChannel = await send({ channel: 'push', to: { deviceToken: 'tok' }, templateKey: 'order-shipped', data: {} });
+      expect(noChannel.status).toBe(422);
+      const unknown = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'nope', data: {} });
+      expect(unknown.status).toBe(404);
+      const after = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
+      expect(after[0]!.n).toBe(before[0]!.n);
+    });
+
+    it('previews (422 on a missing variable) and test-sends to the caller', async () => {
+      const ok = await env.http.post(
+        `/notify/v1/templates/${templateId}/preview`,
+        { channel: 'email', data: { name: 'Bo', order: { id: 1 } } },
+        { token: a.organizer },
+      );
+      expect(ok.status).toBe(200);
+      expect(ok.body.data.rendered.subject).toBe('Order 1 shipped');
+      const v1 = await env.http.post(
+        `/notify/v1/templates/${templateId}/preview`,
+        { channel: 'sms', version: 1, data: { order: { id: 1 } } },
+        { token: a.organizer },
+      );
+      expect(v1.body.data.rendered.text).toBe('Order 1 is on its way');
+      const missing = await env.http.post(
+        `/notify/v1/templates/${templateId}/preview`,
+        { channel: 'email', data: {} },
+        { token: a.organizer },
+      );
+      expect(missing.status).toBe(422);
+      const test = await env.http.post(
+        `/notify/v1/templates/${templateId}/test-send`,
+        { channel: 'email', data: { name: 'Me', order: { id: 2 } } },
+        { token: a.organizer },
+      );
+      expect(test.status).toBe(202);
+      expect(test.body.data.to).toEqual({ userId: a.organizerId, email: `org-${a.organizerId}@example.com` });
+    });
+
+    it('rejects a template that does not parse, and a duplicate key with 409', async () => {
+      const bad = await env.http.post(
+        '/notify/v1/templates',
+        { key: 'broken', name: 'b', channels: { sms: { text: '{{#if}}' } } },
+        { token: a.organizer },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].field).toBe('channels.sms.text');
+      const dup = await env.http.post(
+        '/notify/v1/templates',
+        { key: 'order-shipped', name: 'again', channels: { sms: { text: 'x' } } },
+        { token: a.organizer },
+      );
+      expect(dup.status).toBe(409);
+    });
+
+    it('only an admin deletes a template', async () => {
+      const t = await env.http.post(
+        '/notify/v1/templates',
+        { key: 'temp', name: 't', channels: { in_app: { body: 'x' } } },
+        { token: a.organizer },
+      );
+      expect((await env.http.delete(`/notify/v1/templates/${t.body.data.id}`, { token: a.organizer })).status).toBe(403);
+      expect((await env.http.delete(`/notify/v1/templates/${t.body.data.id}`, { token: a.admin })).status).toBe(200);
+      expect((await env.http.get(`/notify/v1/templates/${t.body.data.id}`, { token: a.admin })).status).toBe(404);
+    });
+  });
+
+  it('accepts a batch of 1,000 recipients in one request; 1,001 is 400', async () => {
+    const recipients = Array.from({ length: 1000 }, (_, i) => ({ to: { email: `batch-${i}@example.com` }, data: { i } }));
+    const res = await env.http.post(
+      '/notify/v1/deliveries/batch',
+      { channel: 'email', subject: 'Batch', body: 'Hi', recipients },
+      { token: a.organizer },
+    );
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({ accepted: 1000, counts: { queued: 1000 } });
+    const rows = await env.systemQuery<{ n: string }>(
+      'SELECT count(*) AS n FROM delivery_outbox o JOIN deliveries d ON d.id = o.delivery_id WHERE d.batch_id = $1',
+      [res.body.data.batchId],
+    );
+    expect(rows[0]!.n).toBe('1000');
+    const tooMany = await env.http.post(
+      '/notify/v1/deliveries/batch',
+      { channel: 'email', subject: 'B', body: 'x', recipients: [...recipients, recipients[0]] },
+      { token: a.organizer },
+    );
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('lets a user see only their own deliveries', async () => {
+    const mine = await send({ channel: 'in_app', to: { userId: a.userId }, body: 'for you' });
+    const other = await send(email());
+    const list = await env.http.get('/notify/v1/deliveries?limit=100', { token: a.user });
+    expect(list.status).toBe(200);
+    expect(list.body.data.every((d: { userId: string }) => d.userId === a.userId)).toBe(true);
+    expect(list.body.data.map((d: { id: string }) => d.id)).toContain(mine.body.data.id);
+    expect((await env.http.get(`/notify/v1/deliveries/${other.body.data.id}`, { token: a.user })).status).toBe(404);
+    expect((await env.http.get(`/notify/v1/deliveries/${mine.body.data.id}`, { token: a.user })).status).toBe(200);
+  });
+
+  it('filters by status, channel and time', async () => {
+    const sms = await env.http.get('/notify/v1/deliveries?channel=sms&limit=100', { token: a.admin });
+    expect(sms.body.data.length).toBeGreaterThan(0);
+    expect(sms.body.data.every((d: { channel: string }) => d.channel === 'sms')).toBe(true);
+    const suppressed = await env.http.get('/notify/v1/deliveries?status=suppressed', { token: a.admin });
+    expect(suppressed.body.data.length).toBe(1);
+    const future = await env.http.get(`/notify/v1/deliveries?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, {
+      token: a.admin,
+    });
+    expect(future.body.data).toEqual([]);
+    expect((await env.http.get('/notify/v1/deliveries?status=bogus', { token: a.admin })).status).toBe(400);
+    expect((await env.http.get('/notify/v1/deliveries?limit=101', { token: a.admin })).status).toBe(400);
+    expect((await env.http.get('/notify/v1/deliveries?cursor=zzz', { token: a.admin })).status).toBe(400);
+  });
+
+  it('walks 250 deliveries page by page with no duplicate and no gap', async () => {
+    const b = env.tenant();
+    const created = new Set<string>();
+    const recipients = Array.from({ length: 150 }, (_, i) => ({ to: { phone: `+1555000${String(i).padStart(4, '0')}` } }));
+    const batch = await env.http.post('/notify/v1/deliveries/batch', { channel: 'sms', body: 'x', recipients }, { token: b.organizer });
+    for (const d of batch.body.data.deliveries) created.add(d.id);
+    for (let i = 0; i < 100; i += 10) {
+      const res = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone: '+15559990000' }, body: 'y' }, { token: b.organizer }),
+        ),
+      );
+      for (const r of res) created.add(r.body.data.id);
+    }
+    expect(created.size).toBe(250);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { body: { data: Array<{ id: string }>; page: { next_cursor: string | null; limit: number } } } = await env.http.get(
+        `/notify/v1/deliveries?limit=20${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: b.admin },
+      );
+      seen.push(...res.body.data.map((d) => d.id));
+      cursor = res.body.page.next_cursor;
+      pages++;
+    } while (cursor && pages < 50);
+    expect(pages).toBe(13);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(created);
+  });
+
+  it('cancels only before sending: 409 when already cancelled, 404 for an unknown id', async () => {
+    const d = await send(email());
+    const ok = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
+    expect(ok.body.data.status).toBe('cancelled');
+    expect(await env.systemQuery('SELECT 1 FROM delivery_outbox WHERE delivery_id = $1', [d.body.data.id])).toHaveLength(0);
+    const again = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
+    expect(again.status).toBe(409);
+    await env.systemQuery(`UPDATE deliveries SET status = 'sent', sent_at = now() WHERE id = $1`, [(await send(email())).body.data.id]);
+    expect((await env.http.post(`/notify/v1/deliveries/${randomUUID()}/cancel`, {}, { token: a.admin })).status).toBe(404);
+    expect((await env.http.post('/notify/v1/deliveries/not-a-uuid/cancel', {}, { token: a.admin })).status).toBe(404);
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the first response for the same body', async () => {
+      const key = randomUUID();
+      const body = email();
+      const first = await send(body, a.organizer, { 'idempotency-key': key });
+      const second = await send(body, a.organizer, { 'idempotency-key': key });
+      expect(first.status).toBe(202);
+      expect(second.status).toBe(202);
+      expect(second.headers.get('idempotent-replayed')).toBe('true');
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(second.body.data).toEqual(first.body.data);
+      const rows = await env.systemQuery('SELECT id FROM deliveries WHERE recipient = $1::jsonb', [JSON.stringify(body.to)]);
+      expect(rows).toHaveLength(1);
+    });
+
+    it('answers 422 IDEMPOTENCY_KEY_REUSED for the same key with another body', async () => {
+      const key = randomUUID();
+      expect((await send(email(), a.organizer, { 'idempotency-key': key })).status).toBe(202);
+      const other = await send(email(), a.organizer, { 'idempotency-key': key });
+      expect(other.status).toBe(422);
+      expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('answers 409 while the first request with the key is still in flight', async () => {
+      const key = randomUUID();
+      const body = email();
+      // The first request is running on another instance: its claim is in the shared table.
+      await env.systemQuery(
+        `INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_until, expires_at)
+         VALUES ($1, $2, $3, 'in_flight', now() + interval '1 minute', now() + interval '1 day')`,
+        [`access_token:${a.tenantId}:${a.organizerId}`, key, idempotencyRequestHash('POST', '/notify/v1/deliveries', body)],
+      );
+      const res = await send(body, a.organizer, { 'idempotency-key': key });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('IDEMPOTENCY_IN_FLIGHT');
+    });
+
+    it('keeps keys per caller, and a failed request releases its key', async () => {
+      const key = randomUUID();
+      const body = email();
+      const byOrganizer = await send(body, a.organizer, { 'idempotency-key': key });
+      const byAdmin = await send(body, a.admin, { 'idempotency-key': key });
+      expect(byAdmin.headers.get('idempotent-replayed')).toBeNull();
+      expect(byAdmin.body.data.id).not.toBe(byOrganizer.body.data.id);
+      const failKey = randomUUID();
+      const broken = { channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'order-shipped', data: {} };
+      expect((await send(broken, a.organizer, { 'idempotency-key': failKey })).status).toBe(422);
+      const fixed = await send({ ...broken, data: { order: { id: 1 } } }, a.organizer, { 'idempotency-key': failKey });
+      expect(fixed.status).toBe(202);
+    });
+  });
+
+  it('loses nothing it accepted: every delivery and its outbox row survive a restart', async () => {
+    const c = env.tenant();
+    const accepted = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        env.http.post(
+          '/notify/v1/deliveries',
+          { channel: 'sms', to: { phone: `+1555123${String(i).padStart(4, '0')}` }, body: 'z' },
+          { token: c.organizer },
+        ),
+      ),
+    );
+    expect(accepted.every((r) => r.status === 202)).toBe(true);
+    await env.restart();
+    const ids = accepted.map((r) => r.body.data.id);
+    const rows = await env.systemQuery<{ id: string; status: string; queued: boolean }>(
+      `SELECT d.id, d.status, EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.delivery_id = d.id) AS queued FROM deliveries d WHERE d.id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(40);
+    expect(rows.every((r) => r.status === 'queued' && r.queued)).toBe(true);
+    const list = await env.http.get('/notify/v1/deliveries?limit=100', { token: c.admin });
+    expect(list.body.data).toHaveLength(40);
+  });
+});
