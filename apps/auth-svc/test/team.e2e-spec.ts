@@ -136,6 +136,19 @@ describe('team management, tenant and audit trail', () => {
       expect(badBody.body.error.details[0].field).toBe('isActive');
     });
 
+    it('is for admins only (403) and needs a credential (401)', async () => {
+      const admin = await signup(env.http);
+      const organizer = await addMember(env.http, admin.accessToken, ['user', 'organizer']);
+      const res = await env.http.patch(
+        `/auth/v1/users/${organizer.id}`,
+        { roles: ['user', 'organizer', 'admin'] },
+        { token: organizer.accessToken },
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+      expect((await env.http.patch(`/auth/v1/users/${organizer.id}`, { isActive: false })).status).toBe(401);
+    });
+
     it('never removes the last active admin of a tenant (409), but allows it once another admin exists', async () => {
       const admin = await signup(env.http);
       const demote = await env.http.patch(`/auth/v1/users/${admin.userId}`, { roles: ['user'] }, { token: admin.accessToken });
@@ -165,6 +178,24 @@ describe('team management, tenant and audit trail', () => {
       expect((await login(env.http, member.email, member.password)).status).toBe(200);
       const events = await env.http.get('/auth/v1/audit-events?type=user.deactivated', { token: admin.accessToken });
       expect(events.body.data[0]).toMatchObject({ targetUserId: member.id, details: { sessionsEnded: 1 } });
+    });
+  });
+
+  describe('credentials that act for a tenant, not a user', () => {
+    it('an API key cannot call the user routes (403), though it authenticates', async () => {
+      const admin = await signup(env.http);
+      const created = await env.http.post(
+        '/auth/v1/api-keys',
+        { name: 'ci', scopes: ['notifications:send'] },
+        { token: admin.accessToken },
+      );
+      expect(created.status).toBe(201);
+      const apiKey = { 'x-api-key': created.body.data.key };
+      const me = await env.http.get('/auth/v1/me', { headers: apiKey });
+      expect(me.status).toBe(403);
+      expect(me.body.error.code).toBe('FORBIDDEN');
+      expect((await env.http.get('/auth/v1/users', { headers: apiKey })).status).toBe(403);
+      expect((await env.http.get('/auth/v1/sessions', { headers: apiKey })).status).toBe(403);
     });
   });
 
@@ -213,6 +244,7 @@ describe('team management, tenant and audit trail', () => {
       const member = await addMember(env.http, admin.accessToken);
       expect((await env.http.get('/auth/v1/audit-events', { token: member.accessToken })).status).toBe(403);
       expect((await env.http.get('/auth/v1/audit-events?type=DROP TABLE', { token: admin.accessToken })).status).toBe(400);
+      expect((await env.http.get('/auth/v1/audit-events')).status).toBe(401);
     });
   });
 });
