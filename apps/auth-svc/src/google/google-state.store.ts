@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { queryRows } from '#common';
 
 /** Lifetime of a started sign-in: time enough to pick an account and consent. */
 export const GOOGLE_STATE_TTL_SECONDS = 600;
@@ -63,30 +64,23 @@ export class GoogleStateStore {
     if (typeof state !== 'string' || state.length === 0 || state.length > 128) return refuse('The sign-in state is missing or malformed');
     if (!req.cookieNonce) return refuse('The sign-in was not started in this browser (state cookie missing)');
     const nonceHash = sha256(req.cookieNonce);
-    void this.db
-      .query(
-        `DELETE FROM google_auth_states WHERE state_hash = $1
-         RETURNING browser_hash, code_verifier, redirect_uri, expires_at > now() AS live`,
-        [sha256(state)],
-      )
-      .then(
-        (result: unknown) => {
-          const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{
-            browser_hash: Buffer;
-            code_verifier: string;
-            redirect_uri: string | null;
-            live: boolean;
-          }>;
-          const row = rows[0];
-          if (!row) return refuse('Unknown or already used sign-in state');
-          if (!row.live) return refuse('The sign-in took too long; start again');
-          if (row.browser_hash.length !== nonceHash.length || !timingSafeEqual(row.browser_hash, nonceHash)) {
-            return refuse('The sign-in was started in another browser');
-          }
-          req.redirectUri = row.redirect_uri;
-          callback(null, row.code_verifier, {});
-        },
-        (err: Error) => callback(err),
-      );
+    void queryRows<{ browser_hash: Buffer; code_verifier: string; redirect_uri: string | null; live: boolean }>(
+      this.db,
+      `DELETE FROM google_auth_states WHERE state_hash = $1
+       RETURNING browser_hash, code_verifier, redirect_uri, expires_at > now() AS live`,
+      [sha256(state)],
+    ).then(
+      (rows) => {
+        const row = rows[0];
+        if (!row) return refuse('Unknown or already used sign-in state');
+        if (!row.live) return refuse('The sign-in took too long; start again');
+        if (row.browser_hash.length !== nonceHash.length || !timingSafeEqual(row.browser_hash, nonceHash)) {
+          return refuse('The sign-in was started in another browser');
+        }
+        req.redirectUri = row.redirect_uri;
+        callback(null, row.code_verifier, {});
+      },
+      (err: Error) => callback(err),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppException } from '#common';
+import { AppException, queryRows } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -20,11 +20,11 @@ export class RevokeApiKeyUseCase {
     id: string,
     actor: { userId: string | null; meta?: RequestMeta },
   ): Promise<{ id: string; revokedAt: string }> {
-    const [rows] = await this.db.query(
+    const [row] = await queryRows<{ revoked_at: Date }>(
+      this.db,
       `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING revoked_at`,
       [id, tenantId],
     );
-    const row = (rows as Array<{ revoked_at: Date }>)[0];
     if (!row) throw AppException.notFound('API key');
     this.verifier.forget(id);
     await this.audit.record({

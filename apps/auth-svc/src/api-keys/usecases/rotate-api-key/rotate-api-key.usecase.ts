@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { AppException, type Principal } from '#common';
+import { AppException, queryRows, type Principal } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -38,7 +38,8 @@ export class RotateApiKeyUseCase {
     assertCanGrant(cmd.principal, key.scopes);
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This API key has expired; create a new one');
     const minted = mintCredential('api_key', key.id);
-    const rows: Array<Record<string, unknown>> = await this.keys.query(
+    const [updated] = await queryRows<{ previous_expires_at: Date | null; rotated_at: Date }>(
+      this.keys.manager,
       `UPDATE api_keys
           SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
               previous_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
@@ -47,8 +48,6 @@ export class RotateApiKeyUseCase {
         RETURNING previous_expires_at, rotated_at`,
       [key.id, minted.secretHash, cmd.overlapSeconds],
     );
-    // pg returns [rows, count] for UPDATE .. RETURNING through TypeORM's query().
-    const updated = (Array.isArray(rows[0]) ? (rows[0] as Array<Record<string, Date | null>>) : [])[0];
     if (!updated) throw AppException.notFound('API key');
     this.verifier.forget(key.id);
     await this.audit.record({
@@ -58,8 +57,8 @@ export class RotateApiKeyUseCase {
       meta: cmd.meta,
       details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
     });
-    key.previousExpiresAt = updated.previous_expires_at ?? null;
-    key.rotatedAt = updated.rotated_at ?? null;
+    key.previousExpiresAt = updated.previous_expires_at;
+    key.rotatedAt = updated.rotated_at;
     return { ...ApiKeyView.of(key), key: minted.token };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppException, Role, type Principal } from '#common';
+import { AppException, queryRows, Role, type Principal } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -53,11 +53,12 @@ export class RevokeTokenUseCase {
     if (claims.tenantId !== caller.tenantId || typeof claims.sid !== 'string') return;
     if (claims.sub !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
     // Revoking a refresh or access token ends its session: every token of that session stops.
-    const [ended] = await this.db.query(
+    const ended = await queryRows(
+      this.db,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`,
       [claims.sid, caller.tenantId],
     );
-    if ((ended as unknown[]).length) {
+    if (ended.length) {
       await this.audit.record({
         type: AuditEventType.SessionRevoked,
         tenantId: caller.tenantId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppException } from '#common';
+import { AppException, queryRows } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -23,13 +23,13 @@ export class RevokePersonalTokenUseCase {
 
   /** Unknown, already revoked, or not the caller's to revoke: 404. */
   async execute(cmd: RevokePersonalTokenCommand): Promise<{ id: string; revokedAt: string }> {
-    const [rows] = await this.db.query(
+    const [row] = await queryRows<{ revoked_at: Date; user_id: string }>(
+      this.db,
       `UPDATE personal_tokens SET revoked_at = now()
         WHERE id = $1 AND tenant_id = $2 AND ($3::uuid IS NULL OR user_id = $3::uuid) AND revoked_at IS NULL
         RETURNING revoked_at, user_id`,
       [cmd.id, cmd.tenantId, cmd.userId],
     );
-    const row = (rows as Array<{ revoked_at: Date; user_id: string }>)[0];
     if (!row) throw AppException.notFound('Personal token');
     await this.audit.record({
       type: AuditEventType.PersonalTokenRevoked,
