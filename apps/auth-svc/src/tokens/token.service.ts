@@ -17,7 +17,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { RequestMeta } from '../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { SigningKeyStore } from '../keys/signing-key.store.js';
-import { decodeJwt, signJwt, verifySignature, type DecodedJwt } from './jwt.js';
+import { decodeJwt, signJwtAsync, verifySignature, type DecodedJwt } from './jwt.js';
 import type { TokenPair } from './token-pair.js';
 
 /** What a token says about its user: the subset of User and Tenant a token needs. */
@@ -219,7 +219,7 @@ export class TokenService {
     return AppException.unauthorized('Invalid refresh token');
   }
 
-  private sign(user: TokenSubject, tenant: TokenTenant, sid: string, refreshJti: string, refreshExp: number): TokenPair {
+  private async sign(user: TokenSubject, tenant: TokenTenant, sid: string, refreshJti: string, refreshExp: number): Promise<TokenPair> {
     const { kid, privateKey } = this.keys.signingKey();
     const iat = Math.floor(Date.now() / 1000);
     const ttl = this.config.ACCESS_TOKEN_TTL;
@@ -246,12 +246,11 @@ export class TokenService {
       exp: refreshExp,
       jti: refreshJti,
     };
-    return {
-      accessToken: signJwt({ alg: 'RS256', kid, typ: ACCESS_TOKEN_TYP }, access, privateKey),
-      refreshToken: signJwt({ alg: 'RS256', kid, typ: REFRESH_TOKEN_TYP }, refresh, privateKey),
-      expiresIn: ttl,
-      tokenType: 'Bearer',
-    };
+    const [accessToken, refreshToken] = await Promise.all([
+      signJwtAsync({ alg: 'RS256', kid, typ: ACCESS_TOKEN_TYP }, access, privateKey),
+      signJwtAsync({ alg: 'RS256', kid, typ: REFRESH_TOKEN_TYP }, refresh, privateKey),
+    ]);
+    return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' };
   }
 }
 
