@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { AppException } from '#common';
+import { RLS_ROLE } from '../database/migrations/1796000000001-notify-rls-role.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +46,8 @@ export class TenantSql {
 @Injectable()
 export class TenantDb {
   private readonly pool: pg.Pool;
+  /** `SET LOCAL ROLE ...; ` when our login would bypass row-level security, else empty. */
+  private roleSwitch: Promise<string> | null = null;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
@@ -54,7 +57,7 @@ export class TenantDb {
   tx<T>(tenantId: string, fn: (sql: TenantSql) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
     if (!UUID.test(tenantId)) return Promise.reject(AppException.forbidden('This credential does not act for a tenant'));
     const begin = opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN';
-    return this.run(`${begin}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`, fn);
+    return this.run(begin, `SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`, fn);
   }
 
   /**
@@ -62,14 +65,33 @@ export class TenantDb {
    * `app.system` opens every tenant's rows for this one transaction. Never used on a request path.
    */
   system<T>(fn: (sql: TenantSql) => Promise<T>): Promise<T> {
-    return this.run(`BEGIN; SELECT set_config('app.system', 'on', true)`, fn);
+    return this.run('BEGIN', `SELECT set_config('app.system', 'on', true)`, fn);
   }
 
-  private async run<T>(prologue: string, fn: (sql: TenantSql) => Promise<T>): Promise<T> {
+  /** Whether tenant transactions must switch role for the policies to bind (decided once). */
+  private async detectRoleSwitch(): Promise<string> {
+    const { rows } = await this.pool.query<{ bypass: boolean; can_switch: boolean }>(
+      `SELECT r.rolsuper OR r.rolbypassrls AS bypass,
+              EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND pg_has_role(current_user, $1, 'MEMBER') AS can_switch
+       FROM pg_roles r WHERE r.rolname = current_user`,
+      [RLS_ROLE],
+    );
+    const me = rows[0];
+    if (!me?.bypass) return '';
+    if (!me.can_switch) throw new Error(`notify-svc: the database login bypasses row-level security and role ${RLS_ROLE} is not available`);
+    return `SET LOCAL ROLE ${RLS_ROLE}; `;
+  }
+
+  private async run<T>(begin: string, setting: string, fn: (sql: TenantSql) => Promise<T>): Promise<T> {
+    this.roleSwitch ??= this.detectRoleSwitch().catch((err: unknown) => {
+      this.roleSwitch = null;
+      throw err;
+    });
+    const role = await this.roleSwitch;
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query(prologue);
+      await client.query(`${begin}; ${role}${setting}`);
       const result = await fn(new TenantSql(client));
       await client.query('COMMIT');
       return result;

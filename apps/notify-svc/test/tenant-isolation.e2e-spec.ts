@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { TenantDb } from '../src/tenancy/tenant-db.js';
+import { TENANT_TABLES } from '../src/database/migrations/1796000000000-notify-core.js';
+import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
+
+describe('tenant isolation', () => {
+  let env: NotifyTestEnv;
+  let a: TestTenant;
+  let b: TestTenant;
+  /** Tenant B's admin token for a user with the same id as A's user: ids alone must not cross tenants. */
+  let bSameSub: string;
+  const ids: Record<string, string> = {};
+  const suppressedAddress = `shared-${randomUUID()}@example.com`;
+
+  beforeAll(async () => {
+    env = await NotifyTestEnv.start();
+    a = env.tenant();
+    b = env.tenant();
+    bSameSub = b.token(['user', 'organizer', 'admin'], { sub: a.userId });
+    const post = async (path: string, body: object, token = a.admin) => {
+      const res = await env.http.post(path, body, { token });
+      expect(res.status).toBeLessThan(300);
+      return res.body.data;
+    };
+    ids.template = (
+      await post('/notify/v1/templates', {
+        key: 'welcome',
+        name: 'Welcome',
+        channels: { in_app: { body: 'Hi {{name}}' }, email: { subject: 'Hi', text: 'Hi' } },
+      })
+    ).id;
+    ids.delivery = (
+      await post('/notify/v1/deliveries', { channel: 'in_app', to: { userId: a.userId }, templateId: ids.template, data: { name: 'A' } })
+    ).id;
+    ids.suppression = (await post('/notify/v1/suppressions', { channel: 'email', address: suppressedAddress, reason: 'bounced' })).id;
+    await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
+    await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
+    await env.http.put(`/notify/v1/admin/quotas/${a.tenantId}`, { dailyLimit: 777 }, { token: a.admin });
+    const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
+    ids.notification = inbox.body.data[0].id;
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const notFound: Array<[string, string, () => string, (() => object) | undefined]> = [
+    ['GET', 'delivery', () => `/notify/v1/deliveries/${ids.delivery}`, undefined],
+    ['POST', 'cancel delivery', () => `/notify/v1/deliveries/${ids.delivery}/cancel`, () => ({})],
+    ['GET', 'template', () => `/notify/v1/templates/${ids.template}`, undefined],
+    ['GET', 'template versions', () => `/notify/v1/templates/${ids.template}/versions`, undefined],
+    ['PUT', 'template', () => `/notify/v1/templates/${ids.template}`, () => ({ name: 'stolen' })],
+    ['PATCH', 'template', () => `/notify/v1/templates/${ids.template}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'template', () => `/notify/v1/templates/${ids.template}`, undefined],
+    ['POST', 'template preview', () => `/notify/v1/templates/${ids.template}/preview`, () => ({ channel: 'in_app', data: { name: 'x' } })],
+    [
+      'POST',
+      'template test-send',
+      () => `/notify/v1/templates/${ids.template}/test-send`,
+      () => ({ channel: 'in_app', data: { name: 'x' } }),
+    ],
+    [
+      'POST',
+      'send with the template id',
+      () => '/notify/v1/deliveries',
+      () => ({ channel: 'in_app', to: { userId: a.userId }, templateId: ids.template, data: { name: 'x' } }),
+    ],
+    [
+      'POST',
+      'send with the template key',
+      () => '/notify/v1/deliveries',
+      () => ({ channel: 'in_app', to: { userId: a.userId }, templateKey: 'welcome', data: { name: 'x' } }),
+    ],
+    ['DELETE', 'suppression', () => `/notify/v1/suppressions/${ids.suppression}`, undefined],
+    ['PATCH', 'notification', () => `/notify/v1/notifications/${ids.notification}`, () => ({ read: true })],
+    ['GET', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, undefined],
+    ['PUT', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, () => ({ dailyLimit: 1 })],
+  ];
+
+  it.each(notFound)("%s %s of tenant A is 404 for tenant B's admin", async (method, _what, path, body) => {
+    for (const token of [b.admin, bSameSub]) {
+      const res = await env.http.request(method, path(), { token, body: body?.(), headers: { 'x-tenant-id': a.tenantId } });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    }
+  });
+
+  const lists: Array<[string, string]> = [
+    ['deliveries', '/notify/v1/deliveries'],
+    ['templates', '/notify/v1/templates'],
+    ['suppressions', '/notify/v1/suppressions'],
+    ['inbox', '/notify/v1/notifications'],
+    ['categories', '/notify/v1/preferences/categories'],
+  ];
+
+  it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {
+    for (const token of [b.admin, bSameSub]) {
+      const res = await env.http.get(path, { token, headers: { 'x-tenant-id': a.tenantId } });
+      expect(res.status).toBe(200);
+      expect(res.body.data).toEqual([]);
+      expect(res.body.meta.tenant_id).toBe(b.tenantId);
+    }
+  });
+
+  it("tenant B sees none of A's preferences, counts, metrics or backlog", async () => {
+    const prefs = await env.http.get('/notify/v1/preferences', { token: bSameSub });
+    expect(prefs.body.data).toEqual({ channels: {}, categories: {}, requiredCategories: [], updatedAt: null });
+    expect((await env.http.get('/notify/v1/notifications/unread-count', { token: bSameSub })).body.data).toEqual({ unread: 0 });
+    expect((await env.http.post('/notify/v1/notifications/read-all', {}, { token: bSameSub })).body.data).toEqual({ updated: 0 });
+    const summary = await env.http.get('/notify/v1/metrics/summary', { token: b.admin });
+    expect(summary.body.data.total).toBe(0);
+    const providers = await env.http.get('/notify/v1/admin/providers', { token: b.admin });
+    expect(providers.body.data.every((p: { queued: number }) => p.queued === 0)).toBe(true);
+    const quota = await env.http.get(`/notify/v1/admin/quotas/${b.tenantId}`, { token: b.admin });
+    expect(quota.body.data).toMatchObject({ tenantId: b.tenantId, source: 'plan' });
+  });
+
+  it("A's suppressions, preferences and required categories do not apply to B's sends", async () => {
+    const toSuppressed = await env.http.post(
+      '/notify/v1/deliveries',
+      { channel: 'email', to: { email: suppressedAddress }, subject: 's', body: 'b' },
+      { token: b.organizer },
+    );
+    expect(toSuppressed.body.data.status).toBe('queued');
+    const toSameUser = await env.http.post(
+      '/notify/v1/deliveries',
+      { channel: 'email', to: { email: 'x@example.com', userId: a.userId }, subject: 's', body: 'b' },
+      { token: b.organizer },
+    );
+    expect(toSameUser.body.data.status).toBe('queued');
+    // And B's own required category does not exist: B's user may opt out of "security".
+    expect((await env.http.put('/notify/v1/preferences', { categories: { security: { email: false } } }, { token: bSameSub })).status).toBe(
+      200,
+    );
+  });
+
+  it("nothing of tenant A changed through B's attempts", async () => {
+    const d = await env.http.get(`/notify/v1/deliveries/${ids.delivery}`, { token: a.admin });
+    expect(d.body.data.status).toBe('queued');
+    const t = await env.http.get(`/notify/v1/templates/${ids.template}`, { token: a.admin });
+    expect(t.body.data).toMatchObject({ name: 'Welcome', version: 1 });
+    const s = await env.http.get('/notify/v1/suppressions', { token: a.admin });
+    expect(s.body.data.map((x: { id: string }) => x.id)).toEqual([ids.suppression]);
+    const n = await env.http.get('/notify/v1/notifications/unread-count', { token: a.user });
+    expect(n.body.data.unread).toBe(1);
+    const q = await env.http.get(`/notify/v1/admin/quotas/${a.tenantId}`, { token: a.admin });
+    expect(q.body.data).toMatchObject({ dailyLimit: 777, source: 'override' });
+    const prefs = await env.http.get('/notify/v1/preferences', { token: a.user });
+    expect(prefs.body.data.channels).toEqual({ email: false });
+  });
+
+  describe('row-level security', () => {
+    it("an unfiltered query inside tenant A's transaction returns no row of tenant B, on every tenant table", async () => {
+      const db = env.t.app.get(TenantDb);
+      for (const table of TENANT_TABLES) {
+        const totals = await env.systemQuery<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`);
+        const seen = await db.tx(a.tenantId, (sql) => sql.rows<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`));
+        expect(seen.every((r) => r.tenant_id === a.tenantId)).toBe(true);
+        if (totals.some((r) => r.tenant_id === b.tenantId)) expect(seen.length).toBeLessThan(totals.length);
+      }
+      // The deliberately unfiltered query: deliveries exist for both tenants, A sees only its own.
+      const all = await env.systemQuery<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE tenant_id = $1`, [b.tenantId]);
+      expect(Number(all[0]!.n)).toBeGreaterThan(0);
+      const asA = await db.tx(a.tenantId, (sql) => sql.rows<{ tenant_id: string }>('SELECT tenant_id FROM deliveries'));
+      expect(asA.length).toBeGreaterThan(0);
+      expect(asA.filter((r) => r.tenant_id === b.tenantId)).toEqual([]);
+    });
+
+    it("unfiltered writes inside tenant A's transaction cannot touch or create tenant B's rows", async () => {
+      const db = env.t.app.get(TenantDb);
+      const changed = await db.tx(a.tenantId, (sql) =>
+        sql.exec(`UPDATE deliveries SET priority = priority WHERE tenant_id = $1`, [b.tenantId]),
+      );
+      expect(changed).toBe(0);
+      await expect(
+        db.tx(a.tenantId, (sql) =>
+          sql.exec(`INSERT INTO suppressions (tenant_id, channel, address, reason, created_by) VALUES ($1, 'email', 'x@y.z', 'r', 't')`, [
+            b.tenantId,
+          ]),
+        ),
+      ).rejects.toThrow(/row-level security/);
+    });
+
+    it('binds even though the service logs in as the table owner (or a superuser), and a tenant without data sees nothing', async () => {
+      const db = env.t.app.get(TenantDb);
+      const who = await db.tx(a.tenantId, (sql) =>
+        sql.one<{ bypass: boolean }>('SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user'),
+      );
+      expect(who?.bypass).toBe(false);
+      const forced = await env.systemQuery<{ relforcerowsecurity: boolean }>(
+        'SELECT relforcerowsecurity FROM pg_class WHERE relname = ANY($1)',
+        [[...TENANT_TABLES]],
+      );
+      expect(forced).toHaveLength(TENANT_TABLES.length);
+      expect(forced.every((r) => r.relforcerowsecurity)).toBe(true);
+      for (const table of TENANT_TABLES) {
+        expect(await db.tx(randomUUID(), (sql) => sql.rows(`SELECT 1 FROM ${table}`))).toEqual([]);
+      }
+    });
+  });
+});
