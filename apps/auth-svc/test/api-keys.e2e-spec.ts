@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addMember, signup, sleep, startAuth, type AuthTestEnv, type SignedUp } from './support/auth-test-kit.js';
-import { db, flushUsage, inSeconds, introspect, isActive } from './support/credentials-test-kit.js';
+import { addMember, signup, startAuth, type AuthTestEnv, type SignedUp } from './support/auth-test-kit.js';
+import { db, flushUsage, inSeconds, introspect, isActive, sleepPast } from './support/credentials-test-kit.js';
 
 describe('API keys', () => {
   let env: AuthTestEnv;
@@ -132,11 +132,11 @@ describe('API keys', () => {
     });
 
     it('stops at expiresAt', async () => {
-      const { body } = await create({ name: 'short-lived', expiresAt: inSeconds(1.5) });
+      const { body } = await create({ name: 'short-lived', expiresAt: inSeconds(2.5) });
       expect(body.data.expiresAt).not.toBeNull();
       const first = await introspect(env.http, body.data.key);
       expect(first.body).toMatchObject({ active: true, exp: Math.floor(new Date(body.data.expiresAt).getTime() / 1000) });
-      await sleep(1600);
+      await sleepPast(body.data.expiresAt);
       expect(await isActive(env.http, body.data.key)).toBe(false);
     });
 
@@ -231,7 +231,7 @@ describe('API keys', () => {
       const during = await introspect(env.http, oldKey);
       expect(during.body.active).toBe(true);
       expect(during.body.exp).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 2);
-      await sleep(2100);
+      await sleepPast(res.body.data.previousSecretExpiresAt);
       expect(await isActive(env.http, oldKey)).toBe(false);
       expect(await isActive(env.http, newKey)).toBe(true);
     });

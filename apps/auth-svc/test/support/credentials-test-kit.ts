@@ -31,3 +31,6 @@ export function db(t: TestApp): DataSource {
 }
 
 export const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+/** Waits until just after an ISO instant (real time: expiry is checked against the clock, not faked). */
+export const sleepPast = (iso: string) => new Promise((r) => setTimeout(r, Math.max(0, new Date(iso).getTime() - Date.now()) + 100));
