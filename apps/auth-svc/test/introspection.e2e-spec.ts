@@ -33,6 +33,29 @@ describe('introspection (RFC 7662) and revocation (RFC 7009)', () => {
         })
       : env.http.post('/auth/v1/revoke', body, { token, headers });
 
+  it('documents every credential route in OpenAPI with its security scheme', async () => {
+    const doc = (await env.http.get('/docs-json')).body;
+    expect(doc.paths['/auth/v1/introspect'].post.security).toEqual([{ 'internal-key': [] }]);
+    expect(Object.keys(doc.paths['/auth/v1/introspect'].post.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/x-www-form-urlencoded',
+    ]);
+    expect(doc.paths['/auth/v1/revoke'].post.security).toEqual([{ bearer: [] }]);
+    for (const path of [
+      '/auth/v1/api-keys',
+      '/auth/v1/api-keys/{id}',
+      '/auth/v1/api-keys/{id}/rotate',
+      '/auth/v1/tokens',
+      '/auth/v1/tokens/{id}',
+      '/auth/v1/tokens/{id}/rotate',
+      '/auth/v1/google',
+      '/auth/v1/google/callback',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    expect(doc.paths['/auth/v1/api-keys'].post.security).toEqual([{ bearer: [] }]);
+  });
+
   describe('POST /auth/v1/introspect', () => {
     it('needs the internal key: none, a wrong one, or a user token instead is 401 in the envelope', async () => {
       const key = await apiKey();
