@@ -45,7 +45,7 @@ export class QuotaService {
     const key = `quota:${tenantId}:${day}`;
     if (count > limit) throw this.exceeded(secondsLeft);
     if (this.limiter.tryLocal(key, count)) return;
-    const r = await this.limiter.consume(key, this.rate(limit, secondsLeft), count);
+    const r = await this.limiter.consume(key, this.rate(limit, secondsLeft), count, true);
     if (!r.allowed) throw this.exceeded(r.retryAfterSeconds);
   }
 

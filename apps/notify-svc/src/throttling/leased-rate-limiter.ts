@@ -34,7 +34,11 @@ export class LeasedRateLimiter {
     return true;
   }
 
-  async consume(key: string, rate: Rate, cost = 1): Promise<RateLimitResult> {
+  /**
+   * Takes `cost` units (from a lease when one is live). `refundOnDeny` gives a refused take back to
+   * the shared counter, for budgets where a refused attempt must not count (quotas).
+   */
+  async consume(key: string, rate: Rate, cost = 1, refundOnDeny = false): Promise<RateLimitResult> {
     const now = Date.now();
     if (this.tryLocal(key, cost, now)) return { allowed: true, limit: rate.count, remaining: -1, retryAfterSeconds: 0 };
     const prev = this.leases.get(key);
@@ -45,6 +49,7 @@ export class LeasedRateLimiter {
     const r = await this.store.hit(key, rate, size);
     if (!r.allowed) {
       this.leases.delete(key);
+      if (refundOnDeny) await this.store.hit(key, rate, -size);
       return r;
     }
     if (this.leases.size >= this.maxKeys) this.sweep(now);
