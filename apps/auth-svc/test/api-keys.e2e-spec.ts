@@ -274,3 +274,34 @@ describe('API keys', () => {
     });
   });
 });
+
+describe('API keys across two auth-svc instances on one database', () => {
+  let a: AuthTestEnv;
+  let b: AuthTestEnv;
+  let owner: SignedUp;
+
+  beforeAll(async () => {
+    a = await startAuth({ API_KEY_CACHE_TTL: '1s' });
+    b = await startAuth({ API_KEY_CACHE_TTL: '1s' }, a.db);
+    owner = await signup(a.http);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('a secret rotated on one instance works on the other at once; a revocation reaches it within API_KEY_CACHE_TTL', async () => {
+    const created = await a.http.post('/auth/v1/api-keys', { name: 'shared' }, { token: owner.accessToken });
+    const oldKey = created.body.data.key as string;
+    expect(await isActive(b.http, oldKey)).toBe(true); // now cached on b
+
+    const rotated = await a.http.post(`/auth/v1/api-keys/${created.body.data.id}/rotate`, {}, { token: owner.accessToken });
+    const newKey = rotated.body.data.key as string;
+    expect(await isActive(b.http, newKey)).toBe(true);
+
+    await a.http.delete(`/auth/v1/api-keys/${created.body.data.id}`, { token: owner.accessToken });
+    expect(await isActive(a.http, newKey)).toBe(false);
+    await sleepPast(new Date(Date.now() + 1000).toISOString());
+    expect(await isActive(b.http, newKey)).toBe(false);
+  });
+});
