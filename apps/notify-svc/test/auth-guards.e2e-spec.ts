@@ -175,6 +175,21 @@ describe('notify-svc guards: tokens, API keys, personal tokens, roles, internal 
       expect(res.text).toContain('process_cpu_user_seconds_total');
     });
 
+    it('documents every route with the three security schemes', async () => {
+      const doc = await env.http.get('/docs-json');
+      expect(doc.status).toBe(200);
+      expect(Object.keys(doc.body.components.securitySchemes).sort()).toEqual(['api-key', 'bearer', 'internal-key']);
+      for (const path of [
+        '/notify/v1/deliveries',
+        '/notify/v1/deliveries/batch',
+        '/notify/v1/templates/{id}/preview',
+        '/notify/v1/jobs/purge',
+        '/notify/v1/me',
+      ]) {
+        expect(Object.keys(doc.body.paths)).toContain(path);
+      }
+    });
+
     it('health stays public', async () => {
       expect((await env.http.get('/health')).status).toBe(200);
       expect((await env.http.get('/health/ready')).status).toBe(200);
