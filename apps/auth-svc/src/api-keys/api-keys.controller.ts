@@ -1,5 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { PaginationQueryDto, Role, type Page, type Principal } from '#common';
 import { CurrentTenant, CurrentUser, Roles } from '#auth-kit';
 import { ApiKeyView, ApiKeyWithSecretView, CreateApiKeyDto, RotateApiKeyDto } from './dtos/api-key.dto.js';
@@ -13,6 +25,8 @@ import { PublicIdPipe } from '../introspection/public-id.pipe.js';
 @ApiTags('api-keys')
 @ApiBearerAuth('bearer')
 @Roles(Role.Admin, Role.Organizer)
+@ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: no valid credential' })
+@ApiForbiddenResponse({ description: 'FORBIDDEN: admins and organizers only; scopes beyond your roles' })
 @Controller('auth/v1/api-keys')
 export class ApiKeysController {
   constructor(
@@ -25,6 +39,8 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key for the tenant (the key is shown once)' })
   @ApiCreatedResponse({ type: ApiKeyWithSecretView })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: name, scopes or expiresAt' })
+  @ApiUnprocessableEntityResponse({ description: 'UNPROCESSABLE: expiresAt is not in the future' })
   create(
     @CurrentUser() principal: Principal,
     @CurrentTenant() tenantId: string,
@@ -43,6 +59,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke an API key (it stops working at once)' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no live key with this id in your tenant' })
   revoke(
     @CurrentUser() principal: Principal,
     @CurrentTenant() tenantId: string,
@@ -56,6 +73,9 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new secret; the old one keeps working for overlapSeconds (≤ 24 h)' })
   @ApiOkResponse({ type: ApiKeyWithSecretView })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: overlapSeconds beyond 86400' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no live key with this id in your tenant' })
+  @ApiConflictResponse({ description: 'CONFLICT: the key has expired' })
   rotate(
     @CurrentUser() principal: Principal,
     @CurrentTenant() tenantId: string,

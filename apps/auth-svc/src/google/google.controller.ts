@@ -1,5 +1,15 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException, Public } from '#common';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
@@ -13,6 +23,7 @@ import { StartGoogleSignInUseCase } from './usecases/start-google-sign-in/start-
 const COOKIE_PATH = '/auth/v1/google';
 
 @ApiTags('google')
+@ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE: Google sign-in is not configured, or Google is unreachable' })
 @Public()
 @Controller('auth/v1/google')
 export class GoogleController {
@@ -31,7 +42,7 @@ export class GoogleController {
   @IpRateLimit('login')
   @ApiOperation({ summary: 'Start Google sign-in: redirects to Google (state + PKCE)' })
   @ApiFoundResponse({ description: 'Redirect to Google' })
-  @ApiServiceUnavailableResponse({ description: 'Google sign-in is not configured' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: redirect_uri not in GOOGLE_REDIRECT_ALLOWLIST' })
   async begin(@Query() query: StartGoogleSignInQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const started = await this.start.execute(query.redirect_uri);
     reply.header('set-cookie', this.cookie(started.cookieNonce, GOOGLE_STATE_TTL_SECONDS));
@@ -49,6 +60,11 @@ export class GoogleController {
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: true })
   @ApiOkResponse({ type: GoogleSignInResultDto })
+  @ApiFoundResponse({ description: 'Redirect to the app URL given at the start, tokens in the fragment' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: refused at Google, or the code was not accepted' })
+  @ApiForbiddenResponse({
+    description: 'FORBIDDEN: missing, forged, reused or foreign-browser state; unverified email; deactivated account',
+  })
   async callback(
     @Req() req: FastifyRequest,
     @Query() query: Record<string, unknown>,

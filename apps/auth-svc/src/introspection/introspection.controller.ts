@@ -1,5 +1,16 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { RawResponse, Role, type Principal } from '#common';
 import { CurrentUser, InternalOnly, Roles } from '#auth-kit';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
@@ -27,6 +38,8 @@ export class IntrospectionController {
     description: 'RFC 7662 answer (not enveloped); `{"active": false}` when unknown or revoked',
   })
   @ApiOperation({ summary: 'RFC 7662 token introspection for services (internal API key)' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: token missing' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: missing or wrong x-internal-api-key' })
   introspect(@Body() body: Record<string, unknown>): Promise<IntrospectionResponseDto> {
     const { token, hint } = parseTokenRequest(body);
     return this.introspectToken.execute(token, hint);
@@ -41,6 +54,9 @@ export class IntrospectionController {
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ description: 'RFC 7009: empty 200, also for unknown tokens' })
   @ApiOperation({ summary: 'RFC 7009 revocation: your refresh or personal tokens; admins any credential of the tenant' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: token missing' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: no valid user credential' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: a credential of another user of your tenant (admins only), or an API key calling' })
   async revoke(@CurrentUser() caller: Principal, @Body() body: Record<string, unknown>, @ClientMeta() meta: RequestMeta): Promise<void> {
     const { token, hint } = parseTokenRequest(body);
     await this.revokeToken.execute(caller, token, hint, meta);

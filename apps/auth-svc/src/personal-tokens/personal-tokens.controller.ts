@@ -1,5 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { AppException, PaginationQueryDto, Role, type Page, type Principal } from '#common';
 import { CurrentTenant, CurrentUser, Roles } from '#auth-kit';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
@@ -23,6 +35,8 @@ const userOf = (p: Principal): string => {
 @ApiTags('personal-tokens')
 @ApiBearerAuth('bearer')
 @Roles(Role.User, Role.Organizer, Role.Admin)
+@ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: no valid credential' })
+@ApiForbiddenResponse({ description: 'FORBIDDEN: API keys cannot manage personal tokens' })
 @Controller('auth/v1/tokens')
 export class PersonalTokensController {
   constructor(
@@ -35,6 +49,9 @@ export class PersonalTokensController {
   @Post()
   @ApiOperation({ summary: 'Create a personal access token (shown once); it acts as you, with your roles or a subset' })
   @ApiCreatedResponse({ type: PersonalTokenWithSecretView })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: name, expiresAt (required) or roles' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: roles you do not hold, or not called with an access token from a login' })
+  @ApiUnprocessableEntityResponse({ description: 'UNPROCESSABLE: expiresAt not in the future or beyond PAT_MAX_TTL_DAYS' })
   create(@CurrentUser() principal: Principal, @Body() dto: CreatePersonalTokenDto, @ClientMeta() meta: RequestMeta) {
     return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles, meta });
   }
@@ -48,6 +65,7 @@ export class PersonalTokensController {
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke one of your personal access tokens' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: none of your live tokens has this id' })
   revoke(
     @CurrentUser() principal: Principal,
     @CurrentTenant() tenantId: string,
@@ -62,6 +80,9 @@ export class PersonalTokensController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a successor token and revoke this one' })
   @ApiOkResponse({ type: PersonalTokenWithSecretView })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: none of your live tokens has this id' })
+  @ApiConflictResponse({ description: 'CONFLICT: the token has expired' })
+  @ApiUnprocessableEntityResponse({ description: 'UNPROCESSABLE: expiresAt not in the future or beyond PAT_MAX_TTL_DAYS' })
   rotate(
     @CurrentUser() principal: Principal,
     @Param('id', new PublicIdPipe('Personal token')) id: string,
