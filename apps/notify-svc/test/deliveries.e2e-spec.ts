@@ -61,6 +61,24 @@ describe('deliveries', () => {
     expect(after[0]!.n).toBe(before[0]!.n);
   });
 
+  it('stores hostile text exactly (quotes, backslashes, placeholders) and refuses NUL with 400', async () => {
+    const nasty = `O'Reilly \\ "$1" $2 E'\\x27' ); DROP TABLE deliveries; -- ü 🚀`;
+    const res = await send({
+      channel: 'sms',
+      to: { phone: '+15550009999' },
+      body: nasty,
+      data: { "k'ey": nasty, n: [1, null, { deep: '$3' }] },
+    });
+    expect(res.status).toBe(202);
+    const got = await env.http.get(`/notify/v1/deliveries/${res.body.data.id}`, { token: a.admin });
+    expect(got.body.data.content.text).toBe(nasty);
+    expect(got.body.data.data).toEqual({ "k'ey": nasty, n: [1, null, { deep: '$3' }] });
+    const nul = await send({ channel: 'sms', to: { phone: '+15550009999' }, body: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    const nulData = await send({ channel: 'sms', to: { phone: '+15550009999' }, body: 'ok', data: { x: 'a\u0000b' } });
+    expect(nulData.status).toBe(400);
+  });
+
   it('schedules a future send and the dispatch job queues it when due', async () => {
     const sendAt = new Date(Date.now() + 3600_000).toISOString();
     const res = await send({ channel: 'in_app', to: { userId: a.userId }, subject: 'Later', body: 'Reminder', sendAt });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
 import { cursorPosition, pageOf } from '../tenancy/keyset-page.js';
-import { TenantDb, type TenantSql } from '../tenancy/tenant-db.js';
+import { TenantDb } from '../tenancy/tenant-db.js';
 
 export interface DeliveryRow {
   id: string;
@@ -110,8 +110,14 @@ export interface DeliveryFilter {
 export class DeliveriesRepository {
   constructor(private readonly db: TenantDb) {}
 
-  insertMany(sql: TenantSql, tenantId: string, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
-    return sql.rows<DeliveryRow>(INSERT_SQL, [tenantId, JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), createdBy, batchId]);
+  /** Accepts the deliveries in one transaction and one round trip (answers after the commit). */
+  insertMany(tenantId: string, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
+    return this.db.once<DeliveryRow>(tenantId, INSERT_SQL, [
+      tenantId,
+      JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))),
+      createdBy,
+      batchId,
+    ]);
   }
 
   /** One indexed query: (tenant_id[, user_id], created_at DESC, id DESC). */
@@ -133,9 +139,7 @@ export class DeliveriesRepository {
       where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
     }
     const text = `SELECT ${DELIVERY_COLS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`;
-    return this.db.tx(tenantId, async (sql) => pageOf(await sql.rows<DeliveryRow>(text, params), limit, (r) => r.created_at), {
-      readOnly: true,
-    });
+    return this.db.once<DeliveryRow>(tenantId, text, params, { readOnly: true }).then((rows) => pageOf(rows, limit, (r) => r.created_at));
   }
 
   get(tenantId: string, id: string, userId?: string): Promise<(DeliveryRow & { events: DeliveryEventRow[] }) | undefined> {

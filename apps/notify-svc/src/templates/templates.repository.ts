@@ -77,6 +77,18 @@ export class TemplatesRepository {
     return this.db.tx(tenantId, (sql) => this.find(sql, tenantId, { id }), { readOnly: true });
   }
 
+  /** By id or by key, in one round trip (the send path). */
+  async findOne(tenantId: string, by: { id?: string; key?: string }): Promise<TemplateRow | undefined> {
+    const rows = by.id
+      ? await this.db.once<TemplateRow>(tenantId, `SELECT ${COLS} FROM templates WHERE tenant_id = $1 AND id = $2`, [tenantId, by.id], {
+          readOnly: true,
+        })
+      : await this.db.once<TemplateRow>(tenantId, `SELECT ${COLS} FROM templates WHERE tenant_id = $1 AND key = $2`, [tenantId, by.key], {
+          readOnly: true,
+        });
+    return rows[0];
+  }
+
   /** By id or by key, inside a caller's transaction. */
   find(sql: TenantSql, tenantId: string, by: { id?: string; key?: string }): Promise<TemplateRow | undefined> {
     if (by.id) return sql.one<TemplateRow>(`SELECT ${COLS} FROM templates WHERE tenant_id = $1 AND id = $2`, [tenantId, by.id]);

@@ -27,9 +27,7 @@ export class TenantSql {
     try {
       return await this.client.query(sql, params);
     } catch (err) {
-      // The shared error mapping knows TypeORM's wrapper: a unique violation becomes 409, not 500.
-      if (err instanceof pg.DatabaseError) throw new QueryFailedError(sql, params, err);
-      throw err;
+      throw dbError(err, sql, params);
     }
   }
 }
@@ -61,6 +59,38 @@ export class TenantDb {
   }
 
   /**
+   * One statement in its own tenant transaction, in a single round trip: BEGIN, the role switch,
+   * the tenant setting, the statement and COMMIT travel as one simple-protocol message, so the
+   * answer arrives only after the commit. The hot paths (list, send) use it. Parameters are
+   * inlined as escaped literals (see `literal`); the statement's own text must be constant.
+   */
+  async once<T = Record<string, unknown>>(
+    tenantId: string,
+    text: string,
+    params: unknown[],
+    opts: { readOnly?: boolean } = {},
+  ): Promise<T[]> {
+    if (!UUID.test(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
+    const role = await this.role();
+    const statement = text.replace(/\$(\d+)/g, (_m, n: string) => literal(params[Number(n) - 1]));
+    const message = `${opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}; ${role}SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true); ${statement}; COMMIT`;
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      const results = (await client.query(message)) as unknown as pg.QueryResult[];
+      return results[results.length - 2]!.rows as T[];
+    } catch (err) {
+      // A failed statement leaves the transaction open (the rest of the message is skipped).
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw dbError(err, statement.slice(0, 200), []);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
    * Maintenance jobs that span tenants (dispatch of due scheduled deliveries, retries, retention):
    * `app.system` opens every tenant's rows for this one transaction. Never used on a request path.
    */
@@ -82,12 +112,16 @@ export class TenantDb {
     return `SET LOCAL ROLE ${RLS_ROLE}; `;
   }
 
-  private async run<T>(begin: string, setting: string, fn: (sql: TenantSql) => Promise<T>): Promise<T> {
+  private role(): Promise<string> {
     this.roleSwitch ??= this.detectRoleSwitch().catch((err: unknown) => {
       this.roleSwitch = null;
       throw err;
     });
-    const role = await this.roleSwitch;
+    return this.roleSwitch;
+  }
+
+  private async run<T>(begin: string, setting: string, fn: (sql: TenantSql) => Promise<T>): Promise<T> {
+    const role = await this.role();
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -104,4 +138,34 @@ export class TenantDb {
       client.release(broken);
     }
   }
+}
+
+/**
+ * A value as a SQL literal for `TenantDb.once`: strings through pg's escapeLiteral (quotes and
+ * backslashes escaped, E'' form when needed), numbers only when finite, dates as ISO strings.
+ */
+export function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error('non-finite number in SQL literal');
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return pg.escapeLiteral(v.toISOString());
+  if (typeof v === 'string') return pg.escapeLiteral(v);
+  return pg.escapeLiteral(JSON.stringify(v));
+}
+
+// Text PostgreSQL cannot store (NUL characters, \u0000 in JSON) is the client's input, not our fault.
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/** The shared error mapping knows TypeORM's wrapper (a unique violation becomes 409, not 500). */
+function dbError(err: unknown, sql: string, params: unknown[]): unknown {
+  if (!(err instanceof pg.DatabaseError)) return err;
+  if (err.code && UNSTORABLE_TEXT.has(err.code)) {
+    return AppException.validation('Text contains characters that cannot be stored (NUL)', [
+      { field: 'body', messages: ['remove NUL (\\u0000) characters'] },
+    ]);
+  }
+  return new QueryFailedError(sql, params, err);
 }

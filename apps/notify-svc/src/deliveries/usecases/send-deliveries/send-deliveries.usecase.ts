@@ -4,7 +4,6 @@ import { AppException, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
-import { TenantDb } from '../../../tenancy/tenant-db.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
@@ -32,12 +31,11 @@ const ADDRESS_FIELD: Record<Channel, keyof RecipientDto> = {
 /**
  * Accepts one delivery or a batch: checks the content source and every recipient's address,
  * counts the daily quota, renders the template (strict: a missing variable is 422), then writes
- * deliveries, events and outbox rows in one transaction. Nothing is written when anything fails.
+ * deliveries, events and outbox rows in one transaction (one round trip). Nothing is written when anything fails.
  */
 @Injectable()
 export class SendDeliveriesUseCase {
   constructor(
-    private readonly db: TenantDb,
     private readonly deliveries: DeliveriesRepository,
     private readonly templates: TemplatesRepository,
     private readonly renderer: TemplateRenderer,
@@ -67,34 +65,32 @@ export class SendDeliveriesUseCase {
     await this.quotas.consume(tenantId, principal.planTier, recipients.length);
     try {
       const batchId = cmd.batch ? randomUUID() : null;
-      const rows = await this.db.tx(tenantId, async (sql) => {
-        let template: { id: string; key: string; version: number; content: Record<string, unknown> } | null = null;
-        if (useTemplate) {
-          const t = await this.templates.find(sql, tenantId, { id: content.templateId, key: content.templateKey });
-          if (!t) throw AppException.notFound('Template');
-          const channelContent = t.channels[channel];
-          if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
-          template = { id: t.id, key: t.key, version: t.version, content: channelContent };
-        }
-        const news: NewDelivery[] = recipients.map((r) => {
-          const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
-          return {
-            user_id: r.to.userId ?? null,
-            channel,
-            recipient: { ...r.to } as Record<string, string>,
-            address: normaliseAddress(channel, String(r.to[field])),
-            template_id: template?.id ?? null,
-            template_key: template?.key ?? null,
-            template_version: template?.version ?? null,
-            content: template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content),
-            data,
-            category: content.category ?? null,
-            priority: content.priority ?? 'normal',
-            send_at: sendAt,
-          };
-        });
-        return this.deliveries.insertMany(sql, tenantId, news, createdBy(principal), batchId);
+      let template: { id: string; key: string; version: number; content: Record<string, unknown> } | null = null;
+      if (useTemplate) {
+        const t = await this.templates.findOne(tenantId, { id: content.templateId, key: content.templateKey });
+        if (!t) throw AppException.notFound('Template');
+        const channelContent = t.channels[channel];
+        if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
+        template = { id: t.id, key: t.key, version: t.version, content: channelContent };
+      }
+      const news: NewDelivery[] = recipients.map((r) => {
+        const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
+        return {
+          user_id: r.to.userId ?? null,
+          channel,
+          recipient: { ...r.to } as Record<string, string>,
+          address: normaliseAddress(channel, String(r.to[field])),
+          template_id: template?.id ?? null,
+          template_key: template?.key ?? null,
+          template_version: template?.version ?? null,
+          content: template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content),
+          data,
+          category: content.category ?? null,
+          priority: content.priority ?? 'normal',
+          send_at: sendAt,
+        };
       });
+      const rows = await this.deliveries.insertMany(tenantId, news, createdBy(principal), batchId);
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
       return { batchId, deliveries: rows };
     } catch (err) {
