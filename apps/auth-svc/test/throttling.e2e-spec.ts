@@ -22,6 +22,8 @@ describe('abuse resistance: login lockout and per-IP rate limits', () => {
       const checked = results.filter((r) => r.status === 401);
       const locked = results.filter((r) => r.status === 429);
       expect(checked.length).toBeLessThanOrEqual(5);
+      // Slots are taken in the database before bcrypt runs, so exactly the limit gets through.
+      expect(checked).toHaveLength(5);
       expect(checked.length + locked.length).toBe(20);
       for (const r of checked) expect(r.body.error.code).toBe('INVALID_CREDENTIALS');
       for (const r of locked) {
@@ -32,6 +34,13 @@ describe('abuse resistance: login lockout and per-IP rate limits', () => {
       expect(failures.body.data.length).toBe(checked.length);
       const lockouts = await env.http.get('/auth/v1/audit-events?type=login.locked', { token: s.accessToken });
       expect(lockouts.body.data).toHaveLength(1);
+    });
+
+    it('lets parallel correct logins of one account all through (they wait for a slot, nothing locks)', async () => {
+      const s = await signup(env.http);
+      const results = await Promise.all(Array.from({ length: 12 }, () => login(env.http, s.email, s.password)));
+      expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+      expect((await env.http.get('/auth/v1/audit-events?type=login.locked', { token: s.accessToken })).body.data).toHaveLength(0);
     });
 
     it('while locked, the right password gets the same answer as a wrong one; afterwards it works again', async () => {

@@ -7,21 +7,58 @@ import { AuditService } from '../audit/audit.service.js';
 import type { RequestMeta } from '../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 
-export interface LoginAttempt {
-  /** Failures counted in this window, this attempt included. */
-  attemptNumber: number;
+export interface FailureOutcome {
+  /** Failures counted in the current window, this one included (0 when it locked the account). */
+  failures: number;
+  locked: boolean;
 }
 
 const LOCKED_MESSAGE = 'Too many failed logins; the account is temporarily locked';
+/** A waiting login gives up after this long (the client sees ACCOUNT_LOCKED with a short Retry-After). */
+const QUEUE_TIMEOUT_MS = 10_000;
+/** Waiters re-check at least this often (slots freed by other instances are not announced here). */
+const POLL_MS = 200;
+
+// Failures of the current window (0 once the window has passed).
+const FAILURES = `(CASE WHEN failed_login_window_start IS NULL OR failed_login_window_start <= now() - make_interval(secs => $2)
+                   THEN 0 ELSE failed_login_count END)`;
+// Checks in progress; a reservation untouched for a minute belongs to a crashed instance.
+const PENDING = `(CASE WHEN login_checks_since IS NULL OR login_checks_since <= now() - interval '1 minute' THEN 0 ELSE login_checks_pending END)`;
+
+// A password check may start only while failures + checks in progress stay under the limit.
+const RESERVE_SQL = `
+  UPDATE users SET
+    failed_login_count = ${FAILURES},
+    failed_login_window_start = CASE WHEN ${FAILURES} = 0 THEN NULL ELSE failed_login_window_start END,
+    login_checks_pending = ${PENDING} + 1,
+    login_checks_since = now()
+  WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) AND ${FAILURES} + ${PENDING} < $3
+  RETURNING id`;
+
+// A wrong password: the check's slot becomes a failure; reaching the limit locks for a delay that
+// doubles with each lockout in a row.
+const FAILED_SQL = `
+  UPDATE users SET
+    login_checks_pending = GREATEST(login_checks_pending - 1, 0),
+    failed_login_count = CASE WHEN ${FAILURES} + 1 >= $3 THEN 0 ELSE ${FAILURES} + 1 END,
+    failed_login_window_start = CASE WHEN ${FAILURES} + 1 >= $3 THEN NULL ELSE COALESCE(
+      CASE WHEN ${FAILURES} = 0 THEN NULL ELSE failed_login_window_start END, now()) END,
+    locked_until = CASE WHEN ${FAILURES} + 1 >= $3
+      THEN now() + make_interval(secs => LEAST($4 * power(2, LEAST(lockout_count, 30)), $5)) ELSE locked_until END,
+    lockout_count = CASE WHEN ${FAILURES} + 1 >= $3 THEN lockout_count + 1 ELSE lockout_count END
+  WHERE id = $1
+  RETURNING failed_login_count, locked_until, lockout_count`;
 
 /**
- * Brute-force protection for password logins. Every attempt on an account first takes a numbered
- * slot with one atomic UPDATE; only the first LOGIN_MAX_FAILURES slots of a window ever reach the
- * password check, however many guesses arrive at once. A locked account answers ACCOUNT_LOCKED
- * before the password is looked at, so the answer says nothing about it.
+ * Brute-force protection for password checks, counted atomically in the database so that every
+ * instance shares it. However many guesses arrive at once, no more than LOGIN_MAX_FAILURES reach
+ * bcrypt per window; correct logins beyond that wait in line for a slot rather than fail. A locked
+ * account answers ACCOUNT_LOCKED before the password is looked at, so the answer says nothing about it.
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly waiters = new Map<string, Array<() => void>>();
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
@@ -36,44 +73,82 @@ export class LoginThrottle {
     if (r.remaining === 0) throw AppException.rateLimited(r.retryAfterSeconds, 'Too many failed logins from this address; retry later');
   }
 
-  /** Takes the next attempt slot of the account, or throws ACCOUNT_LOCKED. */
-  async begin(userId: string, tenantId: string, meta: RequestMeta): Promise<LoginAttempt> {
-    const rows = await queryRows<{ failed_login_count: number }>(
-      this.dataSource,
-      `UPDATE users SET
-         failed_login_count = CASE WHEN failed_login_window_start IS NULL
-                                     OR failed_login_window_start <= now() - make_interval(secs => $2)
-                                   THEN 1 ELSE failed_login_count + 1 END,
-         failed_login_window_start = CASE WHEN failed_login_window_start IS NULL
-                                     OR failed_login_window_start <= now() - make_interval(secs => $2)
-                                   THEN now() ELSE failed_login_window_start END
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
-       RETURNING failed_login_count`,
-      [userId, this.config.LOGIN_FAILURE_WINDOW],
-    );
-    if (!rows.length) throw await this.lockedError(userId);
-    const attemptNumber = Number(rows[0]!.failed_login_count);
-    if (attemptNumber > this.config.LOGIN_MAX_FAILURES) {
-      await this.lock(userId, tenantId, meta);
-      throw await this.lockedError(userId);
+  /**
+   * Takes a password-check slot of the account (waiting for one if all are in use), or throws
+   * ACCOUNT_LOCKED. Every successful `begin` must end in `failed`, `succeeded` or `release`.
+   */
+  async begin(userId: string): Promise<void> {
+    const deadline = Date.now() + QUEUE_TIMEOUT_MS;
+    for (;;) {
+      const got = await queryRows(this.dataSource, RESERVE_SQL, [userId, this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_MAX_FAILURES]);
+      if (got.length) return;
+      const [state] = await queryRows<{ locked_seconds: number | null }>(
+        this.dataSource,
+        `SELECT CASE WHEN locked_until > now() THEN EXTRACT(EPOCH FROM (locked_until - now()))::float8 END AS locked_seconds
+           FROM users WHERE id = $1`,
+        [userId],
+      );
+      if (!state || state.locked_seconds !== null) {
+        this.wake(userId); // the next in line learns it too
+        throw lockedError(Number(state?.locked_seconds ?? this.config.LOGIN_LOCKOUT_BASE_DELAY));
+      }
+      if (Date.now() >= deadline) throw lockedError(1);
+      await this.waitTurn(userId, Math.min(POLL_MS, deadline - Date.now()));
     }
-    return { attemptNumber };
   }
 
-  /** A wrong password: counts against the IP; the account locks once its window is used up. */
-  async failed(userId: string, tenantId: string, attempt: LoginAttempt, meta: RequestMeta): Promise<void> {
-    if (meta.ip) await this.store.hit(`login-fail:ip:${meta.ip}`, this.config.LOGIN_IP_MAX_FAILURES, 1);
-    if (attempt.attemptNumber >= this.config.LOGIN_MAX_FAILURES) await this.lock(userId, tenantId, meta);
+  /** A wrong password: counts against the account and the IP; the account locks at the limit. */
+  async failed(userId: string, tenantId: string, meta: RequestMeta): Promise<FailureOutcome> {
+    try {
+      const [row] = await queryRows<{ failed_login_count: number; locked_until: Date; lockout_count: number }>(
+        this.dataSource,
+        FAILED_SQL,
+        [
+          userId,
+          this.config.LOGIN_FAILURE_WINDOW,
+          this.config.LOGIN_MAX_FAILURES,
+          this.config.LOGIN_LOCKOUT_BASE_DELAY,
+          this.config.LOGIN_LOCKOUT_MAX_DELAY,
+        ],
+      );
+      const locked = !!row && Number(row.failed_login_count) === 0;
+      if (locked) {
+        await this.audit.record({
+          type: AuditEventType.AccountLocked,
+          tenantId,
+          targetUserId: userId,
+          meta,
+          details: { lockedUntil: new Date(row.locked_until).toISOString(), lockoutCount: row.lockout_count },
+        });
+      }
+      if (meta.ip) await this.store.hit(`login-fail:ip:${meta.ip}`, this.config.LOGIN_IP_MAX_FAILURES, 1);
+      return { failures: locked ? this.config.LOGIN_MAX_FAILURES : Number(row?.failed_login_count ?? 0), locked };
+    } finally {
+      this.wake(userId);
+    }
   }
 
   /** A right password: the account's counters start over (and, for a login, last_login_at moves). */
   async succeeded(userId: string, { login = true }: { login?: boolean } = {}): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE users SET failed_login_count = 0, failed_login_window_start = NULL, lockout_count = 0,
-              last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
-        WHERE id = $1`,
-      [userId, login],
-    );
+    try {
+      await this.dataSource.query(
+        `UPDATE users SET login_checks_pending = GREATEST(login_checks_pending - 1, 0), failed_login_count = 0,
+                failed_login_window_start = NULL, lockout_count = 0, last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
+          WHERE id = $1`,
+        [userId, login],
+      );
+    } finally {
+      this.wake(userId);
+    }
+  }
+
+  /** Gives the slot back without a verdict (the check itself failed to run). */
+  async release(userId: string): Promise<void> {
+    try {
+      await this.dataSource.query(`UPDATE users SET login_checks_pending = GREATEST(login_checks_pending - 1, 0) WHERE id = $1`, [userId]);
+    } finally {
+      this.wake(userId);
+    }
   }
 
   /**
@@ -83,40 +158,32 @@ export class LoginThrottle {
   async unknownAccount(email: string, meta: RequestMeta): Promise<void> {
     const key = `login-unknown:${createHash('sha256').update(email).digest('base64url')}`;
     const r = await this.store.hit(key, { count: this.config.LOGIN_MAX_FAILURES, windowSeconds: this.config.LOGIN_FAILURE_WINDOW });
-    if (!r.allowed) throw AppException.rateLimited(this.config.LOGIN_LOCKOUT_BASE_DELAY, LOCKED_MESSAGE, ErrorCode.ACCOUNT_LOCKED);
+    if (!r.allowed) throw lockedError(this.config.LOGIN_LOCKOUT_BASE_DELAY);
     if (meta.ip) await this.store.hit(`login-fail:ip:${meta.ip}`, this.config.LOGIN_IP_MAX_FAILURES, 1);
   }
 
-  private async lock(userId: string, tenantId: string, meta: RequestMeta): Promise<void> {
-    // Each lockout in a row doubles the delay, up to the maximum; only one racer sets it.
-    const rows = await queryRows<{ locked_until: Date; lockout_count: number }>(
-      this.dataSource,
-      `UPDATE users SET
-         locked_until = now() + make_interval(secs => LEAST($2 * power(2, LEAST(lockout_count, 30)), $3)),
-         lockout_count = lockout_count + 1,
-         failed_login_count = 0,
-         failed_login_window_start = NULL
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
-       RETURNING locked_until, lockout_count`,
-      [userId, this.config.LOGIN_LOCKOUT_BASE_DELAY, this.config.LOGIN_LOCKOUT_MAX_DELAY],
-    );
-    if (rows.length) {
-      await this.audit.record({
-        type: AuditEventType.AccountLocked,
-        tenantId,
-        targetUserId: userId,
-        meta,
-        details: { lockedUntil: new Date(rows[0]!.locked_until).toISOString(), lockoutCount: rows[0]!.lockout_count },
-      });
-    }
+  /** Resolves when a local check of this account ends, or after `ms` (another instance may have freed a slot). */
+  private waitTurn(userId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const queue = this.waiters.get(userId) ?? [];
+      const done = () => {
+        clearTimeout(timer);
+        const i = queue.indexOf(done);
+        if (i >= 0) queue.splice(i, 1);
+        if (!queue.length && this.waiters.get(userId) === queue) this.waiters.delete(userId);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(1, ms));
+      queue.push(done);
+      this.waiters.set(userId, queue);
+    });
   }
 
-  private async lockedError(userId: string): Promise<AppException> {
-    const rows: Array<{ seconds: number | null }> = await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM (locked_until - now()))::float8 AS seconds FROM users WHERE id = $1`,
-      [userId],
-    );
-    const seconds = Math.max(1, Math.ceil(Number(rows[0]?.seconds ?? this.config.LOGIN_LOCKOUT_BASE_DELAY)));
-    return AppException.rateLimited(seconds, LOCKED_MESSAGE, ErrorCode.ACCOUNT_LOCKED);
+  private wake(userId: string): void {
+    this.waiters.get(userId)?.[0]?.();
   }
+}
+
+function lockedError(seconds: number): AppException {
+  return AppException.rateLimited(Math.max(1, Math.ceil(seconds)), LOCKED_MESSAGE, ErrorCode.ACCOUNT_LOCKED);
 }

@@ -36,9 +36,16 @@ export class ChangePasswordUseCase {
       .getOne();
     if (!user) throw AppException.notFound('User');
     // Guessing the current password with a stolen access token meets the same lockout as login.
-    const attempt = await this.throttle.begin(userId, tenantId, meta);
-    if (!(await this.hasher.verify(dto.currentPassword, user.passwordHash))) {
-      await this.throttle.failed(userId, tenantId, attempt, meta);
+    await this.throttle.begin(userId);
+    let ok: boolean;
+    try {
+      ok = await this.hasher.verify(dto.currentPassword, user.passwordHash);
+    } catch (err) {
+      await this.throttle.release(userId);
+      throw err;
+    }
+    if (!ok) {
+      await this.throttle.failed(userId, tenantId, meta);
       throw new AppException(ErrorCode.INVALID_CREDENTIALS, 'The current password is not correct', 403);
     }
     await this.throttle.succeeded(userId, { login: false });

@@ -36,16 +36,22 @@ export class LogInUseCase {
       await this.audit.recordQuietly({ type: AuditEventType.LoginFailed, meta, details: { email, reason: 'unknown_email' } });
       throw invalid();
     }
-    const attempt = await this.throttle.begin(user.id, user.tenantId, meta);
-    const ok = await this.hasher.verify(dto.password, user.passwordHash);
+    await this.throttle.begin(user.id);
+    let ok: boolean;
+    try {
+      ok = await this.hasher.verify(dto.password, user.passwordHash);
+    } catch (err) {
+      await this.throttle.release(user.id);
+      throw err;
+    }
     if (!ok || !user.isActive) {
-      await this.throttle.failed(user.id, user.tenantId, attempt, meta);
+      const outcome = await this.throttle.failed(user.id, user.tenantId, meta);
       await this.audit.recordQuietly({
         type: AuditEventType.LoginFailed,
         tenantId: user.tenantId,
         targetUserId: user.id,
         meta,
-        details: { email, reason: ok ? 'deactivated' : 'wrong_password', attempt: attempt.attemptNumber },
+        details: { email, reason: ok ? 'deactivated' : 'wrong_password', failures: outcome.failures, locked: outcome.locked },
       });
       throw invalid();
     }
