@@ -178,6 +178,31 @@ describe('Google sign-in (against a local OAuth2 server)', () => {
     expect((await env.http.get('/auth/v1/google?unknown=1')).status).toBe(400);
   });
 
+  it('sends a failure after a verified state back to the app URL as an OAuth error in the fragment', async () => {
+    const owner = await signup(env.http);
+    profile = { sub: 'google-sub-app-unverified', email: owner.email, email_verified: false };
+    const res = await signInWithGoogle(APP_URL);
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location')!;
+    expect(location.startsWith(`${APP_URL}#`)).toBe(true);
+    const fragment = new URLSearchParams(location.slice(location.indexOf('#') + 1));
+    expect(fragment.get('error')).toBe('access_denied');
+    expect(fragment.get('error_description')).toContain('verified email');
+    expect(fragment.get('access_token')).toBeNull();
+
+    // Cancelled at Google: the app hears about it too.
+    const cancelled = await consent(APP_URL);
+    const cancelledBack = await callback(`?error=access_denied&state=${cancelled.back.searchParams.get('state')}`, cancelled.cookie);
+    expect(cancelledBack.status).toBe(302);
+    expect(cancelledBack.headers.get('location')).toMatch(new RegExp(`^${APP_URL}#error=access_denied&`));
+
+    // A forged state never learns (or uses) the app URL: plain 403 in the envelope.
+    const { cookie, back } = await consent(APP_URL);
+    const forged = await callback(`?code=${back.searchParams.get('code')}&state=${'B'.repeat(43)}`, cookie);
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('location')).toBeNull();
+  });
+
   it('answers a refusal at Google with 401, and bad callback parameters with 400', async () => {
     const { cookie, back } = await consent();
     const denied = await callback(`?error=access_denied&state=${back.searchParams.get('state')}`, cookie);

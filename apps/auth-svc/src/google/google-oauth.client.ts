@@ -39,7 +39,10 @@ interface StrategyActions {
 export class GoogleOAuthClient {
   private readonly strategy: StrategyActions | null;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, stateStore: GoogleStateStore) {
+  constructor(
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+    private readonly stateStore: GoogleStateStore,
+  ) {
     if (!config.GOOGLE_CLIENT_ID || !config.GOOGLE_CLIENT_SECRET) {
       this.strategy = null;
       return;
@@ -77,6 +80,15 @@ export class GoogleOAuthClient {
   async complete(req: GoogleFlowRequest): Promise<GoogleProfile> {
     if (!req.query.code && !req.query.error)
       throw AppException.validation('Missing code', [{ field: 'code', messages: ['code is required'] }]);
+    if (req.query.error) {
+      // passport gives up before looking at the state; consuming it here tells us where the app waits.
+      await new Promise<void>((resolve, reject) =>
+        this.stateStore.verify(req, req.query.state, null, (err) => (err ? reject(err) : resolve())),
+      ).catch(() => undefined);
+      throw AppException.unauthorized(
+        req.query.error === 'access_denied' ? 'The sign-in was cancelled at Google' : 'Google refused the sign-in',
+      );
+    }
     const outcome = await this.run(req);
     if (outcome.kind === 'success') return outcome.profile;
     throw toException(outcome);

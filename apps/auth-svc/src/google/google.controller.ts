@@ -60,7 +60,10 @@ export class GoogleController {
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: true })
   @ApiOkResponse({ type: GoogleSignInResultDto })
-  @ApiFoundResponse({ description: 'Redirect to the app URL given at the start, tokens in the fragment' })
+  @ApiFoundResponse({
+    description:
+      'Redirect to the app URL given at the start: tokens in the fragment, or `error` (access_denied, invalid_request, temporarily_unavailable) and `error_description`',
+  })
   @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: refused at Google, or the code was not accepted' })
   @ApiForbiddenResponse({
     description: 'FORBIDDEN: missing, forged, reused or foreign-browser state; unverified email; deactivated account',
@@ -80,15 +83,20 @@ export class GoogleController {
     reply.header('cache-control', 'no-store');
     // The state is single use: the cookie goes whatever the outcome.
     reply.header('set-cookie', this.cookie('', 0));
-    const { result, redirectUri } = await this.complete.execute(params, readCookie(req.headers.cookie, GOOGLE_STATE_COOKIE), meta);
-    if (!redirectUri) return result;
+    const done = await this.complete.execute(params, readCookie(req.headers.cookie, GOOGLE_STATE_COOKIE), meta);
+    if ('failure' in done) {
+      const fragment = new URLSearchParams({ error: done.failure.error, error_description: done.failure.description });
+      reply.status(302).header('location', `${done.redirectUri}#${fragment.toString()}`);
+      return undefined;
+    }
+    if (!done.redirectUri) return done.result;
     const fragment = new URLSearchParams({
-      access_token: result.accessToken,
-      refresh_token: result.refreshToken,
-      expires_in: String(result.expiresIn),
-      token_type: result.tokenType,
+      access_token: done.result.accessToken,
+      refresh_token: done.result.refreshToken,
+      expires_in: String(done.result.expiresIn),
+      token_type: done.result.tokenType,
     });
-    reply.status(302).header('location', `${redirectUri}#${fragment.toString()}`);
+    reply.status(302).header('location', `${done.redirectUri}#${fragment.toString()}`);
     return undefined;
   }
 

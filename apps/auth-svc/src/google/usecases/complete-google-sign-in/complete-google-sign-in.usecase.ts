@@ -15,11 +15,12 @@ import { GoogleOAuthClient, type GoogleProfile } from '../../google-oauth.client
 import type { GoogleFlowRequest } from '../../google-state.store.js';
 import type { GoogleSignInResultDto } from '../../dtos/google.dto.js';
 
-export interface CompletedGoogleSignIn {
-  result: GoogleSignInResultDto;
-  /** The allow-listed app URL recorded when the sign-in started, if any. */
-  redirectUri: string | null;
-}
+/**
+ * A sign-in that began with an allow-listed app URL ends there, failures included (an app waiting
+ * for its deep link would otherwise never hear back); without one, errors are thrown as usual.
+ */
+export type CompletedGoogleSignIn =
+  { result: GoogleSignInResultDto; redirectUri: string | null } | { failure: { error: string; description: string }; redirectUri: string };
 
 /**
  * Google's callback: the Google account already linked signs in; otherwise a local account with the
@@ -39,10 +40,18 @@ export class CompleteGoogleSignInUseCase {
   async execute(query: Record<string, string>, cookieNonce: string | undefined, meta: RequestMeta): Promise<CompletedGoogleSignIn> {
     if (!this.google.configured) throw AppException.unavailable('Google sign-in is not configured on this server (GOOGLE_CLIENT_ID)');
     const req: GoogleFlowRequest = { query, cookieNonce };
-    const profile = await this.google.complete(req);
-    if (!profile.subject) throw AppException.unauthorized('Google did not identify the account');
-    const result = await this.db.transaction((em) => this.signIn(em, profile, meta));
-    return { result, redirectUri: req.redirectUri ?? null };
+    try {
+      const profile = await this.google.complete(req);
+      if (!profile.subject) throw AppException.unauthorized('Google did not identify the account');
+      const result = await this.db.transaction((em) => this.signIn(em, profile, meta));
+      return { result, redirectUri: req.redirectUri ?? null };
+    } catch (err) {
+      // req.redirectUri is only known once the state has been verified: a forged state never redirects.
+      if (!req.redirectUri || !(err instanceof AppException)) throw err;
+      const status = err.getStatus();
+      const error = status >= 500 ? 'temporarily_unavailable' : status === 401 || status === 403 ? 'access_denied' : 'invalid_request';
+      return { failure: { error, description: err.message }, redirectUri: req.redirectUri };
+    }
   }
 
   private async signIn(em: EntityManager, profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
