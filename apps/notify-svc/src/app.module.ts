@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, HealthModule, IdempotencyModule, RateLimitModule } from '#common';
 import { AuthKitModule, HttpCredentialIntrospector, RemoteJwksKeyResolver } from '#auth-kit';
 import { NOTIFY_CONFIG, type NotifyConfig } from './config/notify-config.js';
@@ -15,12 +15,19 @@ import { QuotasModule } from './quotas/quotas.module.js';
 import { SuppressionsModule } from './suppressions/suppressions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
+import { TenantDb } from './tenancy/tenant-db.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: NotifyConfig): DynamicModule {
     const introspectionKey = config.AUTH_INTROSPECTION_KEY ?? config.INTERNAL_API_KEYS[0];
+    const authLog = new Logger('auth-kit');
+    const keyResolver = new RemoteJwksKeyResolver(config.AUTH_JWKS_URL, {
+      refreshIntervalSeconds: config.AUTH_JWKS_REFRESH,
+      minRefetchIntervalSeconds: config.AUTH_JWKS_MIN_REFETCH,
+      onError: (err) => authLog.warn(`JWKS fetch from ${config.AUTH_JWKS_URL} failed (cached keys stay in use): ${String(err)}`),
+    });
     return {
       module: AppModule,
       global: true,
@@ -33,24 +40,31 @@ export class AppModule {
           applicationName: 'notify-svc',
           runMigrations: config.MIGRATIONS_RUN,
         }),
-        HealthModule.forRoot(),
+        HealthModule.forRoot({
+          inject: [TenantDb],
+          // The queue is the outbox table: ready means workers and senders can reach it.
+          useFactory: (db: TenantDb) => [
+            { name: 'queue', check: () => db.system((sql) => sql.exec('SELECT 1 FROM delivery_outbox LIMIT 1')).then(() => undefined) },
+          ],
+        }),
         AuthKitModule.forRootAsync({
-          useFactory: () => ({
-            issuer: config.AUTH_ISSUER,
-            audience: config.AUTH_AUDIENCE,
-            internalApiKeys: config.INTERNAL_API_KEYS,
-            tokenCacheSize: config.TOKEN_CACHE_SIZE,
-            keyResolver: new RemoteJwksKeyResolver(config.AUTH_JWKS_URL, {
-              refreshIntervalSeconds: config.AUTH_JWKS_REFRESH,
-              minRefetchIntervalSeconds: config.AUTH_JWKS_MIN_REFETCH,
-            }),
-            introspector: introspectionKey
-              ? new HttpCredentialIntrospector(config.AUTH_INTROSPECTION_URL, introspectionKey, {
-                  cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL,
-                  negativeCacheTtlSeconds: config.INTROSPECTION_NEGATIVE_CACHE_TTL,
-                })
-              : undefined,
-          }),
+          useFactory: () => {
+            // Warm the key cache so the first request does not wait for auth-svc.
+            void keyResolver.refresh();
+            return {
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              internalApiKeys: config.INTERNAL_API_KEYS,
+              tokenCacheSize: config.TOKEN_CACHE_SIZE,
+              keyResolver,
+              introspector: introspectionKey
+                ? new HttpCredentialIntrospector(config.AUTH_INTROSPECTION_URL, introspectionKey, {
+                    cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL,
+                    negativeCacheTtlSeconds: config.INTROSPECTION_NEGATIVE_CACHE_TTL,
+                  })
+                : undefined,
+            };
+          },
         }),
         RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
         // Interceptor order: the rate limit is checked before an Idempotency-Key is claimed.

@@ -192,7 +192,9 @@ describe('notify-svc guards: tokens, API keys, personal tokens, roles, internal 
 
     it('health stays public', async () => {
       expect((await env.http.get('/health')).status).toBe(200);
-      expect((await env.http.get('/health/ready')).status).toBe(200);
+      const ready = await env.http.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.data.checks).toEqual({ database: 'ok', migrations: 'ok', queue: 'ok' });
     });
   });
 });
