@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -7,6 +8,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AppException, Public } from '#common';
@@ -43,6 +45,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'Create a tenant and its first user (user, organizer, admin); returns a token pair' })
   @ApiCreatedResponse({ type: SignUpResponseDto })
   @ApiConflictResponse({ description: 'CONFLICT: the email is taken' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
   signup(@Body() dto: SignUpDto, @ClientMeta() meta: RequestMeta): Promise<SignUpResponseDto> {
     return this.signUp.execute(dto, meta);
   }
@@ -54,6 +57,8 @@ export class AccountsController {
   @ApiOperation({ summary: 'Log in with email and password' })
   @ApiOkResponse({ type: LogInResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS (unknown email and wrong password alike)' })
+  @ApiTooManyRequestsResponse({ description: 'ACCOUNT_LOCKED after LOGIN_MAX_FAILURES failures (Retry-After), or RATE_LIMITED' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
   login(@Body() dto: LogInDto, @ClientMeta() meta: RequestMeta): Promise<LogInResponseDto> {
     return this.logIn.execute(dto, meta);
   }
@@ -62,6 +67,8 @@ export class AccountsController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'The calling user' })
   @ApiOkResponse({ type: UserDto })
+  @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
+  @ApiForbiddenResponse({ description: 'The credential does not act for a user (API key)' })
   async me(@CurrentUserId() userId: string, @CurrentTenant() tenantId: string): Promise<UserDto> {
     const user = await this.users.findInTenant(tenantId, userId);
     if (!user) throw AppException.notFound('User');
@@ -72,6 +79,8 @@ export class AccountsController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Update the calling user’s name fields' })
   @ApiOkResponse({ type: UserDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
+  @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
   patchMe(
     @CurrentUserId() userId: string,
     @CurrentTenant() tenantId: string,
@@ -87,6 +96,8 @@ export class AccountsController {
   @ApiOperation({ summary: 'Change the password; ends every other session of the user' })
   @ApiOkResponse({ type: ChangePasswordResponseDto })
   @ApiForbiddenResponse({ description: 'INVALID_CREDENTIALS: the current password is wrong' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (e.g. new password too short or over 72 bytes)' })
+  @ApiTooManyRequestsResponse({ description: 'ACCOUNT_LOCKED: too many wrong current passwords' })
   password(
     @CurrentUserId() userId: string,
     @CurrentTenant() tenantId: string,

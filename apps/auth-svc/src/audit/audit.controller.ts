@@ -1,5 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Role, paginate, type Page } from '#common';
@@ -18,6 +26,8 @@ export class AuditController {
   @ApiOperation({ summary: 'Security events of the caller’s tenant, newest first' })
   @ApiOkResponse({ type: AuditEventDto, isArray: true })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
+  @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
+  @ApiBadRequestResponse({ description: 'Bad cursor, limit or type' })
   async list(@CurrentTenant() tenantId: string, @Query() query: AuditEventQueryDto): Promise<Page<AuditEventDto>> {
     const qb = this.events.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
     if (query.type) qb.andWhere('e.type = :type', { type: query.type });

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public, RawResponse } from '#common';
 import { InternalOnly } from '#auth-kit';
 import { AuditEventType } from '../audit/audit-event-types.js';
@@ -50,6 +50,7 @@ export class KeysController {
   @ApiSecurity('internal-key')
   @ApiOperation({ summary: 'Replace the signing key now (internal API key); the old key stays published until its tokens expire' })
   @ApiOkResponse({ type: RotationResultDto })
+  @ApiUnauthorizedResponse({ description: 'Missing or wrong x-internal-api-key' })
   async rotate(@ClientMeta() meta: RequestMeta): Promise<RotationResultDto> {
     const result = await this.keys.rotate();
     await this.audit.record({ type: AuditEventType.KeyRotated, meta, details: { ...result, trigger: 'api' } });

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -40,6 +41,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair (single use; a reused token ends the session)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED or TOKEN_EXPIRED' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
   refresh(@Body() dto: RefreshTokenDto, @ClientMeta() meta: RequestMeta): Promise<TokenPair> {
     return this.tokens.refresh(dto.refreshToken, meta);
   }
@@ -49,6 +51,8 @@ export class SessionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End the session of this refresh token' })
   @ApiNoContentResponse()
+  @ApiUnauthorizedResponse({ description: 'Not a valid refresh token' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
   logout(@Body() dto: RefreshTokenDto, @ClientMeta() meta: RequestMeta): Promise<void> {
     return this.logOut.execute(dto.refreshToken, meta);
   }
@@ -57,6 +61,7 @@ export class SessionsController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'The caller’s live sessions, newest first' })
   @ApiOkResponse({ type: SessionDto, isArray: true })
+  @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
   async list(
     @CurrentUserId() userId: string,
     @CurrentSessionId() currentSessionId: string | null,
@@ -72,6 +77,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'End one of the caller’s sessions' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'Not one of the caller’s live sessions' })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   remove(
     @CurrentUserId() userId: string,
     @CurrentTenant() tenantId: string,

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppException } from '#common';
@@ -16,6 +16,7 @@ export class TenantsController {
   @Get()
   @ApiOperation({ summary: 'The caller’s tenant and its plan tier' })
   @ApiOkResponse({ type: TenantDto })
+  @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
   async get(@CurrentTenant() tenantId: string): Promise<TenantDto> {
     const tenant = await this.tenants.findOne({ where: { id: tenantId } });
     if (!tenant) throw AppException.notFound('Tenant');

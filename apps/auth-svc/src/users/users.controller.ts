@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -8,6 +9,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { PaginationQueryDto, Role, paginate, type Page } from '#common';
 import { CurrentTenant, Roles } from '#auth-kit';
@@ -24,6 +26,8 @@ import { UsersService } from './users.service.js';
 @ApiTags('team')
 @ApiBearerAuth('bearer')
 @ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
+@ApiUnauthorizedResponse({ description: 'No or invalid credential' })
+@ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
 @Roles(Role.Admin)
 @Controller('auth/v1/users')
 export class UsersController {
