@@ -48,3 +48,24 @@ describe('LeasedRateLimiter', () => {
     expect((await l.consume('q', rate, 2, true)).allowed).toBe(true);
   });
 });
+
+describe('LeasedRateLimiter under concurrency', () => {
+  it('shares one refill among concurrent misses and never allows more than the limit', async () => {
+    const store = new MemoryStore();
+    const l = new LeasedRateLimiter(store, 100);
+    const rate = { count: 50, windowSeconds: 60 };
+    const results = await Promise.all(Array.from({ length: 80 }, () => l.consume('c', rate)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(50);
+  });
+
+  it('answers a tenant over its limit locally for a moment, and a new limit is not held to the old refusal', async () => {
+    const store = new MemoryStore();
+    const l = new LeasedRateLimiter(store, 100);
+    const rate = { count: 3, windowSeconds: 60 };
+    for (let i = 0; i < 3; i++) await l.consume('d', rate);
+    const hits = store.hits;
+    for (let i = 0; i < 20; i++) expect((await l.consume('d', rate)).allowed).toBe(false);
+    expect(store.hits - hits).toBe(1);
+    expect((await l.consume('d', { count: 100, windowSeconds: 60 })).allowed).toBe(true);
+  });
+});

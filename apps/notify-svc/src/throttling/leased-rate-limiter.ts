@@ -18,6 +18,10 @@ interface Lease {
  */
 export class LeasedRateLimiter {
   private readonly leases = new Map<string, Lease>();
+  /** One refill in flight per key: concurrent misses wait for it instead of each asking the store. */
+  private readonly refills = new Map<string, Promise<unknown>>();
+  /** A refusal is remembered briefly, so a tenant over its limit costs no store round trip per request. */
+  private readonly denials = new Map<string, { untilMs: number; limit: number; remaining: number; retryAfterSeconds: number }>();
 
   constructor(
     private readonly store: RateLimitStore,
@@ -39,8 +43,27 @@ export class LeasedRateLimiter {
    * the shared counter, for budgets where a refused attempt must not count (quotas).
    */
   async consume(key: string, rate: Rate, cost = 1, refundOnDeny = false): Promise<RateLimitResult> {
+    for (;;) {
+      if (this.tryLocal(key, cost)) return { allowed: true, limit: rate.count, remaining: -1, retryAfterSeconds: 0 };
+      const denied = this.denials.get(key);
+      if (denied && denied.untilMs > Date.now() && denied.limit === rate.count && cost > denied.remaining) {
+        return { allowed: false, limit: rate.count, remaining: denied.remaining, retryAfterSeconds: denied.retryAfterSeconds };
+      }
+      const inFlight = this.refills.get(key);
+      if (!inFlight) break;
+      await inFlight.catch(() => undefined);
+    }
+    const refill = this.refill(key, rate, cost, refundOnDeny);
+    this.refills.set(key, refill);
+    try {
+      return await refill;
+    } finally {
+      if (this.refills.get(key) === refill) this.refills.delete(key);
+    }
+  }
+
+  private async refill(key: string, rate: Rate, cost: number, refundOnDeny: boolean): Promise<RateLimitResult> {
     const now = Date.now();
-    if (this.tryLocal(key, cost, now)) return { allowed: true, limit: rate.count, remaining: -1, retryAfterSeconds: 0 };
     const prev = this.leases.get(key);
     const busy = prev !== undefined && prev.expiresAtMs > now;
     let size = busy ? prev.size * 2 : 1;
@@ -49,11 +72,27 @@ export class LeasedRateLimiter {
     const r = await this.store.hit(key, rate, size);
     if (!r.allowed) {
       this.leases.delete(key);
-      if (refundOnDeny) await this.store.hit(key, rate, -size);
+      let remaining = 0;
+      if (refundOnDeny) {
+        await this.store.hit(key, rate, -size);
+        // What still fits is unknown here, so only takes as large as the refused one are refused locally.
+        remaining = cost - 1;
+      }
+      if (this.denials.size >= this.maxKeys) this.denials.clear();
+      this.denials.set(key, {
+        untilMs: Date.now() + Math.min(this.leaseMs, r.retryAfterSeconds * 1000),
+        limit: rate.count,
+        remaining,
+        retryAfterSeconds: r.retryAfterSeconds,
+      });
       return r;
     }
+    this.denials.delete(key);
     if (this.leases.size >= this.maxKeys) this.sweep(now);
-    this.leases.set(key, { remaining: size - cost, expiresAtMs: now + this.leaseMs, size, storeRemaining: r.remaining });
+    // Units still left in a live lease (others took from it meanwhile) are kept, not dropped.
+    const cur = this.leases.get(key);
+    const left = cur && cur.expiresAtMs > Date.now() ? cur.remaining : 0;
+    this.leases.set(key, { remaining: left + size - cost, expiresAtMs: now + this.leaseMs, size, storeRemaining: r.remaining });
     return r;
   }
 
@@ -65,11 +104,13 @@ export class LeasedRateLimiter {
   /** Gives back units taken for work that did not happen (a failed send). */
   async refund(key: string, rate: Rate, cost: number): Promise<void> {
     this.leases.delete(key);
+    this.denials.delete(key);
     await this.store.hit(key, rate, -cost);
   }
 
   forget(key: string): void {
     this.leases.delete(key);
+    this.denials.delete(key);
   }
 
   private sweep(now: number): void {
