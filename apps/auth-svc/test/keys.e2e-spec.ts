@@ -29,17 +29,20 @@ describe('signing keys: JWKS, discovery, rotation', () => {
     await env?.close();
   });
 
-  it('publishes the public keys as a plain, cacheable JWKS (never a private part)', async () => {
+  it('publishes the public keys as a plain, cacheable JWKS: the active key first, then the next one (never a private part)', async () => {
     const res = await env.http.get('/.well-known/jwks.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
     expect(res.headers.get('content-type')).toContain('json');
     expect(res.body).not.toHaveProperty('data');
-    expect(res.body.keys).toHaveLength(1);
-    const [key] = res.body.keys;
-    expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), e: 'AQAB' });
-    expect(Buffer.from(key.n, 'base64url').length).toBeGreaterThanOrEqual(256);
-    for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(priv);
+    expect(res.body.keys).toHaveLength(2);
+    const s = await signup(env.http);
+    expect(res.body.keys[0].kid).toBe(decodeHeader(s.accessToken).kid);
+    for (const key of res.body.keys) {
+      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), e: 'AQAB' });
+      expect(Buffer.from(key.n, 'base64url').length).toBeGreaterThanOrEqual(256);
+      for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(priv);
+    }
   });
 
   it('serves an OpenID discovery document pointing at the JWKS', async () => {
@@ -70,20 +73,26 @@ describe('signing keys: JWKS, discovery, rotation', () => {
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ data: null, error: { code: 'UNAUTHORIZED' } });
     expect((await rotate(env, { 'x-internal-api-key': 'wrong' })).status).toBe(401);
+    const before = await kidsOf(env);
     expect((await rotate(env, { authorization: `Bearer ${s.accessToken}` })).status).toBe(401);
-    expect(await kidsOf(env)).toHaveLength(1);
+    expect(await kidsOf(env)).toEqual(before);
   });
 
-  it('after rotation old tokens still verify, new tokens carry the new kid, and old refresh tokens still work', async () => {
+  it('after rotation old tokens still verify, new tokens carry the new (pre-published) kid, and old refresh tokens still work', async () => {
     const before = await signup(env.http);
     const oldKid = decodeHeader(before.accessToken).kid;
+    const [, prepublished] = await kidsOf(env);
     const res = await rotate(env);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ kid: expect.any(String), retiredKid: oldKid, retiredKeyPublishedUntil: expect.any(String) });
     const newKid = res.body.data.kid;
     expect(newKid).not.toBe(oldKid);
-    expect((await kidsOf(env)).sort()).toEqual([oldKid, newKid].sort());
-    expect((await jwksOf(env)).keys[0]!.kid).toBe(newKid);
+    // The key that now signs was in the JWKS before the rotation, so cached key sets already hold it.
+    expect(newKid).toBe(prepublished);
+    const kids = await kidsOf(env);
+    expect(kids).toHaveLength(3);
+    expect(kids[0]).toBe(newKid);
+    expect(kids).toContain(oldKid);
 
     const jwks = createRemoteJWKSet(new URL(`${env.t.baseUrl}/.well-known/jwks.json`));
     await expect(
@@ -107,13 +116,16 @@ describe('signing keys: JWKS, discovery, rotation', () => {
     await env.t.app.get(KeyRotationScheduler).check();
     expect((await sql(env, `SELECT kid FROM signing_keys WHERE status = 'active'`))[0].kid).toBe(activeBefore);
 
-    await sql(env, `UPDATE signing_keys SET created_at = now() - interval '31 days' WHERE status = 'active'`);
+    await sql(env, `UPDATE signing_keys SET activated_at = now() - interval '31 days' WHERE status = 'active'`);
     await env.t.app.get(KeyRotationScheduler).check();
     const activeAfter = (await sql(env, `SELECT kid FROM signing_keys WHERE status = 'active'`))[0].kid;
     expect(activeAfter).not.toBe(activeBefore);
     expect(await kidsOf(env)).toContain(activeAfter);
     const s = await signup(env.http);
     expect(decodeHeader(s.accessToken).kid).toBe(activeAfter);
+    // The promoted key was created long before it began to sign; the clock starts at activation.
+    await env.t.app.get(KeyRotationScheduler).check();
+    expect((await sql(env, `SELECT kid FROM signing_keys WHERE status = 'active'`))[0].kid).toBe(activeAfter);
     const audit = await sql(env, `SELECT details FROM audit_events WHERE type = 'key.rotated' ORDER BY created_at DESC LIMIT 1`);
     expect(audit[0].details).toMatchObject({ kid: activeAfter, retiredKid: activeBefore, trigger: 'schedule' });
   });
@@ -142,11 +154,13 @@ describe('signing keys: JWKS, discovery, rotation', () => {
       expect(decodeHeader((await signup(b.http)).accessToken).kid).toBe(rotated);
       expect((await jwksOf(b)).keys[0]!.kid).toBe(rotated);
 
-      await sql(a, `UPDATE signing_keys SET created_at = now() - interval '31 days' WHERE status = 'active'`);
+      const retiredBefore = (await sql(a, `SELECT kid FROM signing_keys WHERE status = 'retired'`)).length;
+      await sql(a, `UPDATE signing_keys SET activated_at = now() - interval '31 days' WHERE status = 'active'`);
       await Promise.all([a.t.app.get(KeyRotationScheduler).check(), b.t.app.get(KeyRotationScheduler).check()]);
       const keys = await sql(a, `SELECT kid, status FROM signing_keys`);
       expect(keys.filter((k) => k.status === 'active')).toHaveLength(1);
-      expect(keys).toHaveLength(3);
+      expect(keys.filter((k) => k.status === 'next')).toHaveLength(1);
+      expect(keys.filter((k) => k.status === 'retired')).toHaveLength(retiredBefore + 1);
     });
 
     it('refuse to start with a KEY_ENCRYPTION_KEY that did not encrypt the stored keys', async () => {
@@ -175,7 +189,8 @@ describe('signing keys: JWKS, discovery, rotation', () => {
       await sleep(until - Date.now() + 200);
       const later = await kidsOf(short);
       expect(later).not.toContain(oldKid);
-      expect(later).toEqual([res.body.data.kid]);
+      expect(later).toHaveLength(2);
+      expect(later[0]).toBe(res.body.data.kid);
       // A client holding the fresh JWKS can no longer verify anything signed with the retired key.
       await expect(jwtVerify(s.accessToken, createLocalJWKSet(await jwksOf(short)))).rejects.toThrow();
     });

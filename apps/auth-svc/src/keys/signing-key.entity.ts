@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type SigningKeyStatus = 'active' | 'retired';
+/** next: published ahead of use; active: signs; retired: published until its tokens have expired. */
+export type SigningKeyStatus = 'next' | 'active' | 'retired';
 
 /** An RSA signing key. The private key is stored only encrypted (AES-256-GCM, KEY_ENCRYPTION_KEY). */
 @Entity({ name: 'signing_keys' })
@@ -23,6 +24,10 @@ export class SigningKey {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When it began to sign; KEY_ROTATION_DAYS counts from here. */
+  @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
+  activatedAt: Date | null;
 
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;

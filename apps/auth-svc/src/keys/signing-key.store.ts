@@ -21,8 +21,10 @@ export interface ActiveSigningKey {
 interface PublishedKey {
   kid: string;
   publicKey: KeyObject;
-  /** ms epoch; Infinity for the active key. */
+  /** ms epoch; Infinity for the active and the next key. */
   publishUntil: number;
+  /** JWKS order: active, next, retired. */
+  rank: number;
 }
 
 export interface RotationResult {
@@ -31,10 +33,26 @@ export interface RotationResult {
   retiredKeyPublishedUntil: string | null;
 }
 
+interface KeyRow {
+  kid: string;
+  status: 'active' | 'next' | 'retired';
+  public_key_pem: string;
+  private_key_encrypted: Buffer | null;
+  publish_until: Date | null;
+}
+
+interface GeneratedKey {
+  kid: string;
+  publicKeyPem: string;
+  privateKeyDer: Buffer;
+}
+
 /**
- * The signing keys of this auth-svc, shared through the database. Keys are parsed into KeyObjects
- * once per load; the JWKS document is precomputed. Each instance reloads every KEY_CACHE_REFRESH
- * (and on an unknown kid), so a rotation made by one instance reaches all of them.
+ * The signing keys of this auth-svc, shared through the database: one active key (signs), one next
+ * key (published ahead of use, so verifiers already hold it when a rotation promotes it) and retired
+ * keys (published until every token they signed has expired). Keys are parsed into KeyObjects once;
+ * the JWKS document is precomputed. Each instance reloads every KEY_CACHE_REFRESH and on an unknown
+ * kid, so a rotation made by one instance reaches all of them.
  * Implements auth-kit's VerificationKeyResolver (kid -> public key).
  */
 @Injectable()
@@ -49,7 +67,7 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   private lastMissReload = 0;
   private loading: Promise<void> | null = null;
   private reloadTimer?: NodeJS.Timeout;
-  /** Private keys already decrypted, by kid: a reload only parses keys it has not seen. */
+  /** Keys already parsed, by kid: a reload only parses keys it has not seen. */
   private readonly privateKeys = new Map<string, KeyObject>();
   private readonly publicKeys = new Map<string, KeyObject>();
 
@@ -61,7 +79,7 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.ensureActiveKey();
+    await this.ensureKeys();
     await this.reload();
     this.reloadTimer = setInterval(() => void this.reload().catch((err) => this.logger.error(err)), this.config.KEY_CACHE_REFRESH * 1000);
     this.reloadTimer.unref();
@@ -105,24 +123,25 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
     return this.jwks;
   }
 
-  /** Replaces the active key now (internal API, rotation timer). */
+  /** Rotates now (internal API): the next key becomes active, the active one retires, a fresh key becomes next. */
   async rotate(): Promise<RotationResult> {
     const fresh = await this.generate();
     const result = await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      return this.swapActive(em, fresh);
+      return this.promoteNext(em, fresh);
     });
+    await this.ensureKeys();
     await this.reload();
     return result;
   }
 
-  /** Rotates when the active key is older than KEY_ROTATION_DAYS; several instances agree through the lock. */
+  /** Rotates when the active key has signed for KEY_ROTATION_DAYS; several instances agree through the lock. */
   async rotateIfDue(): Promise<RotationResult | null> {
     const days = this.config.KEY_ROTATION_DAYS;
     if (days <= 0) return null;
     const due = async (em: EntityManager) => {
       const rows: unknown[] = await em.query(
-        `SELECT 1 FROM signing_keys WHERE status = 'active' AND created_at <= now() - make_interval(days => $1)`,
+        `SELECT 1 FROM signing_keys WHERE status = 'active' AND COALESCE(activated_at, created_at) <= now() - make_interval(days => $1)`,
         [days],
       );
       return rows.length > 0;
@@ -133,9 +152,12 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       // Another instance may have rotated while this one generated its key.
       if (!(await due(em))) return null;
-      return this.swapActive(em, fresh);
+      return this.promoteNext(em, fresh);
     });
-    if (result) await this.reload();
+    if (result) {
+      await this.ensureKeys();
+      await this.reload();
+    }
     return result;
   }
 
@@ -147,18 +169,13 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   }
 
   private async doReload(): Promise<void> {
-    const rows: Array<{
-      kid: string;
-      status: string;
-      public_key_pem: string;
-      private_key_encrypted: Buffer | null;
-      publish_until: Date | null;
-    }> = await this.dataSource.query(
+    const rows = await queryRows<KeyRow>(
+      this.dataSource,
       `SELECT kid, status, public_key_pem,
-                CASE WHEN status = 'active' THEN private_key_encrypted END AS private_key_encrypted,
-                publish_until
-           FROM signing_keys
-          WHERE status = 'active' OR publish_until > now()`,
+              CASE WHEN status = 'active' THEN private_key_encrypted END AS private_key_encrypted,
+              publish_until
+         FROM signing_keys
+        WHERE status IN ('active', 'next') OR publish_until > now()`,
     );
     const published = new Map<string, PublishedKey>();
     let active: ActiveSigningKey | null = null;
@@ -171,7 +188,8 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
       published.set(row.kid, {
         kid: row.kid,
         publicKey,
-        publishUntil: row.status === 'active' || !row.publish_until ? Infinity : row.publish_until.getTime(),
+        publishUntil: row.status !== 'retired' || !row.publish_until ? Infinity : new Date(row.publish_until).getTime(),
+        rank: row.status === 'active' ? 0 : row.status === 'next' ? 1 : 2,
       });
       if (row.status === 'active' && row.private_key_encrypted) {
         let privateKey = this.privateKeys.get(row.kid);
@@ -196,7 +214,7 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
     const keys: object[] = [];
     let next = Infinity;
     // Active key first: clients that take the first key pick the one in use.
-    const ordered = [...this.published.values()].sort((a, b) => b.publishUntil - a.publishUntil);
+    const ordered = [...this.published.values()].sort((a, b) => a.rank - b.rank || b.publishUntil - a.publishUntil);
     for (const k of ordered) {
       if (k.publishUntil <= now) continue;
       if (k.publishUntil < next) next = k.publishUntil;
@@ -207,41 +225,50 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
     this.nextExpiry = next;
   }
 
-  private async ensureActiveKey(): Promise<void> {
-    const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM signing_keys WHERE status = 'active'`);
-    if (exists.length) return;
-    const fresh = await this.generate();
+  /** An active and a next key exist; whichever instance comes first creates them, under the lock. */
+  private async ensureKeys(): Promise<void> {
+    const missing = async (em: EntityManager) => {
+      const rows: Array<{ status: string }> = await em.query(`SELECT status FROM signing_keys WHERE status IN ('active', 'next')`);
+      return (['active', 'next'] as const).filter((st) => !rows.some((r) => r.status === st));
+    };
+    const want = await missing(this.dataSource.manager);
+    if (!want.length) return;
+    const fresh = await Promise.all(want.map(() => this.generate()));
     await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      const again: unknown[] = await em.query(`SELECT 1 FROM signing_keys WHERE status = 'active'`);
-      if (again.length) return;
-      await this.insert(em, fresh);
-      this.logger.log(`generated the first signing key ${fresh.kid}`);
+      for (const status of await missing(em)) {
+        const key = fresh.pop();
+        if (!key) break;
+        await this.insert(em, key, status);
+        this.logger.log(`generated signing key ${key.kid} (${status})`);
+      }
     });
   }
 
-  private async swapActive(em: EntityManager, fresh: GeneratedKey): Promise<RotationResult> {
+  private async promoteNext(em: EntityManager, fresh: GeneratedKey): Promise<RotationResult> {
     const retired = await queryRows<{ kid: string; publish_until: Date }>(
       em,
       `UPDATE signing_keys SET status = 'retired', retired_at = now(), publish_until = now() + make_interval(secs => $1)
         WHERE status = 'active' RETURNING kid, publish_until`,
       [this.retentionSeconds],
     );
-    await this.insert(em, fresh);
+    const promoted = await queryRows<{ kid: string }>(
+      em,
+      `UPDATE signing_keys SET status = 'active', activated_at = now() WHERE status = 'next' RETURNING kid`,
+    );
+    const kid = promoted[0]?.kid ?? fresh.kid;
+    await this.insert(em, fresh, promoted[0] ? 'next' : 'active');
     // Keys whose publication ended long ago are of no further use.
     await em.query(`DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < now() - interval '7 days'`);
     const old = retired[0];
-    return {
-      kid: fresh.kid,
-      retiredKid: old?.kid ?? null,
-      retiredKeyPublishedUntil: old ? new Date(old.publish_until).toISOString() : null,
-    };
+    return { kid, retiredKid: old?.kid ?? null, retiredKeyPublishedUntil: old ? new Date(old.publish_until).toISOString() : null };
   }
 
-  private async insert(em: EntityManager, k: GeneratedKey): Promise<void> {
+  private async insert(em: EntityManager, k: GeneratedKey, status: 'active' | 'next'): Promise<void> {
     await em.query(
-      `INSERT INTO signing_keys (kid, algorithm, status, public_key_pem, private_key_encrypted) VALUES ($1, 'RS256', 'active', $2, $3)`,
-      [k.kid, k.publicKeyPem, encryptPrivateKey(this.kek, k.kid, k.privateKeyDer)],
+      `INSERT INTO signing_keys (kid, algorithm, status, public_key_pem, private_key_encrypted, activated_at)
+       VALUES ($1, 'RS256', $2, $3, $4, CASE WHEN $2 = 'active' THEN now() END)`,
+      [k.kid, status, k.publicKeyPem, encryptPrivateKey(this.kek, k.kid, k.privateKeyDer)],
     );
   }
 
@@ -261,10 +288,4 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
       privateKeyDer: privateKey.export({ format: 'der', type: 'pkcs8' }),
     };
   }
-}
-
-interface GeneratedKey {
-  kid: string;
-  publicKeyPem: string;
-  privateKeyDer: Buffer;
 }

@@ -2,10 +2,12 @@ import { AuthCore1795800000000 } from './1795800000000-auth-core.js';
 import { ApiCredentials1795900000000 } from './1795900000000-api-credentials.js';
 import { AuthTimestampPrecision1795950000000 } from './1795950000000-auth-timestamp-precision.js';
 import { LoginAttemptsInFlight1795960000000 } from './1795960000000-login-attempts-in-flight.js';
+import { SigningKeyPrepublication1795970000000 } from './1795970000000-signing-key-prepublication.js';
 
 export const authMigrations: Function[] = [
   AuthCore1795800000000,
   ApiCredentials1795900000000,
   AuthTimestampPrecision1795950000000,
   LoginAttemptsInFlight1795960000000,
+  SigningKeyPrepublication1795970000000,
 ];
