@@ -15,7 +15,7 @@ export interface FailureOutcome {
 
 const LOCKED_MESSAGE = 'Too many failed logins; the account is temporarily locked';
 /** A waiting login gives up after this long (the client sees ACCOUNT_LOCKED with a short Retry-After). */
-const QUEUE_TIMEOUT_MS = 10_000;
+const QUEUE_TIMEOUT_MS = 30_000;
 /** Waiters re-check at least this often (slots freed by other instances are not announced here). */
 const POLL_MS = 200;
 
