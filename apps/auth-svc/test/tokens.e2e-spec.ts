@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
+import { SessionSweeper } from '../src/sessions/session-sweeper.js';
 import { addMember, decodePayload, login, signup, sleep, startAuth, type AuthTestEnv } from './support/auth-test-kit.js';
 
 describe('tokens: RS256 access and refresh tokens, sessions', () => {
@@ -178,6 +179,24 @@ describe('tokens: RS256 access and refresh tokens, sessions', () => {
     const res = await refresh(again.refreshToken);
     expect(res.status).toBe(401);
     expect((await login(env.http, member.email, member.password)).status).toBe(401);
+  });
+
+  it('sweeps sessions that can never be used again, and only those', async () => {
+    const s = await signup(env.http);
+    const ended = (await login(env.http, s.email, s.password)).body.data;
+    const client = new pg.Client({ connectionString: env.db.url });
+    await client.connect();
+    try {
+      await client.query(`UPDATE sessions SET revoked_at = now() - interval '8 days' WHERE id = $1`, [
+        decodePayload(ended.refreshToken).sid,
+      ]);
+      expect(await env.t.app.get(SessionSweeper).sweep()).toBeGreaterThanOrEqual(1);
+      const { rows } = await client.query('SELECT id FROM sessions WHERE user_id = $1', [s.userId]);
+      expect(rows.map((r) => r.id)).toEqual([decodePayload(s.refreshToken).sid]);
+    } finally {
+      await client.end();
+    }
+    expect((await refresh(s.refreshToken)).status).toBe(200);
   });
 
   describe('lifetimes', () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ThrottlingModule } from '../throttling/throttling.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
+import { SessionSweeper } from './session-sweeper.js';
 import { SessionsController } from './sessions.controller.js';
 import { EndSessionUseCase } from './usecases/end-session/end-session.usecase.js';
 import { LogOutUseCase } from './usecases/log-out/log-out.usecase.js';
@@ -10,6 +11,6 @@ import { LogOutUseCase } from './usecases/log-out/log-out.usecase.js';
 @Module({
   imports: [TokensModule, AuditModule, ThrottlingModule],
   controllers: [SessionsController],
-  providers: [LogOutUseCase, EndSessionUseCase],
+  providers: [LogOutUseCase, EndSessionUseCase, SessionSweeper],
 })
 export class SessionsModule {}
