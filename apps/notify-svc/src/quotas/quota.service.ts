@@ -89,9 +89,10 @@ export class QuotaService {
     const now = Date.now();
     let o = this.overrides.get(tenantId);
     if (!o || o.until <= now || fresh) {
-      const row = await this.db.tx(
+      const [row] = await this.db.once<{ daily_limit: number }>(
         tenantId,
-        (sql) => sql.one<{ daily_limit: number }>('SELECT daily_limit FROM tenant_quotas WHERE tenant_id = $1', [tenantId]),
+        'SELECT daily_limit FROM tenant_quotas WHERE tenant_id = $1',
+        [tenantId],
         {
           readOnly: true,
         },
