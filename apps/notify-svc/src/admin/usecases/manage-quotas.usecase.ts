@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { createdBy } from '../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
+import { actorOf } from '../../tenancy/visibility.js';
 import { QuotaService } from '../../quotas/quota.service.js';
 
 /**
@@ -18,7 +18,7 @@ export class ManageQuotasUseCase {
 
   async set(p: Principal, tenantId: string, dailyLimit: number | null) {
     this.ownTenant(p, tenantId);
-    await this.quotas.setOverride(tenantId, dailyLimit, createdBy(p));
+    await this.quotas.setOverride(tenantId, dailyLimit, actorOf(p));
     return this.quotas.view(tenantId, p.planTier);
   }
 

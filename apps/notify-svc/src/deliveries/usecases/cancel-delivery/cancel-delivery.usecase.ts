@@ -4,7 +4,7 @@ import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { isUuid } from '../../../tenancy/keyset-page.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';
 import { toDeliveryView, type DeliveryView } from '../../dtos/delivery.view.js';
-import { createdBy } from '../send-deliveries/send-deliveries.usecase.js';
+import { actorOf } from '../../../tenancy/visibility.js';
 
 /** Only before a provider has it: queued or scheduled. Removes its outbox row in the same transaction. */
 @Injectable()
@@ -16,7 +16,7 @@ export class CancelDeliveryUseCase {
 
   async execute(principal: Principal, id: string): Promise<DeliveryView> {
     if (!isUuid(id)) throw AppException.notFound('Delivery');
-    const r = await this.deliveries.cancel(principal.tenantId!, id, createdBy(principal));
+    const r = await this.deliveries.cancel(principal.tenantId!, id, actorOf(principal));
     if (r.row) {
       this.metrics.deliveriesCancelled.inc();
       return toDeliveryView(r.row);

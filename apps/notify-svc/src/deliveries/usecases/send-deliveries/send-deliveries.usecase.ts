@@ -4,6 +4,7 @@ import { AppException, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
+import { actorOf } from '../../../tenancy/visibility.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
@@ -90,7 +91,7 @@ export class SendDeliveriesUseCase {
           send_at: sendAt,
         };
       });
-      const rows = await this.deliveries.insertMany(tenantId, news, createdBy(principal), batchId);
+      const rows = await this.deliveries.insertMany(tenantId, news, actorOf(principal), batchId);
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
       return { batchId, deliveries: rows };
     } catch (err) {
@@ -138,8 +139,4 @@ function rawContent(channel: Channel, c: DeliveryContentDto): Record<string, str
     case 'webhook':
       return { body };
   }
-}
-
-export function createdBy(p: Principal): string {
-  return p.userId ?? `${p.kind}:${p.credentialId ?? 'unknown'}`;
 }

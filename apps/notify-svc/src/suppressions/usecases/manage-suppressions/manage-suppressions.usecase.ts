@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
-import { createdBy } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
+import { actorOf } from '../../../tenancy/visibility.js';
 import { isUuid } from '../../../tenancy/keyset-page.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { CreateSuppressionDto, ListSuppressionsQueryDto } from '../../dtos/suppression.dto.js';
@@ -35,7 +35,7 @@ export class ManageSuppressionsUseCase {
       await this.suppressions.create(
         p.tenantId!,
         { channel: dto.channel, address, reason: dto.reason, userId: own ? p.userId : null },
-        createdBy(p),
+        actorOf(p),
       ),
     );
   }

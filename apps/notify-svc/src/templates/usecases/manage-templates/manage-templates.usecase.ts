@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
 import { isUuid } from '../../../tenancy/keyset-page.js';
-import { createdBy } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
+import { actorOf } from '../../../tenancy/visibility.js';
 import type { CreateTemplateDto, TemplateChannelsDto, UpdateTemplateDto } from '../../dtos/template.dto.js';
 import { toTemplateVersionView, toTemplateView } from '../../dtos/template.view.js';
 import { TemplateRenderer } from '../../template-renderer.js';
@@ -17,7 +17,7 @@ export class ManageTemplatesUseCase {
 
   async create(p: Principal, dto: CreateTemplateDto) {
     this.checkChannels(dto.channels, true);
-    return toTemplateView(await this.templates.create(p.tenantId!, { ...dto, channels: plain(dto.channels) }, createdBy(p)));
+    return toTemplateView(await this.templates.create(p.tenantId!, { ...dto, channels: plain(dto.channels) }, actorOf(p)));
   }
 
   async update(p: Principal, id: string, dto: UpdateTemplateDto) {
@@ -26,7 +26,7 @@ export class ManageTemplatesUseCase {
       throw AppException.validation('Nothing to change', [{ field: 'body', messages: ['give name, description or channels'] }]);
     }
     const row = isUuid(id)
-      ? await this.templates.update(p.tenantId!, id, { ...dto, channels: dto.channels ? plain(dto.channels) : undefined }, createdBy(p))
+      ? await this.templates.update(p.tenantId!, id, { ...dto, channels: dto.channels ? plain(dto.channels) : undefined }, actorOf(p))
       : undefined;
     if (!row) throw AppException.notFound('Template');
     return toTemplateView(row);
