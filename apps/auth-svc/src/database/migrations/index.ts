@@ -3,6 +3,7 @@ import { ApiCredentials1795900000000 } from './1795900000000-api-credentials.js'
 import { AuthTimestampPrecision1795950000000 } from './1795950000000-auth-timestamp-precision.js';
 import { LoginAttemptsInFlight1795960000000 } from './1795960000000-login-attempts-in-flight.js';
 import { SigningKeyPrepublication1795970000000 } from './1795970000000-signing-key-prepublication.js';
+import { CredentialListTimestampPrecision1795980000000 } from './1795980000000-credential-list-timestamp-precision.js';
 
 export const authMigrations: Function[] = [
   AuthCore1795800000000,
@@ -10,4 +11,5 @@ export const authMigrations: Function[] = [
   AuthTimestampPrecision1795950000000,
   LoginAttemptsInFlight1795960000000,
   SigningKeyPrepublication1795970000000,
+  CredentialListTimestampPrecision1795980000000,
 ];
