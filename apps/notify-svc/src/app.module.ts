@@ -67,7 +67,8 @@ export class AppModule {
           },
         }),
         RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
-        // Interceptor order: the rate limit is checked before an Idempotency-Key is claimed.
+        // Its global guard must come after the auth kit's (registration order), and guards run before
+        // the per-route Idempotency interceptor, so a refused request never claims a key.
         ThrottlingModule,
         IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL }),
         TenancyModule,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Role, Scope, SECURITY, type Principal } from '#common';
+import { Role, Scope, SECURITY, type Principal, Idempotent } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { toDeliveryView } from './dtos/delivery.view.js';
 import { ListDeliveriesQueryDto } from './dtos/list-deliveries.query.js';
@@ -25,6 +25,7 @@ export class DeliveriesController {
   ) {}
 
   @Post()
+  @Idempotent()
   @HttpCode(202)
   @Roles(Role.Organizer, Role.Admin)
   @Scopes(Scope.NotificationsSend)
@@ -38,6 +39,7 @@ export class DeliveriesController {
   }
 
   @Post('batch')
+  @Idempotent()
   @HttpCode(202)
   @Roles(Role.Organizer, Role.Admin)
   @Scopes(Scope.NotificationsSend)
@@ -66,6 +68,7 @@ export class DeliveriesController {
   }
 
   @Post(':id/cancel')
+  @Idempotent()
   @HttpCode(200)
   @Roles(Role.Admin)
   @Scopes(Scope.Admin)

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { SECURITY } from '#common';
+import { SECURITY, Idempotent } from '#common';
 import { InternalOnly } from '#auth-kit';
 import { RunMaintenanceUseCase } from './usecases/run-maintenance.usecase.js';
 
@@ -13,6 +13,7 @@ export class JobsController {
   constructor(private readonly maintenance: RunMaintenanceUseCase) {}
 
   @Post('dispatch-scheduled')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Queue scheduled deliveries that are due' })
   dispatchScheduled() {
@@ -20,6 +21,7 @@ export class JobsController {
   }
 
   @Post('retry-failed')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-queue failed deliveries that have attempts left' })
   retryFailed() {
@@ -27,6 +29,7 @@ export class JobsController {
   }
 
   @Post('purge')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete data older than RETENTION_DAYS and expired idempotency keys' })
   purge() {

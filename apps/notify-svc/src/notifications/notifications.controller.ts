@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Role, SECURITY, type Principal } from '#common';
+import { Role, SECURITY, type Principal, Idempotent } from '#common';
 import { CurrentUser, Roles } from '#auth-kit';
 import { ListInboxQueryDto, MarkNotificationDto } from './dtos/inbox.dto.js';
 import { ManageInboxUseCase } from './usecases/manage-inbox/manage-inbox.usecase.js';
@@ -35,6 +35,7 @@ export class NotificationsController {
   }
 
   @Post('read-all')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark every notification read' })
   readAll(@CurrentUser() p: Principal) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Scope, SECURITY, type Principal } from '#common';
+import { Scope, SECURITY, type Principal, Idempotent } from '#common';
 import { CurrentUser, Scopes } from '#auth-kit';
 import { CreateSuppressionDto, ListSuppressionsQueryDto } from './dtos/suppression.dto.js';
 import { ManageSuppressionsUseCase } from './usecases/manage-suppressions/manage-suppressions.usecase.js';
@@ -20,6 +20,7 @@ export class SuppressionsController {
   }
 
   @Post()
+  @Idempotent()
   @Scopes(Scope.NotificationsSend)
   @ApiOperation({ summary: 'Suppress an address (users: only their own)' })
   create(@CurrentUser() p: Principal, @Body() dto: CreateSuppressionDto) {

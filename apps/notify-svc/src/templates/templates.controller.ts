@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { PaginationQueryDto, Role, Scope, SECURITY, type Principal } from '#common';
+import { PaginationQueryDto, Role, Scope, SECURITY, type Principal, Idempotent } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { CreateTemplateDto, PreviewTemplateDto, TestSendTemplateDto, UpdateTemplateDto } from './dtos/template.dto.js';
 import { ManageTemplatesUseCase } from './usecases/manage-templates/manage-templates.usecase.js';
@@ -21,6 +21,7 @@ export class TemplatesController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: 'Create a template (version 1)' })
   create(@CurrentUser() p: Principal, @Body() dto: CreateTemplateDto) {
     return this.manage.create(p, dto);
@@ -64,6 +65,7 @@ export class TemplatesController {
   }
 
   @Post(':id/preview')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Render a template with sample data (strict: a missing variable is 422)' })
   preview(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: PreviewTemplateDto) {
@@ -71,6 +73,7 @@ export class TemplatesController {
   }
 
   @Post(':id/test-send')
+  @Idempotent()
   @HttpCode(202)
   @Roles(Role.Organizer, Role.Admin)
   @ApiOperation({ summary: 'Send the template to yourself (email or in-app)' })

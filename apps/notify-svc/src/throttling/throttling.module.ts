@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { LeasedRateLimiter } from './leased-rate-limiter.js';
-import { TenantRateLimitInterceptor } from './tenant-rate-limit.interceptor.js';
+import { TenantRateLimitGuard } from './tenant-rate-limit.guard.js';
 import { RATE_LIMITER } from './throttling.tokens.js';
 
 /** Needs RateLimitModule (RATE_LIMIT_STORE) imported by the app. */
@@ -15,8 +15,9 @@ import { RATE_LIMITER } from './throttling.tokens.js';
       inject: [RATE_LIMIT_STORE, NOTIFY_CONFIG],
       useFactory: (store: RateLimitStore, config: NotifyConfig) => new LeasedRateLimiter(store, config.RATE_LIMIT_LEASE_MAX),
     },
-    TenantRateLimitInterceptor,
-    { provide: APP_INTERCEPTOR, useExisting: TenantRateLimitInterceptor },
+    TenantRateLimitGuard,
+    // Global guards run in registration order: AppModule imports AuthKitModule before this module.
+    { provide: APP_GUARD, useExisting: TenantRateLimitGuard },
   ],
   exports: [RATE_LIMITER],
 })

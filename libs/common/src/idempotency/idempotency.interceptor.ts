@@ -1,5 +1,5 @@
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { from, mergeMap, catchError, of, type Observable } from 'rxjs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -83,3 +83,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * Marks a POST route as honouring Idempotency-Key. Bound per route, not globally: a global Nest
+ * interceptor would tax every GET too (~40% of a cheap route's throughput on this machine).
+ */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency.store.js';
@@ -11,7 +10,7 @@ export interface IdempotencyModuleOptions {
 
 @Module({})
 export class IdempotencyModule {
-  /** Applies Idempotency-Key handling to every POST route of the service (needs the TypeORM DataSource). */
+  /** Provides Idempotency-Key handling for the POST routes marked @Idempotent() (needs the TypeORM DataSource). */
   static forRoot(options: IdempotencyModuleOptions = {}): DynamicModule {
     return {
       module: IdempotencyModule,
@@ -23,9 +22,8 @@ export class IdempotencyModule {
           useFactory: (ds: DataSource) => new IdempotencyStore(ds, options.ttlSeconds ?? 86_400),
         },
         IdempotencyInterceptor,
-        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
-      exports: [IdempotencyStore],
+      exports: [IdempotencyStore, IdempotencyInterceptor],
     };
   }
 }
