@@ -55,48 +55,10 @@ export const DELIVERY_COLS =
   'id, tenant_id, user_id, created_by, channel, recipient, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, created_at, updated_at, sent_at, delivered_at, cancelled_at';
 
 /**
- * One statement accepts any number of deliveries: it decides each status (suppressed address,
- * recipient opted out unless the category is required, scheduled, or queued) and writes the
- * delivery, its first event, its outbox row (the durable queue) and, for in-app messages, the
- * inbox item. All in the caller's transaction, so an accepted delivery is never without its queue row.
+ * Decides each delivery's status and writes delivery, event, outbox row and inbox item in one
+ * statement: the function notify_accept_deliveries (migration 1796000000003) holds it.
  */
-const INSERT_SQL = `
-WITH input AS (
-  SELECT x.* FROM jsonb_to_recordset($2::jsonb) AS x(
-    ord int, user_id uuid, channel text, recipient jsonb, address text, template_id uuid, template_key text, template_version int,
-    content jsonb, data jsonb, category text, priority text, send_at timestamptz)
-), decided AS (
-  SELECT i.*, CASE
-      WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = $1 AND s.channel = i.channel AND s.address = i.address) THEN 'suppressed'
-      WHEN p.user_id IS NOT NULL AND NOT coalesce(c.required, false) AND (
-        p.channels ->> i.channel = 'false'
-        OR p.categories -> i.category ->> i.channel = 'false'
-        OR p.categories -> i.category ->> 'all' = 'false') THEN 'skipped'
-      WHEN i.send_at > now() THEN 'scheduled'
-      ELSE 'queued' END AS status
-  FROM input i
-  LEFT JOIN preferences p ON p.tenant_id = $1 AND p.user_id = i.user_id
-  LEFT JOIN notification_categories c ON c.tenant_id = $1 AND c.key = i.category
-), d AS (
-  INSERT INTO deliveries (tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
-                          content, data, category, priority, status, status_reason, send_at, batch_id)
-  SELECT $1, user_id, $3, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status,
-         CASE status WHEN 'suppressed' THEN 'address is suppressed' WHEN 'skipped' THEN 'recipient opted out' END,
-         send_at, $4
-  FROM decided ORDER BY ord
-  RETURNING ${DELIVERY_COLS}
-), ev AS (
-  INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
-), ob AS (
-  INSERT INTO delivery_outbox (tenant_id, delivery_id, channel, priority, available_at)
-  SELECT tenant_id, id, channel, CASE priority WHEN 'high' THEN 2 WHEN 'low' THEN 0 ELSE 1 END, greatest(coalesce(send_at, now()), now())
-  FROM d WHERE status IN ('queued', 'scheduled')
-), inbox AS (
-  INSERT INTO notifications (tenant_id, user_id, delivery_id, title, body, data, category)
-  SELECT tenant_id, user_id, id, content ->> 'title', content ->> 'body', data, category
-  FROM d WHERE channel = 'in_app' AND status = 'queued' AND user_id IS NOT NULL
-)
-SELECT * FROM d`;
+const INSERT_SQL = `SELECT ${DELIVERY_COLS} FROM notify_accept_deliveries($1, $2::jsonb, $3, $4, $5)`;
 
 export interface DeliveryFilter {
   userId?: string;
@@ -112,7 +74,7 @@ export class DeliveriesRepository {
 
   /** Accepts the deliveries in one transaction and one round trip (answers after the commit). */
   insertMany(tenantId: string, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
-    return this.db.once<DeliveryRow>(tenantId, INSERT_SQL, [
+    return this.db.call<DeliveryRow>(tenantId, 'notify_accept_deliveries', INSERT_SQL, [
       tenantId,
       JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))),
       createdBy,

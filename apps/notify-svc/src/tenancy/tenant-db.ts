@@ -91,6 +91,23 @@ export class TenantDb {
   }
 
   /**
+   * A SQL function that scopes itself to the tenant (it takes the tenant and whether to switch to
+   * the row-level-security role, and sets app.tenant_id before its query), called as one named
+   * prepared statement in its own transaction: parameters bound, plan cached per connection.
+   * `sql` must be `SELECT ... FROM fn($1, ..., $n)` with the role flag as the last parameter.
+   */
+  async call<T = Record<string, unknown>>(tenantId: string, name: string, sql: string, params: unknown[]): Promise<T[]> {
+    if (!UUID.test(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
+    const switchRole = (await this.role()) !== '';
+    try {
+      const { rows } = await this.pool.query({ name, text: sql, values: [...params, switchRole] });
+      return rows as T[];
+    } catch (err) {
+      throw dbError(err, sql, []);
+    }
+  }
+
+  /**
    * Maintenance jobs that span tenants (dispatch of due scheduled deliveries, retries, retention):
    * `app.system` opens every tenant's rows for this one transaction. Never used on a request path.
    */
