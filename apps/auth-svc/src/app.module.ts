@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, HealthModule, RateLimitModule } from '#common';
+import { DatabaseModule, DIRECT_ROUTES, HealthModule, RateLimitModule } from '#common';
 import { AuthKitModule } from '#auth-kit';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -10,6 +10,7 @@ import { authMigrations } from './database/migrations/index.js';
 import { GoogleModule } from './google/google.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { LocalCredentialIntrospector } from './introspection/local-credential.introspector.js';
+import { wellKnownRoutes } from './keys/keys.controller.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module.js';
 import { SigningKeyStore } from './keys/signing-key.store.js';
@@ -60,8 +61,12 @@ export class AppModule {
         IntrospectionModule,
         GoogleModule,
       ],
-      providers: [{ provide: AUTH_CONFIG, useValue: config }],
-      exports: [AUTH_CONFIG],
+      providers: [
+        { provide: AUTH_CONFIG, useValue: config },
+        // Served by Fastify directly (HealthModule picks them up): JWKS and discovery.
+        { provide: DIRECT_ROUTES, inject: [SigningKeyStore], useFactory: (keys: SigningKeyStore) => wellKnownRoutes(keys, config) },
+      ],
+      exports: [AUTH_CONFIG, DIRECT_ROUTES],
     };
   }
 }

@@ -66,6 +66,8 @@ describe('platform behaviour (auth-svc)', () => {
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.components.securitySchemes).sort()).toEqual(['api-key', 'bearer', 'internal-key']);
     expect(doc.body.components.securitySchemes['api-key']).toMatchObject({ in: 'header', name: 'X-API-Key' });
+    expect(doc.body.paths['/health'].get.summary).toMatch(/Liveness/);
+    expect(doc.body.paths['/health/ready'].get).toBeDefined();
   });
 });
 

@@ -20,3 +20,4 @@ export * from './auth/index.js';
 export * from './bootstrap/run-service.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
+export * from './http/direct-routes.js';

@@ -1,48 +1,21 @@
-import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public, RawResponse } from '#common';
+import type { DirectRoute } from '#common';
 import { InternalOnly } from '#auth-kit';
 import { AuditEventType } from '../audit/audit-event-types.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
-import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import type { AuthConfig } from '../config/auth-config.js';
 import { RotationResultDto } from './dtos/rotation-result.dto.js';
 import { SigningKeyStore } from './signing-key.store.js';
 
 @ApiTags('keys')
 @Controller()
 export class KeysController {
-  private readonly discovery: string;
-
   constructor(
     private readonly keys: SigningKeyStore,
     private readonly audit: AuditService,
-    @Inject(AUTH_CONFIG) config: AuthConfig,
-  ) {
-    this.discovery = JSON.stringify(discoveryDocument(config));
-  }
-
-  @Get('.well-known/jwks.json')
-  @Public()
-  @RawResponse()
-  @Header('content-type', 'application/jwk-set+json; charset=utf-8')
-  // Short: after a rotation, resource servers refetch on an unknown kid and must not get a stale copy for long.
-  @Header('cache-control', 'public, max-age=60, stale-while-revalidate=30')
-  @ApiOperation({ summary: 'Public signing keys (RFC 7517); retired keys stay until their tokens have expired' })
-  @ApiOkResponse({ description: '{"keys": [{kty, use, alg, kid, n, e}]}' })
-  jwks(): string {
-    return this.keys.jwksJson();
-  }
-
-  @Get('.well-known/openid-configuration')
-  @Public()
-  @RawResponse()
-  @Header('content-type', 'application/json; charset=utf-8')
-  @Header('cache-control', 'public, max-age=3600')
-  @ApiOperation({ summary: 'OpenID Connect discovery document' })
-  openidConfiguration(): string {
-    return this.discovery;
-  }
+  ) {}
 
   @Post('auth/v1/admin/keys/rotate')
   @InternalOnly()
@@ -58,7 +31,7 @@ export class KeysController {
   }
 }
 
-function discoveryDocument(config: AuthConfig) {
+export function discoveryDocument(config: AuthConfig) {
   const base = (config.AUTH_PUBLIC_URL ?? config.AUTH_ISSUER).replace(/\/+$/, '');
   return {
     issuer: config.AUTH_ISSUER,
@@ -77,4 +50,32 @@ function discoveryDocument(config: AuthConfig) {
     introspection_endpoint_auth_methods_supported: ['internal_api_key'],
     claims_supported: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'sid', 'tenantId', 'email', 'roles', 'planTier'],
   };
+}
+
+/**
+ * JWKS and discovery are public, static and on every resource server's hot path, so Fastify
+ * answers them directly (see DirectRoute in #common), pre-serialised, with cache headers.
+ */
+export function wellKnownRoutes(keys: SigningKeyStore, config: AuthConfig): DirectRoute[] {
+  const discovery = JSON.stringify(discoveryDocument(config));
+  return [
+    {
+      url: '/.well-known/jwks.json',
+      tag: 'keys',
+      summary: 'Public signing keys (RFC 7517); retired keys stay until their tokens have expired',
+      handler: (_req, reply) =>
+        reply
+          .header('content-type', 'application/jwk-set+json; charset=utf-8')
+          // Short: after a rotation, resource servers refetch on an unknown kid and must not get a stale copy for long.
+          .header('cache-control', 'public, max-age=60, stale-while-revalidate=30')
+          .send(keys.jwksJson()),
+    },
+    {
+      url: '/.well-known/openid-configuration',
+      tag: 'keys',
+      summary: 'OpenID Connect discovery document',
+      handler: (_req, reply) =>
+        reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(discovery),
+    },
+  ];
 }

@@ -60,6 +60,9 @@ export const DELIVERY_COLS =
  */
 const INSERT_SQL = `SELECT ${DELIVERY_COLS} FROM notify_accept_deliveries($1, $2::jsonb, $3, $4, $5)`;
 
+/** One prepared call: the function notify_list_deliveries (migration 1796000000004), on the (tenant[, user], created_at, id) indexes. */
+const LIST_SQL = `SELECT ${DELIVERY_COLS} FROM notify_list_deliveries($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
 export interface DeliveryFilter {
   userId?: string;
   status?: string;
@@ -84,24 +87,20 @@ export class DeliveriesRepository {
 
   /** One indexed query: (tenant_id[, user_id], created_at DESC, id DESC). */
   list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
-    const params: unknown[] = [tenantId, limit + 1];
-    const where = ['tenant_id = $1'];
-    const add = (cond: (n: number) => string, value: unknown) => {
-      params.push(value);
-      where.push(cond(params.length));
-    };
-    if (f.userId) add((n) => `user_id = $${n}`, f.userId);
-    if (f.status) add((n) => `status = $${n}`, f.status);
-    if (f.channel) add((n) => `channel = $${n}`, f.channel);
-    if (f.from) add((n) => `created_at >= $${n}`, f.from);
-    if (f.to) add((n) => `created_at < $${n}`, f.to);
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      params.push(c.at, c.id);
-      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
-    }
-    const text = `SELECT ${DELIVERY_COLS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`;
-    return this.db.once<DeliveryRow>(tenantId, text, params, { readOnly: true }).then((rows) => pageOf(rows, limit, (r) => r.created_at));
+    const c = cursor ? cursorPosition(cursor) : undefined;
+    return this.db
+      .call<DeliveryRow>(tenantId, 'notify_list_deliveries', LIST_SQL, [
+        tenantId,
+        f.userId ?? null,
+        f.status ?? null,
+        f.channel ?? null,
+        f.from ?? null,
+        f.to ?? null,
+        c?.at ?? null,
+        c?.id ?? null,
+        limit + 1,
+      ])
+      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
   }
 
   get(tenantId: string, id: string, userId?: string): Promise<(DeliveryRow & { events: DeliveryEventRow[] }) | undefined> {

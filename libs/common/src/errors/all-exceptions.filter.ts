@@ -7,8 +7,8 @@ import { toErrorResponse } from './to-error-response.js';
 /** Sends any error in the envelope with its stable code. Never a stack trace. */
 export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const mapped = toErrorResponse(err);
-  if (mapped.internal) req.log.error({ err }, 'request failed');
-  else req.log.debug({ code: mapped.body.code }, 'request rejected');
+  if (mapped.internal) req.log.error({ reqId: req.id, err }, 'request failed');
+  else req.log.debug({ reqId: req.id, code: mapped.body.code }, 'request rejected');
   if (reply.sent) return;
   if (mapped.headers) reply.headers(mapped.headers);
   reply

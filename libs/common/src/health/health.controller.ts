@@ -6,15 +6,10 @@ import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 
 @ApiTags('health')
 @Public()
+/** Readiness. Liveness (`GET /health`) is a direct Fastify route: see http/direct-routes.ts. */
 @Controller('health')
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
-
-  @Get()
-  @ApiOperation({ summary: 'Liveness: the process answers' })
-  live() {
-    return { status: 'ok' };
-  }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: database reachable, migrations applied (503 otherwise)' })

@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { HealthController } from './health.controller.js';
 import { databaseChecks, READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+import { ALL_DIRECT_ROUTES, DIRECT_ROUTES, livenessRoute, type DirectRoute } from '../http/direct-routes.js';
 
 @Module({})
 export class HealthModule {
@@ -11,7 +12,13 @@ export class HealthModule {
     return {
       module: HealthModule,
       controllers: [HealthController],
+      exports: [ALL_DIRECT_ROUTES],
       providers: [
+        {
+          provide: ALL_DIRECT_ROUTES,
+          inject: [{ token: DIRECT_ROUTES, optional: true }],
+          useFactory: (routes?: DirectRoute[]) => [livenessRoute, ...(routes ?? [])],
+        },
         {
           provide: READINESS_CHECKS,
           inject: [getDataSourceToken(), ...(extra?.inject ?? [])],

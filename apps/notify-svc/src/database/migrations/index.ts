@@ -2,10 +2,12 @@ import { NotifyCore1796000000000 } from './1796000000000-notify-core.js';
 import { NotifyRlsRole1796000000001 } from './1796000000001-notify-rls-role.js';
 import { NotifyLeanQueueIndexes1796000000002 } from './1796000000002-notify-lean-queue-indexes.js';
 import { NotifyAcceptFunction1796000000003 } from './1796000000003-notify-accept-function.js';
+import { NotifyListFunction1796000000004 } from './1796000000004-notify-list-function.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
   NotifyRlsRole1796000000001,
   NotifyLeanQueueIndexes1796000000002,
   NotifyAcceptFunction1796000000003,
+  NotifyListFunction1796000000004,
 ];
