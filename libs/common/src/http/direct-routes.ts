@@ -27,9 +27,13 @@ export const livenessRoute: DirectRoute = {
   handler: (_req, reply) => reply.send({ status: 'ok' }),
 };
 
-/** The app's direct routes: liveness, plus whatever the service provides. */
+/** The app's direct routes: liveness, plus whatever the service provides (an app without HealthModule: liveness only). */
 export function directRoutesOf(app: INestApplication): DirectRoute[] {
-  return app.get<symbol, DirectRoute[]>(ALL_DIRECT_ROUTES, { strict: false });
+  try {
+    return app.get<symbol, DirectRoute[]>(ALL_DIRECT_ROUTES, { strict: false });
+  } catch {
+    return [livenessRoute];
+  }
 }
 
 export function registerDirectRoutes(fastify: FastifyInstance, routes: DirectRoute[]): void {
