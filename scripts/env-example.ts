@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describeSpec, type VarSpec } from '#common/config/index';
 import { authConfigSpec } from '../apps/auth-svc/src/config/auth-config.js';
 import { notifyConfigSpec } from '../apps/notify-svc/src/config/notify-config.js';
-import { commonConfigSpec } from '#common/config/index';
+import { commonConfigSpec, tokenContractConfigSpec } from '#common/config/index';
 import { gatewayConfigSpec } from '../apps/gateway/src/gateway-config.js';
 
 /** Read by `npm start`, the tests and the bench, not by the services. */
@@ -49,12 +49,13 @@ function section(title: string, spec: Record<string, VarSpec>, skip: Set<string>
 }
 
 export function renderEnvExample(): string {
-  const common = new Set(Object.keys(commonConfigSpec));
+  const common = new Set([...Object.keys(commonConfigSpec), ...Object.keys(tokenContractConfigSpec)]);
   return [
     '# Every variable the platform reads. Generated from the config specs: npm run env:example',
     '# Commented lines show defaults; uncommented ones have no default (required, or optional and empty).',
     '',
     ...section('Both services', commonConfigSpec),
+    ...section('Both services: the token contract', tokenContractConfigSpec),
     ...section('auth-svc', authConfigSpec, common),
     ...section('notify-svc', notifyConfigSpec, common),
     ...section('dev gateway (npm start)', gatewayConfigSpec),
@@ -77,6 +78,7 @@ export function renderConfigTable(): string {
     }
   };
   add('both services', commonConfigSpec);
+  add('both services (token contract)', tokenContractConfigSpec);
   add('auth-svc', authConfigSpec);
   add('notify-svc', notifyConfigSpec);
   add('gateway', gatewayConfigSpec);

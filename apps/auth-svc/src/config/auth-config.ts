@@ -1,16 +1,11 @@
-import { ConfigError, commonConfigSpec, loadConfig, v, type ConfigOf } from '#common';
+import { ConfigError, commonConfigSpec, loadConfig, tokenContractConfigSpec, v, type ConfigOf } from '#common';
 
 export const authConfigSpec = {
   ...commonConfigSpec,
   AUTH_PORT: v.port('auth-svc HTTP port', { default: '3001' }),
   AUTH_DATABASE_URL: v.url('PostgreSQL URL of the auth database', { protocols: ['postgres', 'postgresql'] }),
 
-  AUTH_ISSUER: v.string('`iss` of every token auth-svc issues and the issuer in OpenID discovery (the public base URL)', {
-    default: 'http://localhost:3000',
-  }),
-  AUTH_AUDIENCE: v.string('`aud` of every token auth-svc issues; resource services accept only this audience', {
-    default: 'identity-notify-platform',
-  }),
+  ...tokenContractConfigSpec,
   AUTH_PUBLIC_URL: v.optUrl('Public base URL used for the endpoint URLs in OpenID discovery; defaults to AUTH_ISSUER'),
   ACCESS_TOKEN_TTL: v.duration('Access token lifetime (seconds or 15m, 1h...)', { default: '900', min: 1, max: 86400 }),
   REFRESH_TOKEN_TTL: v.duration('Refresh token sliding lifetime: a session unused this long ends', {

@@ -1,4 +1,4 @@
-import { commonConfigSpec, ConfigError, loadConfig, v, type ConfigOf, type PlanTier, type Rate } from '#common';
+import { commonConfigSpec, tokenContractConfigSpec, ConfigError, loadConfig, v, type ConfigOf, type PlanTier, type Rate } from '#common';
 
 export const notifyConfigSpec = {
   ...commonConfigSpec,
@@ -8,8 +8,7 @@ export const notifyConfigSpec = {
   AUTH_JWKS_URL: v.url("auth-svc's JWKS: the public keys access tokens are verified with (cached; re-fetched on an unknown kid)", {
     default: 'http://localhost:3001/.well-known/jwks.json',
   }),
-  AUTH_ISSUER: v.string('Expected `iss` of access tokens (must equal auth-svc AUTH_ISSUER)', { default: 'http://localhost:3000' }),
-  AUTH_AUDIENCE: v.string('Expected `aud` of access tokens (must equal auth-svc AUTH_AUDIENCE)', { default: 'identity-notify-platform' }),
+  ...tokenContractConfigSpec,
   AUTH_INTROSPECTION_URL: v.url("auth-svc's RFC 7662 introspection endpoint, used to check API keys and personal access tokens", {
     default: 'http://localhost:3001/auth/v1/introspect',
   }),

@@ -25,3 +25,13 @@ export const commonConfigSpec = {
     protocols: ['redis', 'rediss'],
   }),
 };
+
+/** The token contract: auth-svc issues with these values and every resource service expects them. */
+export const tokenContractConfigSpec = {
+  AUTH_ISSUER: v.string('`iss` of access tokens: auth-svc issues with it (and names it in OpenID discovery), resource services expect it', {
+    default: 'http://localhost:3000',
+  }),
+  AUTH_AUDIENCE: v.string('`aud` of access tokens: auth-svc issues with it, resource services accept only this audience', {
+    default: 'identity-notify-platform',
+  }),
+};
