@@ -67,7 +67,9 @@ export function startBareFastify(root: string): Promise<{ url: string }> {
 }
 
 export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<void> {
-  const child = spawn(process.execPath, [path.join(root, 'dist', script)], {
+  // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

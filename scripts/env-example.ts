@@ -35,6 +35,11 @@ export const launcherVariables: Record<string, VarSpec> = {
   BENCH_DURATION: { kind: 'int', default: '10', description: 'npm run bench: seconds per scenario' },
   BENCH_CONNECTIONS: { kind: 'int', default: '50', description: 'npm run bench: concurrent connections per scenario' },
   BENCH_ONLY: { kind: 'list', optional: true, description: 'npm run bench: comma-separated parts of scenario names to run' },
+  BENCH_PROFILE_DIR: {
+    kind: 'string',
+    optional: true,
+    description: 'npm run bench: write a V8 CPU profile of each service into this folder',
+  },
 };
 
 function section(title: string, spec: Record<string, VarSpec>, skip: Set<string> = new Set()): string[] {
