@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppException, ErrorCode, type PlanTier, type Rate } from '#common';
+import { AppException, ErrorCode, type PlanTier, type Rate, type LeasedRateLimiter } from '#common';
 import { dailyQuotaForPlan, NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { TenantDb } from '../tenancy/tenant-db.js';
 import { RATE_LIMITER } from '../throttling/throttling.tokens.js';
-import type { LeasedRateLimiter } from '../throttling/leased-rate-limiter.js';
 
 export interface QuotaView {
   tenantId: string;

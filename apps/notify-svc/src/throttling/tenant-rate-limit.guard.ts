@@ -1,9 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppException, type Principal, type Rate } from '#common';
+import { AppException, type Principal, type Rate, type LeasedRateLimiter } from '#common';
 import { NOTIFY_CONFIG, rateForPlan, type NotifyConfig } from '../config/notify-config.js';
 import { RATE_LIMITER } from './throttling.tokens.js';
-import type { LeasedRateLimiter } from './leased-rate-limiter.js';
 
 /**
  * Requests per tenant by plan tier once authenticated, per client IP on public routes. The

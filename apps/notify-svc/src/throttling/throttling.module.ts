@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { RATE_LIMIT_STORE, type RateLimitStore } from '#common';
+import { RATE_LIMIT_STORE, type RateLimitStore, LeasedRateLimiter } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
-import { LeasedRateLimiter } from './leased-rate-limiter.js';
 import { TenantRateLimitGuard } from './tenant-rate-limit.guard.js';
 import { RATE_LIMITER } from './throttling.tokens.js';
 

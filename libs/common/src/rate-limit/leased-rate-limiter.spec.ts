@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Rate, RateLimitResult, RateLimitStore } from '#common';
+import type { Rate } from '../config/config-schema.js';
+import type { RateLimitResult, RateLimitStore } from './rate-limit.store.js';
 import { LeasedRateLimiter } from './leased-rate-limiter.js';
 
 /** A fixed-window counter in memory, behaving like the shared stores. */

@@ -1,4 +1,5 @@
-import type { Rate, RateLimitResult, RateLimitStore } from '#common';
+import type { Rate } from '../config/config-schema.js';
+import type { RateLimitResult, RateLimitStore } from './rate-limit.store.js';
 
 interface Lease {
   remaining: number;
