@@ -18,9 +18,11 @@ export class NotifyAcceptFunction1796000000003 implements MigrationInterface {
   name = 'NotifyAcceptFunction1796000000003';
 
   async up(q: QueryRunner): Promise<void> {
+    // Entering a tenant inside a function: the row-level-security role when the caller's login
+    // would bypass RLS (the caller knows), and app.tenant_id; both last until the transaction ends.
     await q.query(`
-CREATE OR REPLACE FUNCTION notify_accept_deliveries(p_tenant uuid, p_rows jsonb, p_created_by text, p_batch uuid, p_rls_role boolean)
-RETURNS SETOF deliveries
+CREATE OR REPLACE FUNCTION notify_enter_tenant(p_tenant uuid, p_rls_role boolean)
+RETURNS void
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
@@ -28,6 +30,15 @@ BEGIN
     SET LOCAL ROLE notify_tenant_rls;
   END IF;
   PERFORM set_config('app.tenant_id', p_tenant::text, true);
+END
+$fn$`);
+    await q.query(`
+CREATE OR REPLACE FUNCTION notify_accept_deliveries(p_tenant uuid, p_rows jsonb, p_created_by text, p_batch uuid, p_rls_role boolean)
+RETURNS SETOF deliveries
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+  PERFORM notify_enter_tenant(p_tenant, p_rls_role);
   RETURN QUERY
   WITH input AS (
     SELECT x.* FROM jsonb_to_recordset(p_rows) AS x(
@@ -71,5 +82,6 @@ $fn$`);
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS notify_accept_deliveries(uuid, jsonb, text, uuid, boolean)`);
+    await q.query(`DROP FUNCTION IF EXISTS notify_enter_tenant(uuid, boolean)`);
   }
 }

@@ -19,10 +19,7 @@ RETURNS SETOF deliveries
 LANGUAGE plpgsql
 AS $fn$
 BEGIN
-  IF p_rls_role THEN
-    SET LOCAL ROLE notify_tenant_rls;
-  END IF;
-  PERFORM set_config('app.tenant_id', p_tenant::text, true);
+  PERFORM notify_enter_tenant(p_tenant, p_rls_role);
   IF p_user IS NOT NULL THEN
     RETURN QUERY
     SELECT * FROM deliveries
