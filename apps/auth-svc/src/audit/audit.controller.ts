@@ -31,7 +31,7 @@ export class AuditController {
   async list(@CurrentTenant() tenantId: string, @Query() query: AuditEventQueryDto): Promise<Page<AuditEventDto>> {
     const qb = this.events.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
     if (query.type) qb.andWhere('e.type = :type', { type: query.type });
-    const page = await paginate(qb, query, { sortColumn: 'e.created_at', sortProperty: 'createdAt', idColumn: 'e.id' });
+    const page = await paginate(qb, query, { sortColumn: 'e.created_at', idColumn: 'e.id' });
     return page.map(AuditEventDto.from);
   }
 }

@@ -1,6 +1,5 @@
+import { isUuid } from '#common';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The session (`sid`) of the caller's access token, or null (API keys, personal tokens). The
@@ -15,7 +14,7 @@ export const CurrentSessionId = createParamDecorator((_: unknown, ctx: Execution
   if (!payload) return null;
   try {
     const sid = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sid?: unknown }).sid;
-    return typeof sid === 'string' && UUID.test(sid) ? sid : null;
+    return isUuid(sid) ? sid : null;
   } catch {
     return null;
   }

@@ -19,7 +19,7 @@ export class SessionStore {
       .andWhere('s.revoked_at IS NULL')
       .andWhere('s.expires_at > now()')
       .andWhere('s.absolute_expires_at > now()');
-    return paginate(qb, query, { sortColumn: 's.created_at', sortProperty: 'createdAt', idColumn: 's.id' });
+    return paginate(qb, query, { sortColumn: 's.created_at', idColumn: 's.id' });
   }
 
   /** Ends one session of the user; false when it is not theirs or already ended. */

@@ -11,6 +11,7 @@ import {
   type PlanTier,
   type RefreshTokenClaims,
   type Role,
+  isUuid,
 } from '#common';
 import { AuditEventType } from '../audit/audit-event-types.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -38,8 +39,6 @@ export interface SessionMeta extends Partial<RequestMeta> {
 
 /** Access tokens also carry the session id, so "end every other session" knows which one is the caller's. */
 export type IssuedAccessClaims = AccessTokenClaims & { sid?: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One statement decides a refresh: the session's current token (or, within the grace period, the
 // one it just replaced) is swapped for the new one. Concurrent refreshes with one token queue on the
@@ -138,7 +137,7 @@ export class TokenService {
   /** Verifies a refresh token's signature, type and lifetime (not its session). Throws 401. */
   async verifyRefreshToken(token: string): Promise<RefreshTokenClaims> {
     const payload = await this.verify(token, REFRESH_TOKEN_TYP, 'refresh token');
-    if (typeof payload.sid !== 'string' || !UUID.test(payload.sid) || typeof payload.jti !== 'string') {
+    if (!isUuid(payload.sid) || typeof payload.jti !== 'string') {
       throw AppException.unauthorized('Invalid refresh token');
     }
     return payload as unknown as RefreshTokenClaims;

@@ -55,7 +55,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto, isArray: true })
   async list(@CurrentTenant() tenantId: string, @Query() query: PaginationQueryDto): Promise<Page<UserDto>> {
     const qb = this.users.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
-    const page = await paginate(qb, query, { sortColumn: 'u.created_at', sortProperty: 'createdAt', idColumn: 'u.id', direction: 'ASC' });
+    const page = await paginate(qb, query, { sortColumn: 'u.created_at', idColumn: 'u.id', direction: 'ASC' });
     return page.map(UserDto.from);
   }
 

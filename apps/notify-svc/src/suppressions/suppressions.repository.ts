@@ -1,6 +1,6 @@
+import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { cursorPosition, pageOf } from '../tenancy/keyset-page.js';
 import { TenantDb } from '../tenancy/tenant-db.js';
 
 export interface SuppressionRow {

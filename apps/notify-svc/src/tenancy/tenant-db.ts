@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
-import { AppException } from '#common';
+import { AppException, isUuid } from '#common';
 import { RLS_ROLE } from '../database/migrations/1796000000001-notify-rls-role.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The statements a repository runs inside one tenant-scoped transaction. */
 export class TenantSql {
@@ -53,7 +51,7 @@ export class TenantDb {
 
   /** One transaction in which only `tenantId`'s rows exist. */
   tx<T>(tenantId: string, fn: (sql: TenantSql) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
-    if (!UUID.test(tenantId)) return Promise.reject(AppException.forbidden('This credential does not act for a tenant'));
+    if (!isUuid(tenantId)) return Promise.reject(AppException.forbidden('This credential does not act for a tenant'));
     const begin = opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN';
     return this.run(begin, `SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`, fn);
   }
@@ -70,7 +68,7 @@ export class TenantDb {
     params: unknown[],
     opts: { readOnly?: boolean } = {},
   ): Promise<T[]> {
-    if (!UUID.test(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
+    if (!isUuid(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
     const role = await this.role();
     const statement = text.replace(/\$(\d+)/g, (_m, n: string) => literal(params[Number(n) - 1]));
     const message = `${opts.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}; ${role}SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true); ${statement}; COMMIT`;
@@ -97,7 +95,7 @@ export class TenantDb {
    * `sql` must be `SELECT ... FROM fn($1, ..., $n)` with the role flag as the last parameter.
    */
   async call<T = Record<string, unknown>>(tenantId: string, name: string, sql: string, params: unknown[]): Promise<T[]> {
-    if (!UUID.test(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
+    if (!isUuid(tenantId)) throw AppException.forbidden('This credential does not act for a tenant');
     const switchRole = (await this.role()) !== '';
     try {
       const { rows } = await this.pool.query({ name, text: sql, values: [...params, switchRole] });

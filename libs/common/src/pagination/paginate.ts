@@ -1,13 +1,12 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Page } from '../envelope/envelope.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import type { Page } from '../envelope/envelope.js';
+import { decodeCursor } from './cursor.js';
+import { pageOf } from './keyset-page.js';
 import { DEFAULT_PAGE_LIMIT, type PaginationQueryDto } from './pagination-query.dto.js';
 
 export interface PaginateOptions {
   /** Column of the sort key, qualified with the alias, e.g. `d.created_at`. */
   sortColumn: string;
-  /** The entity property holding the sort key (kept for callers; the cursor reads the column itself). */
-  sortProperty?: string;
   /** Column of the unique tie-breaker, e.g. `d.id`. */
   idColumn: string;
   direction?: 'DESC' | 'ASC';
@@ -40,9 +39,5 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     .take(undefined)
     .limit(limit + 1);
   const { entities, raw } = await qb.getRawAndEntities<{ __cursor_value: string }>();
-  const hasMore = entities.length > limit;
-  const items = hasMore ? entities.slice(0, limit) : entities;
-  const last = items[items.length - 1];
-  const next = hasMore && last ? encodeCursor({ v: raw[items.length - 1]!.__cursor_value, id: last.id }) : null;
-  return new Page(items, next, limit);
+  return pageOf(entities, limit, (_row, i) => raw[i]!.__cursor_value);
 }

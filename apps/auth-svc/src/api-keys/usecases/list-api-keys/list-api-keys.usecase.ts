@@ -12,7 +12,7 @@ export class ListApiKeysUseCase {
 
   async execute(tenantId: string, query: PaginationQueryDto): Promise<Page<ApiKeyView>> {
     const qb = this.keys.createQueryBuilder('k').where('k.tenant_id = :tenantId', { tenantId }).andWhere('k.revoked_at IS NULL');
-    const page = await paginate(qb, query, { sortColumn: 'k.created_at', sortProperty: 'createdAt', idColumn: 'k.id' });
+    const page = await paginate(qb, query, { sortColumn: 'k.created_at', idColumn: 'k.id' });
     return page.map(ApiKeyView.of);
   }
 }

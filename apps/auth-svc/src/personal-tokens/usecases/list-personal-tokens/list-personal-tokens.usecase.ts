@@ -12,7 +12,7 @@ export class ListPersonalTokensUseCase {
 
   async execute(userId: string, query: PaginationQueryDto): Promise<Page<PersonalTokenView>> {
     const qb = this.tokens.createQueryBuilder('p').where('p.user_id = :userId', { userId }).andWhere('p.revoked_at IS NULL');
-    const page = await paginate(qb, query, { sortColumn: 'p.created_at', sortProperty: 'createdAt', idColumn: 'p.id' });
+    const page = await paginate(qb, query, { sortColumn: 'p.created_at', idColumn: 'p.id' });
     return page.map(PersonalTokenView.of);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, type Principal } from '#common';
+import { AppException, type Principal, isUuid } from '#common';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
-import { isUuid } from '../../../tenancy/keyset-page.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';
 import { toDeliveryView, type DeliveryView } from '../../dtos/delivery.view.js';
 import { actorOf } from '../../../tenancy/visibility.js';

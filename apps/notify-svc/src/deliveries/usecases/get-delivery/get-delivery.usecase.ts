@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, type Principal } from '#common';
-import { isUuid } from '../../../tenancy/keyset-page.js';
+import { AppException, type Principal, isUuid } from '#common';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';
 import { toDeliveryView, type DeliveryView } from '../../dtos/delivery.view.js';

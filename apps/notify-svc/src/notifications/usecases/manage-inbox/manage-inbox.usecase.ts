@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
-import { isUuid } from '../../../tenancy/keyset-page.js';
+import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
 import type { ListInboxQueryDto } from '../../dtos/inbox.dto.js';
 import { InboxRepository, type InboxRow } from '../../inbox.repository.js';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
+import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { isUuid } from '../../../tenancy/keyset-page.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { CreateSuppressionDto, ListSuppressionsQueryDto } from '../../dtos/suppression.dto.js';
 import { SuppressionsRepository, type SuppressionRow } from '../../suppressions.repository.js';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, DEFAULT_PAGE_LIMIT, type Principal } from '#common';
-import { isUuid } from '../../../tenancy/keyset-page.js';
+import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
 import { actorOf } from '../../../tenancy/visibility.js';
 import type { CreateTemplateDto, TemplateChannelsDto, UpdateTemplateDto } from '../../dtos/template.dto.js';
 import { toTemplateVersionView, toTemplateView } from '../../dtos/template.view.js';

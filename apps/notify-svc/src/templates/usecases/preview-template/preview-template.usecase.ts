@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, type Principal } from '#common';
-import { isUuid } from '../../../tenancy/keyset-page.js';
+import { AppException, type Principal, isUuid } from '#common';
 import type { PreviewTemplateDto } from '../../dtos/template.dto.js';
 import { TemplateRenderer } from '../../template-renderer.js';
 import { TemplatesRepository } from '../../templates.repository.js';

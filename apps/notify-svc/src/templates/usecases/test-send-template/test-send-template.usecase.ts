@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, type Principal } from '#common';
+import { AppException, type Principal, isUuid } from '#common';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
-import { isUuid } from '../../../tenancy/keyset-page.js';
 import type { TestSendTemplateDto } from '../../dtos/template.dto.js';
 
 /** Sends the template to the caller: their email, or their in-app inbox. A real, tracked delivery. */
