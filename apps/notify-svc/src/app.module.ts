@@ -15,7 +15,11 @@ import { QuotasModule } from './quotas/quotas.module.js';
 import { SuppressionsModule } from './suppressions/suppressions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
-import { TenantDb } from './tenancy/tenant-db.js';
+import { UnitOfWork } from './tenancy/unit-of-work.js';
+import { UnitOfWorkIdempotency } from './tenancy/unit-of-work-idempotency.js';
+import { QueueModule } from './queue/queue.module.js';
+import { WorkerModule } from './worker/worker.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 
 @Module({})
@@ -41,10 +45,13 @@ export class AppModule {
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot({
-          inject: [TenantDb],
-          // The queue is the outbox table: ready means workers and senders can reach it.
-          useFactory: (db: TenantDb) => [
-            { name: 'queue', check: () => db.system((sql) => sql.exec('SELECT 1 FROM delivery_outbox LIMIT 1')).then(() => undefined) },
+          inject: [UnitOfWork],
+          // Ready means the queue (graphile-worker's schema) is installed and reachable.
+          useFactory: (uow: UnitOfWork) => [
+            {
+              name: 'queue',
+              check: () => uow.maintenance((tx) => tx.exec('SELECT 1 FROM graphile_worker.jobs LIMIT 1')).then(() => undefined),
+            },
           ],
         }),
         AuthKitModule.forRootAsync({
@@ -70,8 +77,9 @@ export class AppModule {
         // Its global guard must come after the auth kit's (registration order), and guards run before
         // the per-route Idempotency interceptor, so a refused request never claims a key.
         ThrottlingModule,
-        IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL }),
         TenancyModule,
+        IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL, transaction: { useClass: UnitOfWorkIdempotency } }),
+        QueueModule,
         QuotasModule,
         MetricsModule,
         MeModule,
@@ -82,6 +90,8 @@ export class AppModule {
         NotificationsModule,
         AdminModule,
         JobsModule,
+        WebhooksModule,
+        WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],
       exports: [NOTIFY_CONFIG],

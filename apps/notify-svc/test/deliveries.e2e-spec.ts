@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { idempotencyRequestHash } from '#common';
+import pg from 'pg';
 import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const email = (to = `r-${randomUUID()}@example.com`) => ({ channel: 'email', to: { email: to }, subject: 'Hello', body: 'Body' });
@@ -20,7 +20,7 @@ describe('deliveries', () => {
   const send = (body: object, token = a.organizer, headers: Record<string, string> = {}) =>
     env.http.post('/notify/v1/deliveries', body, { token, headers });
 
-  it('accepts a send with 202, stores it with its outbox row and shows its event history', async () => {
+  it('accepts a send with 202, stores it with its queue job and shows its event history', async () => {
     const res = await send({ ...email(), data: { orderId: 42 }, priority: 'high', category: 'orders' });
     expect(res.status).toBe(202);
     const d = res.body.data;
@@ -31,8 +31,8 @@ describe('deliveries', () => {
       category: 'orders',
       content: { subject: 'Hello', text: 'Body' },
     });
-    const outbox = await env.systemQuery('SELECT tenant_id, channel, priority FROM delivery_outbox WHERE delivery_id = $1', [d.id]);
-    expect(outbox).toEqual([{ tenant_id: a.tenantId, channel: 'email', priority: 2 }]);
+    const jobs = await env.jobsFor([d.id]);
+    expect(jobs).toEqual([{ key: d.id, task_identifier: 'deliver', priority: -1, payload: { t: a.tenantId, d: d.id } }]);
     const got = await env.http.get(`/notify/v1/deliveries/${d.id}`, { token: a.organizer });
     expect(got.status).toBe(200);
     expect(got.body.data.events.map((e: { type: string }) => e.type)).toEqual(['queued']);
@@ -79,26 +79,26 @@ describe('deliveries', () => {
     expect(nulData.status).toBe(400);
   });
 
-  it('schedules a future send and the dispatch job queues it when due', async () => {
-    const sendAt = new Date(Date.now() + 3600_000).toISOString();
-    const res = await send({ channel: 'in_app', to: { userId: a.userId }, subject: 'Later', body: 'Reminder', sendAt });
+  it('schedules a future send: its job waits for sendAt, and the repair job finds nothing to add', async () => {
+    const sendAt = new Date(Date.now() + 3600_000);
+    const res = await send({
+      channel: 'in_app',
+      to: { userId: a.userId },
+      subject: 'Later',
+      body: 'Reminder',
+      sendAt: sendAt.toISOString(),
+    });
     expect(res.status).toBe(202);
     expect(res.body.data.status).toBe('scheduled');
     const id = res.body.data.id;
-    // Not due yet: the job leaves it alone.
+    const [job] = await env.jobsFor([id], true);
+    expect(new Date(job!.run_at as string).getTime()).toBe(sendAt.getTime());
     await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
     expect((await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin })).body.data.status).toBe('scheduled');
-    await env.systemQuery(`UPDATE deliveries SET send_at = now() - interval '1 second' WHERE id = $1`, [id]);
-    const job = await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
-    expect(job.body.data.dispatched).toBeGreaterThanOrEqual(1);
-    const after = await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin });
-    expect(after.body.data.status).toBe('queued');
-    expect(after.body.data.events.map((e: { type: string }) => e.type)).toEqual(['scheduled', 'queued']);
-    const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
-    expect(inbox.body.data.map((n: { deliveryId: string }) => n.deliveryId)).toContain(id);
+    expect(await env.jobsFor([id])).toHaveLength(1);
   });
 
-  it('accepts a delivery to a suppressed address as suppressed, with no outbox row', async () => {
+  it('accepts a delivery to a suppressed address as suppressed, with no queue job', async () => {
     const addr = `blocked-${randomUUID()}@example.com`;
     expect(
       (
@@ -112,7 +112,7 @@ describe('deliveries', () => {
     const res = await send(email(addr));
     expect(res.status).toBe(202);
     expect(res.body.data).toMatchObject({ status: 'suppressed', statusReason: 'address is suppressed' });
-    expect(await env.systemQuery('SELECT 1 FROM delivery_outbox WHERE delivery_id = $1', [res.body.data.id])).toHaveLength(0);
+    expect(await env.jobsFor([res.body.data.id])).toHaveLength(0);
   });
 
   it('skips a recipient who opted out, except for a category admins made required', async () => {
@@ -269,11 +269,11 @@ describe('deliveries', () => {
     );
     expect(res.status).toBe(202);
     expect(res.body.data).toMatchObject({ accepted: 1000, counts: { queued: 1000 } });
-    const rows = await env.systemQuery<{ n: string }>(
-      'SELECT count(*) AS n FROM delivery_outbox o JOIN deliveries d ON d.id = o.delivery_id WHERE d.batch_id = $1',
-      [res.body.data.batchId],
+    const ids = (await env.systemQuery<{ id: string }>('SELECT id FROM deliveries WHERE batch_id = $1', [res.body.data.batchId])).map(
+      (r) => r.id,
     );
-    expect(rows[0]!.n).toBe('1000');
+    expect(ids).toHaveLength(1000);
+    expect(await env.jobsFor(ids)).toHaveLength(1000);
     const tooMany = await env.http.post(
       '/notify/v1/deliveries/batch',
       { channel: 'email', subject: 'B', body: 'x', recipients: [...recipients, recipients[0]] },
@@ -344,7 +344,7 @@ describe('deliveries', () => {
     const d = await send(email());
     const ok = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
     expect(ok.body.data.status).toBe('cancelled');
-    expect(await env.systemQuery('SELECT 1 FROM delivery_outbox WHERE delivery_id = $1', [d.body.data.id])).toHaveLength(0);
+    expect(await env.jobsFor([d.body.data.id])).toHaveLength(0);
     const again = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
     expect(again.status).toBe(409);
     await env.systemQuery(`UPDATE deliveries SET status = 'sent', sent_at = now() WHERE id = $1`, [(await send(email())).body.data.id]);
@@ -378,15 +378,21 @@ describe('deliveries', () => {
     it('answers 409 while the first request with the key is still in flight', async () => {
       const key = randomUUID();
       const body = email();
-      // The first request is running on another instance: its claim is in the shared table.
-      await env.systemQuery(
-        `INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_until, expires_at)
-         VALUES ($1, $2, $3, 'in_flight', now() + interval '1 minute', now() + interval '1 day')`,
-        [`access_token:${a.tenantId}:${a.organizerId}`, key, idempotencyRequestHash('POST', '/notify/v1/deliveries', body)],
-      );
-      const res = await send(body, a.organizer, { 'idempotency-key': key });
-      expect(res.status).toBe(409);
-      expect(res.body.error.code).toBe('IDEMPOTENCY_IN_FLIGHT');
+      // The first request is running on another instance: its transaction holds the key's lock.
+      const other = new pg.Client({ connectionString: env.db.url });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`access_token:${a.tenantId}:${a.organizerId}\n${key}`]);
+        const res = await send(body, a.organizer, { 'idempotency-key': key });
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe('IDEMPOTENCY_IN_FLIGHT');
+        await other.query('COMMIT');
+      } finally {
+        await other.end();
+      }
+      // Once it is over (it wrote nothing here), the key is free.
+      expect((await send(body, a.organizer, { 'idempotency-key': key })).status).toBe(202);
     });
 
     it('keeps keys per caller, and a failed request releases its key', async () => {
@@ -404,7 +410,7 @@ describe('deliveries', () => {
     });
   });
 
-  it('loses nothing it accepted: every delivery and its outbox row survive a restart', async () => {
+  it('loses nothing it accepted: every delivery and its queue job survive a restart', async () => {
     const c = env.tenant();
     const accepted = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -418,12 +424,12 @@ describe('deliveries', () => {
     expect(accepted.every((r) => r.status === 202)).toBe(true);
     await env.restart();
     const ids = accepted.map((r) => r.body.data.id);
-    const rows = await env.systemQuery<{ id: string; status: string; queued: boolean }>(
-      `SELECT d.id, d.status, EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.delivery_id = d.id) AS queued FROM deliveries d WHERE d.id = ANY($1)`,
-      [ids],
-    );
+    const rows = await env.systemQuery<{ id: string; status: string }>(`SELECT d.id, d.status FROM deliveries d WHERE d.id = ANY($1)`, [
+      ids,
+    ]);
     expect(rows).toHaveLength(40);
-    expect(rows.every((r) => r.status === 'queued' && r.queued)).toBe(true);
+    expect(rows.every((r) => r.status === 'queued')).toBe(true);
+    expect(await env.jobsFor(ids)).toHaveLength(40);
     const list = await env.http.get('/notify/v1/deliveries?limit=100', { token: c.admin });
     expect(list.body.data).toHaveLength(40);
   });

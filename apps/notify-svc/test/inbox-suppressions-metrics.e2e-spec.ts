@@ -7,7 +7,7 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
   const job = (name: string) => env.http.post(`/notify/v1/jobs/${name}`, {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
 
   beforeAll(async () => {
-    env = await NotifyTestEnv.start();
+    env = await NotifyTestEnv.start({ WORKERS_ENABLED: 'true' });
     a = env.tenant();
   });
   afterAll(async () => {
@@ -32,7 +32,11 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
         { channel: 'in_app', to: { userId: a.organizerId }, body: 'not yours' },
         { token: a.organizer },
       );
-      const list = await env.http.get('/notify/v1/notifications', { token: a.user });
+      // The workers store in-app deliveries in the inbox.
+      const list = await env.eventually(async () => {
+        const r = await env.http.get('/notify/v1/notifications', { token: a.user });
+        return r.body.data.length === 3 && r;
+      });
       expect(list.status).toBe(200);
       expect(list.body.data.map((n: { body: string }) => n.body)).toEqual(['three', 'two', 'one']);
       expect(list.headers.get('x-unread-count')).toBe('3');
@@ -48,18 +52,24 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
       expect((await env.http.patch(`/notify/v1/notifications/${first}`, { read: 'yes' }, { token: a.user })).status).toBe(400);
       expect((await env.http.post('/notify/v1/notifications/read-all', {}, { token: a.user })).body.data).toEqual({ updated: 3 });
       expect((await env.http.get('/notify/v1/notifications/unread-count', { token: a.user })).body.data.unread).toBe(0);
-      expect((await env.http.get('/notify/v1/notifications/unread-count', { token: a.organizer })).body.data.unread).toBe(1);
+      await env.eventually(
+        async () => (await env.http.get('/notify/v1/notifications/unread-count', { token: a.organizer })).body.data.unread === 1,
+      );
     });
 
-    it('cancelling an in-app delivery removes it from the unread inbox', async () => {
+    it('a scheduled in-app delivery cancelled before its time never reaches the inbox', async () => {
+      const sendAt = new Date(Date.now() + 1500).toISOString();
       const d = await env.http.post(
         '/notify/v1/deliveries',
-        { channel: 'in_app', to: { userId: a.userId }, body: 'oops' },
+        { channel: 'in_app', to: { userId: a.userId }, body: 'oops', sendAt },
         { token: a.admin },
       );
-      expect((await env.http.get('/notify/v1/notifications/unread-count', { token: a.user })).body.data.unread).toBe(1);
-      await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
+      expect(d.body.data.status).toBe('scheduled');
+      expect((await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 2500));
       expect((await env.http.get('/notify/v1/notifications/unread-count', { token: a.user })).body.data.unread).toBe(0);
+      const after = await env.http.get(`/notify/v1/deliveries/${d.body.data.id}`, { token: a.admin });
+      expect(after.body.data.status).toBe('cancelled');
     });
   });
 
@@ -106,7 +116,7 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
   describe('metrics summary', () => {
     it('counts by status and channel with latency percentiles; a user sees their own', async () => {
       const t = env.tenant();
-      const sent = [];
+      const sent: string[] = [];
       for (let i = 0; i < 4; i++) {
         sent.push(
           (
@@ -120,16 +130,29 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
       }
       await env.http.post(
         '/notify/v1/deliveries',
-        { channel: 'email', to: { email: 'z@example.com' }, subject: 's', body: 'b' },
+        {
+          channel: 'email',
+          to: { email: 'z@example.com' },
+          subject: 's',
+          body: 'b',
+          sendAt: new Date(Date.now() + 3600_000).toISOString(),
+        },
         { token: t.organizer },
       );
+      await env.eventually(async () => {
+        const rows = await env.systemQuery<{ n: string }>(
+          `SELECT count(*) AS n FROM deliveries WHERE id = ANY($1) AND status = 'delivered'`,
+          [sent],
+        );
+        return rows[0]!.n === '4';
+      });
       await env.systemQuery(
         `UPDATE deliveries SET status = 'delivered', delivered_at = created_at + (interval '100 milliseconds' * (array_position($1::uuid[], id))) WHERE id = ANY($1)`,
         [sent],
       );
       const admin = await env.http.get('/notify/v1/metrics/summary', { token: t.admin });
       expect(admin.status).toBe(200);
-      expect(admin.body.data).toMatchObject({ total: 5, byStatus: { delivered: 4, queued: 1 }, byChannel: { in_app: 4, email: 1 } });
+      expect(admin.body.data).toMatchObject({ total: 5, byStatus: { delivered: 4, scheduled: 1 }, byChannel: { in_app: 4, email: 1 } });
       expect(admin.body.data.latencyMs.p50).toBe(250);
       expect(admin.body.data.latencyMs.p95).toBe(385);
       const user = await env.http.get('/notify/v1/metrics/summary', { token: t.user });
@@ -140,30 +163,36 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
   });
 
   describe('jobs', () => {
-    it('retry-failed re-queues failed deliveries with attempts left', async () => {
-      const d = await env.http.post(
-        '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550003333' }, body: 'x' },
-        { token: a.organizer },
-      );
-      const exhausted = await env.http.post(
-        '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550003334' }, body: 'x' },
-        { token: a.organizer },
-      );
-      await env.systemQuery(`DELETE FROM delivery_outbox WHERE delivery_id = ANY($1)`, [[d.body.data.id, exhausted.body.data.id]]);
-      await env.systemQuery(`UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1 WHERE id = $1`, [d.body.data.id]);
-      await env.systemQuery(`UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 5 WHERE id = $1`, [
-        exhausted.body.data.id,
-      ]);
+    it('retry-failed replays deliveries that failed on temporary errors, not permanent refusals', async () => {
+      const later = new Date(Date.now() + 3600_000).toISOString();
+      const post = (phone: string) =>
+        env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone }, body: 'x', sendAt: later }, { token: a.organizer });
+      const temporary = (await post('+15550003333')).body.data.id as string;
+      const permanent = (await post('+15550003334')).body.data.id as string;
+      for (const [id, outcome] of [
+        [temporary, 'temporary'],
+        [permanent, 'permanent'],
+      ] as const) {
+        await env.systemQuery(`UPDATE deliveries SET status = 'failed', failed_at = now(), attempts = 1, send_at = NULL WHERE id = $1`, [
+          id,
+        ]);
+        await env.systemQuery(
+          `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, duration_ms, error_code, error)
+           VALUES ($1, $2, 1, 'sms', 'dev', $3, 5, 'X', 'x')`,
+          [a.tenantId, id, outcome],
+        );
+      }
       const res = await job('retry-failed');
       expect(res.status).toBe(200);
       expect(res.body.data.requeued).toBe(1);
-      const after = await env.http.get(`/notify/v1/deliveries/${d.body.data.id}`, { token: a.admin });
-      expect(after.body.data.status).toBe('queued');
-      expect(after.body.data.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'requeued']);
-      expect(await env.systemQuery('SELECT 1 FROM delivery_outbox WHERE delivery_id = $1', [d.body.data.id])).toHaveLength(1);
-      expect((await env.http.get(`/notify/v1/deliveries/${exhausted.body.data.id}`, { token: a.admin })).body.data.status).toBe('failed');
+      // Replayed and sent again by the workers (the dev SMS provider), as attempt 2.
+      const after = await env.eventually(async () => {
+        const r = await env.http.get(`/notify/v1/deliveries/${temporary}`, { token: a.admin });
+        return r.body.data.status === 'sent' && r;
+      });
+      expect(after.body.data.events.map((e: { type: string }) => e.type)).toEqual(['scheduled', 'replayed', 'sending', 'sent']);
+      expect(after.body.data.providerAttempts.map((x: { attempt: number }) => x.attempt)).toEqual([1, 2]);
+      expect((await env.http.get(`/notify/v1/deliveries/${permanent}`, { token: a.admin })).body.data.status).toBe('failed');
     });
 
     it('purge deletes finished deliveries past retention, with their events, and keeps pending ones', async () => {
@@ -174,7 +203,7 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
       );
       const pending = await env.http.post(
         '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550004445' }, body: 'x' },
+        { channel: 'sms', to: { phone: '+15550004445' }, body: 'x', sendAt: new Date(Date.now() + 3600_000).toISOString() },
         { token: a.organizer },
       );
       await env.systemQuery(`UPDATE deliveries SET status = 'delivered', created_at = now() - interval '400 days' WHERE id = $1`, [

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { TenantDb } from '../src/tenancy/tenant-db.js';
-import { TENANT_TABLES } from '../src/database/migrations/1796000000000-notify-core.js';
+import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
+import { TENANT_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -14,7 +14,7 @@ describe('tenant isolation', () => {
   const suppressedAddress = `shared-${randomUUID()}@example.com`;
 
   beforeAll(async () => {
-    env = await NotifyTestEnv.start();
+    env = await NotifyTestEnv.start({ WORKERS_ENABLED: 'true' });
     a = env.tenant();
     b = env.tenant();
     bSameSub = b.token(['user', 'organizer', 'admin'], { sub: a.userId });
@@ -37,8 +37,14 @@ describe('tenant isolation', () => {
     await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
     await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
     await env.http.put(`/notify/v1/admin/quotas/${a.tenantId}`, { dailyLimit: 777 }, { token: a.admin });
-    const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
-    ids.notification = inbox.body.data[0].id;
+    ids.notification = await env.eventually(
+      async () => {
+        const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
+        return inbox.body.data[0]?.id as string | undefined;
+      },
+      10_000,
+      'the in-app delivery in the inbox',
+    );
   });
   afterAll(async () => {
     await env?.close();
@@ -136,7 +142,7 @@ describe('tenant isolation', () => {
 
   it("nothing of tenant A changed through B's attempts", async () => {
     const d = await env.http.get(`/notify/v1/deliveries/${ids.delivery}`, { token: a.admin });
-    expect(d.body.data.status).toBe('queued');
+    expect(d.body.data.status).toBe('delivered');
     const t = await env.http.get(`/notify/v1/templates/${ids.template}`, { token: a.admin });
     expect(t.body.data).toMatchObject({ name: 'Welcome', version: 1 });
     const s = await env.http.get('/notify/v1/suppressions', { token: a.admin });
@@ -151,40 +157,67 @@ describe('tenant isolation', () => {
 
   describe('row-level security', () => {
     it("an unfiltered query inside tenant A's transaction returns no row of tenant B, on every tenant table", async () => {
-      const db = env.t.app.get(TenantDb);
+      const db = env.t.app.get(UnitOfWork);
       for (const table of TENANT_TABLES) {
         const totals = await env.systemQuery<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`);
-        const seen = await db.tx(a.tenantId, (sql) => sql.rows<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`));
+        const seen = await db.tenant(a.tenantId, (tx) => tx.rows<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`));
         expect(seen.every((r) => r.tenant_id === a.tenantId)).toBe(true);
         if (totals.some((r) => r.tenant_id === b.tenantId)) expect(seen.length).toBeLessThan(totals.length);
       }
       // The deliberately unfiltered query: deliveries exist for both tenants, A sees only its own.
       const all = await env.systemQuery<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE tenant_id = $1`, [b.tenantId]);
       expect(Number(all[0]!.n)).toBeGreaterThan(0);
-      const asA = await db.tx(a.tenantId, (sql) => sql.rows<{ tenant_id: string }>('SELECT tenant_id FROM deliveries'));
+      const asA = await db.tenant(a.tenantId, (tx) => tx.rows<{ tenant_id: string }>('SELECT tenant_id FROM deliveries'));
       expect(asA.length).toBeGreaterThan(0);
       expect(asA.filter((r) => r.tenant_id === b.tenantId)).toEqual([]);
     });
 
     it("unfiltered writes inside tenant A's transaction cannot touch or create tenant B's rows", async () => {
-      const db = env.t.app.get(TenantDb);
-      const changed = await db.tx(a.tenantId, (sql) =>
-        sql.exec(`UPDATE deliveries SET priority = priority WHERE tenant_id = $1`, [b.tenantId]),
+      const db = env.t.app.get(UnitOfWork);
+      const changed = await db.tenant(a.tenantId, (tx) =>
+        tx.exec(`UPDATE deliveries SET priority = priority WHERE tenant_id = $1`, [b.tenantId]),
       );
       expect(changed).toBe(0);
       await expect(
-        db.tx(a.tenantId, (sql) =>
-          sql.exec(`INSERT INTO suppressions (tenant_id, channel, address, reason, created_by) VALUES ($1, 'email', 'x@y.z', 'r', 't')`, [
+        db.tenant(a.tenantId, (tx) =>
+          tx.exec(`INSERT INTO suppressions (tenant_id, channel, address, reason, created_by) VALUES ($1, 'email', 'x@y.z', 'r', 't')`, [
             b.tenantId,
           ]),
         ),
       ).rejects.toThrow(/row-level security/);
     });
 
+    it('no setting a session can change widens its view: the old app.system switch and empty or odd tenant values open nothing', async () => {
+      const db = env.t.app.get(UnitOfWork);
+      const attempts = [
+        `SELECT set_config('app.system', 'on', true)`,
+        `SELECT set_config('app.tenant_id', '', true)`,
+        `SELECT set_config('app.tenant_id', 'on', false)`,
+        `SELECT set_config('app.bypass_rls', 'on', true)`,
+        `SET LOCAL row_security = off`,
+      ];
+      for (const attempt of attempts) {
+        const seen = await db
+          .tenant(a.tenantId, async (tx) => {
+            await tx.exec(attempt);
+            return tx.rows<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM deliveries');
+          })
+          .catch((err: unknown) => err as Error);
+        if (seen instanceof Error) {
+          // Refused outright (an invalid uuid, or row_security = off under a policy): nothing read.
+          expect(seen.message).toMatch(/invalid input syntax|row-level security|query would be affected/);
+          continue;
+        }
+        expect(seen.every((r) => r.tenant_id === a.tenantId)).toBe(true);
+      }
+      const maint = await db.maintenance((tx) => tx.rows<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM deliveries'));
+      expect(maint.map((r) => r.tenant_id).sort()).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+    });
+
     it('binds even though the service logs in as the table owner (or a superuser), and a tenant without data sees nothing', async () => {
-      const db = env.t.app.get(TenantDb);
-      const who = await db.tx(a.tenantId, (sql) =>
-        sql.one<{ bypass: boolean }>('SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user'),
+      const db = env.t.app.get(UnitOfWork);
+      const who = await db.tenant(a.tenantId, (tx) =>
+        tx.one<{ bypass: boolean }>('SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user'),
       );
       expect(who?.bypass).toBe(false);
       const forced = await env.systemQuery<{ relforcerowsecurity: boolean }>(
@@ -194,7 +227,7 @@ describe('tenant isolation', () => {
       expect(forced).toHaveLength(TENANT_TABLES.length);
       expect(forced.every((r) => r.relforcerowsecurity)).toBe(true);
       for (const table of TENANT_TABLES) {
-        expect(await db.tx(randomUUID(), (sql) => sql.rows(`SELECT 1 FROM ${table}`))).toEqual([]);
+        expect(await db.tenant(randomUUID(), (tx) => tx.rows(`SELECT 1 FROM ${table}`))).toEqual([]);
       }
     });
   });

@@ -62,13 +62,40 @@ export const notifyConfigSpec = {
   QUOTA_DAILY_PROFESSIONAL: v.int('Deliveries per tenant per UTC day on the professional plan', { default: '100000', min: 0 }),
   QUOTA_DAILY_ENTERPRISE: v.int('Deliveries per tenant per UTC day on the enterprise plan', { default: '10000000', min: 0 }),
 
+  WORKERS_ENABLED: v.bool('Run delivery workers inside this notify-svc process (npm run start:worker runs them alone)', {
+    default: 'true',
+  }),
+  WORKER_CONCURRENCY: v.int('Deliveries one worker process sends at once', { default: '16', min: 1, max: 500 }),
+  WORKER_POLL_INTERVAL: v.duration('How often idle workers look for jobs that became due (new jobs arrive at once by LISTEN/NOTIFY)', {
+    default: '1s',
+    min: 1,
+    max: 60,
+  }),
+  WORKER_HEARTBEAT_TIMEOUT: v.duration(
+    'A worker process silent this long is presumed dead and its jobs are handed to the others (it beats every third of this)',
+    { default: '30s', min: 2, max: 3600 },
+  ),
+  DELIVERY_SEND_LEASE: v.duration(
+    'How long a worker holds a delivery it is sending; if it dies, another sends it after this (keep above every provider timeout)',
+    { default: '60s', min: 2, max: 3600 },
+  ),
+  DELIVERY_MAX_ATTEMPTS: v.int('Provider attempts per delivery before a temporary failure becomes final (failed)', {
+    default: '8',
+    min: 1,
+    max: 50,
+  }),
+  DELIVERY_RETRY_BASE_MS: v.int('First retry delay in milliseconds; each further attempt doubles it (with jitter)', {
+    default: '2000',
+    min: 10,
+    max: 3600000,
+  }),
+  DELIVERY_RETRY_MAX_DELAY: v.duration('Longest delay between two attempts (a provider Retry-After is honoured up to this)', {
+    default: '1h',
+    min: 1,
+    max: 86400,
+  }),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
   BATCH_MAX_RECIPIENTS: v.int('Most recipients accepted in one POST /deliveries/batch', { default: '1000', min: 1, max: 1000 }),
-  RETRY_MAX_ATTEMPTS: v.int('Failed deliveries with fewer attempts than this are re-queued by POST /jobs/retry-failed', {
-    default: '5',
-    min: 1,
-    max: 100,
-  }),
   RETENTION_DAYS: v.int('POST /jobs/purge deletes deliveries, events and inbox items older than this many days', {
     default: '90',
     min: 1,

@@ -1,1 +1,26 @@
-export const notifyEntities: Function[] = [];
+import { Delivery } from '../deliveries/entities/delivery.entity.js';
+import { DeliveryAttempt } from '../deliveries/entities/delivery-attempt.entity.js';
+import { DeliveryEvent } from '../deliveries/entities/delivery-event.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
+import { NotificationCategory, Preference } from '../preferences/preference.entity.js';
+import { TenantQuota } from '../quotas/tenant-quota.entity.js';
+import { Suppression } from '../suppressions/suppression.entity.js';
+import { Template, TemplateVersion } from '../templates/template.entity.js';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
+import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
+
+/** Every notify-svc table, as a TypeORM entity (schema changes are migrations; never synchronize). */
+export const notifyEntities: Function[] = [
+  Delivery,
+  DeliveryEvent,
+  DeliveryAttempt,
+  Template,
+  TemplateVersion,
+  Preference,
+  NotificationCategory,
+  Suppression,
+  Notification,
+  TenantQuota,
+  WebhookEndpoint,
+  WorkerHeartbeat,
+];

@@ -6,11 +6,23 @@ import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-deliver
 import { GetDeliveryUseCase } from './usecases/get-delivery/get-delivery.usecase.js';
 import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliveries.usecase.js';
 import { SendDeliveriesUseCase } from './usecases/send-deliveries/send-deliveries.usecase.js';
+import { RetryDeliveryUseCase } from './usecases/retry-delivery/retry-delivery.usecase.js';
+import { DeliveryPolicy } from './policy/delivery-policy.js';
+import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
 
 @Module({
   imports: [TemplatesCoreModule],
   controllers: [DeliveriesController],
-  providers: [DeliveriesRepository, SendDeliveriesUseCase, ListDeliveriesUseCase, GetDeliveryUseCase, CancelDeliveryUseCase],
-  exports: [SendDeliveriesUseCase, DeliveriesRepository],
+  providers: [
+    DeliveriesRepository,
+    DeliveryPolicy,
+    PolicyFactsRepository,
+    SendDeliveriesUseCase,
+    ListDeliveriesUseCase,
+    GetDeliveryUseCase,
+    CancelDeliveryUseCase,
+    RetryDeliveryUseCase,
+  ],
+  exports: [SendDeliveriesUseCase, DeliveriesRepository, DeliveryPolicy, PolicyFactsRepository],
 })
 export class DeliveriesModule {}

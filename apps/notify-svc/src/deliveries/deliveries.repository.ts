@@ -1,33 +1,11 @@
-import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
-import { TenantDb } from '../tenancy/tenant-db.js';
+import { cursorPosition, pageOf, type Page } from '#common';
+import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
+import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';
+import { DeliveryEvent } from './entities/delivery-event.entity.js';
 
-export interface DeliveryRow {
-  id: string;
-  tenant_id: string;
-  user_id: string | null;
-  created_by: string;
-  channel: string;
-  recipient: Record<string, string>;
-  template_id: string | null;
-  template_key: string | null;
-  template_version: number | null;
-  content: Record<string, string>;
-  data: Record<string, unknown> | null;
-  category: string | null;
-  priority: string;
-  status: string;
-  status_reason: string | null;
-  send_at: Date | null;
-  batch_id: string | null;
-  attempts: number;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-  cancelled_at: Date | null;
-}
+export type DeliveryRow = Delivery;
 
 export interface DeliveryEventRow {
   type: string;
@@ -35,7 +13,18 @@ export interface DeliveryEventRow {
   at: string;
 }
 
-/** A delivery ready to insert: rendered content, normalised address. */
+export interface DeliveryAttemptRow {
+  attempt: number;
+  provider: string;
+  outcome: string;
+  providerMessageId: string | null;
+  durationMs: number;
+  errorCode: string | null;
+  error: string | null;
+  at: string;
+}
+
+/** A delivery ready to insert: rendered content, normalised address, and the policy's decision. */
 export interface NewDelivery {
   user_id: string | null;
   channel: string;
@@ -49,19 +38,10 @@ export interface NewDelivery {
   category: string | null;
   priority: string;
   send_at: string | null;
+  status: DeliveryStatus;
+  status_reason: string | null;
+  plan_tier: string;
 }
-
-export const DELIVERY_COLS =
-  'id, tenant_id, user_id, created_by, channel, recipient, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, created_at, updated_at, sent_at, delivered_at, cancelled_at';
-
-/**
- * Decides each delivery's status and writes delivery, event, outbox row and inbox item in one
- * statement: the function notify_accept_deliveries (migration 1796000000003) holds it.
- */
-const INSERT_SQL = `SELECT ${DELIVERY_COLS} FROM notify_accept_deliveries($1, $2::jsonb, $3, $4, $5)`;
-
-/** One prepared call: the function notify_list_deliveries (migration 1796000000004), on the (tenant[, user], created_at, id) indexes. */
-const LIST_SQL = `SELECT ${DELIVERY_COLS} FROM notify_list_deliveries($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
 export interface DeliveryFilter {
   userId?: string;
@@ -71,81 +51,160 @@ export interface DeliveryFilter {
   to?: string;
 }
 
+const COLS =
+  'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
+
+// Deliveries and their first events in one statement for any number of rows (prepared once per
+// connection): the accept path's one write besides the queue's add_job.
+const INSERT_SQL = `
+  WITH input AS (
+    SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
+      ord int, user_id uuid, channel text, recipient jsonb, address text, template_id uuid, template_key text, template_version int,
+      content jsonb, data jsonb, category text, priority text, send_at timestamptz, status text, status_reason text, plan_tier text)
+  ), d AS (
+    INSERT INTO deliveries (tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
+                            content, data, category, priority, status, status_reason, send_at, batch_id, plan_tier)
+    SELECT $2, user_id, $3, channel, recipient, address, template_id, template_key, template_version,
+           content, data, category, priority, status, status_reason, send_at, $4, plan_tier
+    FROM input ORDER BY ord
+    RETURNING ${COLS}
+  ), ev AS (
+    INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
+  )
+  SELECT * FROM d`;
+
+// Keyset pages on the (tenant[, user], created_at, id) indexes; a filter not given matches all.
+const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+      AND created_at >= coalesce($4::timestamptz, '-infinity') AND created_at < coalesce($5::timestamptz, 'infinity')
+      AND ($6::text IS NULL OR status = $6) AND ($7::text IS NULL OR channel = $7)`;
+const LIST_TENANT_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+const LIST_USER_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+
+/** Deliveries, their events and their provider attempts; every statement runs in a tenant transaction. */
 @Injectable()
 export class DeliveriesRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
-  /** Accepts the deliveries in one transaction and one round trip (answers after the commit). */
-  insertMany(tenantId: string, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
-    return this.db.call<DeliveryRow>(tenantId, 'notify_accept_deliveries', INSERT_SQL, [
-      tenantId,
-      JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))),
-      createdBy,
-      batchId,
-    ]);
+  /** Inserts accepted deliveries with their first event, in the caller's transaction. */
+  insertMany(tx: Tx, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
+    return tx.rows<DeliveryRow>(
+      INSERT_SQL,
+      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId],
+      'deliveries_insert',
+    );
   }
 
-  /** One indexed query: (tenant_id[, user_id], created_at DESC, id DESC). */
   list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
     const c = cursor ? cursorPosition(cursor) : undefined;
-    return this.db
-      .call<DeliveryRow>(tenantId, 'notify_list_deliveries', LIST_SQL, [
-        tenantId,
-        f.userId ?? null,
-        f.status ?? null,
-        f.channel ?? null,
-        f.from ?? null,
-        f.to ?? null,
-        c?.at ?? null,
-        c?.id ?? null,
-        limit + 1,
-      ])
-      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
+    const params = [tenantId, c?.at ?? null, c?.id ?? null, f.from ?? null, f.to ?? null, f.status ?? null, f.channel ?? null, limit + 1];
+    return this.uow.tenant(tenantId, async (tx) => {
+      const rows = f.userId
+        ? await tx.rows<DeliveryRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
+        : await tx.rows<DeliveryRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
+      return pageOf(rows, limit, (r) => r.created_at);
+    });
   }
 
-  get(tenantId: string, id: string, userId?: string): Promise<(DeliveryRow & { events: DeliveryEventRow[] }) | undefined> {
-    const params: unknown[] = [tenantId, id];
-    let own = '';
-    if (userId) {
-      params.push(userId);
-      own = ' AND d.user_id = $3';
-    }
-    return this.db.tx(
+  get(
+    tenantId: string,
+    id: string,
+    userId?: string,
+  ): Promise<(DeliveryRow & { events: DeliveryEventRow[]; attempts_detail: DeliveryAttemptRow[] }) | undefined> {
+    return this.uow.tenant(
       tenantId,
-      (sql) =>
-        sql.one(
-          `SELECT ${DELIVERY_COLS.split(', ')
-            .map((c) => `d.${c}`)
-            .join(', ')},
-             (SELECT coalesce(json_agg(json_build_object('type', e.type, 'detail', e.detail, 'at', e.created_at) ORDER BY e.id), '[]'::json)
-                FROM delivery_events e WHERE e.tenant_id = d.tenant_id AND e.delivery_id = d.id) AS events
-           FROM deliveries d WHERE d.tenant_id = $1 AND d.id = $2${own}`,
-          params,
-        ),
+      async (tx) => {
+        const row = await tx.repo(Delivery).findOneBy(userId ? { tenant_id: tenantId, id, user_id: userId } : { tenant_id: tenantId, id });
+        if (!row) return undefined;
+        const [events, attempts] = await Promise.all([
+          tx.repo(DeliveryEvent).find({ where: { tenant_id: tenantId, delivery_id: id }, order: { id: 'ASC' } }),
+          tx.repo(DeliveryAttempt).find({ where: { tenant_id: tenantId, delivery_id: id }, order: { attempt: 'ASC' } }),
+        ]);
+        return {
+          ...row,
+          events: events.map((e) => ({ type: e.type, detail: e.detail, at: e.created_at.toISOString() })),
+          attempts_detail: attempts.map((a) => ({
+            attempt: a.attempt,
+            provider: a.provider,
+            outcome: a.outcome,
+            providerMessageId: a.provider_message_id,
+            durationMs: a.duration_ms,
+            errorCode: a.error_code,
+            error: a.error,
+            at: a.created_at.toISOString(),
+          })),
+        };
+      },
       { readOnly: true },
     );
   }
 
-  /** Cancels a delivery not yet handed to a provider; 'missing' or its current status otherwise. */
-  cancel(tenantId: string, id: string, by: string): Promise<{ row?: DeliveryRow; status?: string }> {
-    return this.db.tx(tenantId, async (sql) => {
-      const row = await sql.one<DeliveryRow>(
-        `UPDATE deliveries SET status = 'cancelled', cancelled_at = now(), updated_at = now(), status_reason = 'cancelled by an admin'
-         WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'scheduled') RETURNING ${DELIVERY_COLS}`,
-        [tenantId, id],
-      );
-      if (!row) {
-        const cur = await sql.one<{ status: string }>('SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-        return { status: cur?.status };
-      }
-      await sql.exec('DELETE FROM delivery_outbox WHERE tenant_id = $1 AND delivery_id = $2', [tenantId, id]);
-      await sql.exec(`INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) VALUES ($1, $2, 'cancelled', $3)`, [
-        tenantId,
-        id,
-        JSON.stringify({ by }),
-      ]);
-      await sql.exec('DELETE FROM notifications WHERE tenant_id = $1 AND delivery_id = $2 AND read_at IS NULL', [tenantId, id]);
-      return { row };
-    });
+  /** The delivery, locked for this transaction (a worker deciding, a cancel, a retry). */
+  lock(tx: Tx, id: string): Promise<DeliveryRow | undefined> {
+    return tx.one<DeliveryRow>(
+      `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      [tx.tenantId, id],
+      'deliveries_lock',
+    );
+  }
+
+  /** Moves a delivery to `status` with the given column changes and records the event, in the caller's transaction. */
+  async transition(
+    tx: Tx,
+    id: string,
+    status: DeliveryStatus,
+    changes: Partial<
+      Pick<
+        Delivery,
+        | 'status_reason'
+        | 'attempts'
+        | 'attempts_before_replay'
+        | 'provider'
+        | 'provider_message_id'
+        | 'next_attempt_at'
+        | 'sent_at'
+        | 'delivered_at'
+        | 'bounced_at'
+        | 'failed_at'
+        | 'cancelled_at'
+      >
+    >,
+    event: { type?: string; detail?: Record<string, unknown> } = {},
+  ): Promise<void> {
+    await tx.repo(Delivery).update({ tenant_id: tx.tenantId, id }, { ...changes, status, updated_at: () => 'now()' } as never);
+    await this.event(tx, id, event.type ?? status, event.detail);
+  }
+
+  async event(tx: Tx, id: string, type: string, detail?: Record<string, unknown>): Promise<void> {
+    await tx.exec(
+      'INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) VALUES ($1, $2, $3, $4)',
+      [tx.tenantId, id, type, detail ? JSON.stringify(detail) : null],
+      'delivery_event_insert',
+    );
+  }
+
+  async recordAttempt(tx: Tx, a: Omit<DeliveryAttempt, 'tenant_id' | 'created_at'>): Promise<void> {
+    await tx.exec(
+      `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+      [
+        tx.tenantId,
+        a.delivery_id,
+        a.attempt,
+        a.channel,
+        a.provider,
+        a.outcome,
+        a.provider_message_id,
+        a.duration_ms,
+        a.error_code,
+        a.error,
+      ],
+      'delivery_attempt_insert',
+    );
+  }
+
+  /** Status of a delivery (or undefined when it is not the tenant's). */
+  async status(tx: Tx, id: string): Promise<DeliveryStatus | undefined> {
+    const row = await tx.repo(Delivery).findOne({ select: { status: true }, where: { tenant_id: tx.tenantId, id } });
+    return row?.status;
   }
 }

@@ -23,6 +23,19 @@ export class NotifyMetrics {
     registers: [this.registry],
   });
 
+  readonly providerAttempts = new Counter({
+    name: 'notify_provider_attempts_total',
+    help: 'Provider attempts by channel, provider and outcome (sent, temporary, permanent)',
+    labelNames: ['channel', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveriesFinal = new Counter({
+    name: 'notify_deliveries_withheld_total',
+    help: 'Deliveries the worker withheld just before sending (suppressed, skipped), by channel',
+    labelNames: ['channel', 'status'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     this.registry.setDefaultLabels({ service: 'notify-svc' });
     collectDefaultMetrics({ register: this.registry });

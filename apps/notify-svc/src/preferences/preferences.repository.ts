@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantDb } from '../tenancy/tenant-db.js';
+import { UnitOfWork } from '../tenancy/unit-of-work.js';
 
 export interface PreferencesRow {
   channels: Record<string, boolean>;
@@ -15,18 +15,18 @@ export interface CategoryRow {
 
 @Injectable()
 export class PreferencesRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   get(tenantId: string, userId: string): Promise<{ prefs?: PreferencesRow; required: string[] }> {
-    return this.db.tx(
+    return this.uow.tenant(
       tenantId,
-      async (sql) => ({
-        prefs: await sql.one<PreferencesRow>(
+      async (tx) => ({
+        prefs: await tx.one<PreferencesRow>(
           'SELECT channels, categories, updated_at FROM preferences WHERE tenant_id = $1 AND user_id = $2',
           [tenantId, userId],
         ),
         required: (
-          await sql.rows<{ key: string }>('SELECT key FROM notification_categories WHERE tenant_id = $1 AND required ORDER BY key', [
+          await tx.rows<{ key: string }>('SELECT key FROM notification_categories WHERE tenant_id = $1 AND required ORDER BY key', [
             tenantId,
           ])
         ).map((r) => r.key),
@@ -37,21 +37,21 @@ export class PreferencesRepository {
 
   /** Writes the merged preferences unless one of the opted-out categories is required (returned then). */
   put(tenantId: string, userId: string, merge: (current?: PreferencesRow) => PreferencesRow, optedOut: (p: PreferencesRow) => string[]) {
-    return this.db.tx(tenantId, async (sql) => {
-      const current = await sql.one<PreferencesRow>(
+    return this.uow.tenant(tenantId, async (tx) => {
+      const current = await tx.one<PreferencesRow>(
         'SELECT channels, categories, updated_at FROM preferences WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE',
         [tenantId, userId],
       );
       const next = merge(current);
       const out = optedOut(next);
       if (out.length) {
-        const blocked = await sql.rows<{ key: string }>(
+        const blocked = await tx.rows<{ key: string }>(
           'SELECT key FROM notification_categories WHERE tenant_id = $1 AND required AND key = ANY($2)',
           [tenantId, out],
         );
         if (blocked.length) return { blocked: blocked.map((b) => b.key) };
       }
-      const row = (await sql.one<PreferencesRow>(
+      const row = (await tx.one<PreferencesRow>(
         `INSERT INTO preferences (tenant_id, user_id, channels, categories) VALUES ($1, $2, $3, $4)
          ON CONFLICT (tenant_id, user_id) DO UPDATE SET channels = EXCLUDED.channels, categories = EXCLUDED.categories, updated_at = now()
          RETURNING channels, categories, updated_at`,
@@ -62,10 +62,10 @@ export class PreferencesRepository {
   }
 
   categories(tenantId: string): Promise<CategoryRow[]> {
-    return this.db.tx(
+    return this.uow.tenant(
       tenantId,
-      (sql) =>
-        sql.rows<CategoryRow>(
+      (tx) =>
+        tx.rows<CategoryRow>(
           'SELECT key, required, description, updated_at FROM notification_categories WHERE tenant_id = $1 ORDER BY key',
           [tenantId],
         ),
@@ -74,10 +74,10 @@ export class PreferencesRepository {
   }
 
   upsertCategory(tenantId: string, key: string, required: boolean, description?: string): Promise<CategoryRow> {
-    return this.db.tx(
+    return this.uow.tenant(
       tenantId,
-      async (sql) =>
-        (await sql.one<CategoryRow>(
+      async (tx) =>
+        (await tx.one<CategoryRow>(
           `INSERT INTO notification_categories (tenant_id, key, required, description) VALUES ($1, $2, $3, $4)
            ON CONFLICT (tenant_id, key) DO UPDATE SET required = EXCLUDED.required,
              description = coalesce(EXCLUDED.description, notification_categories.description), updated_at = now()

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, ErrorCode, type PlanTier, type Rate, type LeasedRateLimiter } from '#common';
 import { dailyQuotaForPlan, NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
-import { TenantDb } from '../tenancy/tenant-db.js';
+import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { TenantQuota } from './tenant-quota.entity.js';
 import { RATE_LIMITER } from '../throttling/throttling.tokens.js';
 
 export interface QuotaView {
@@ -31,21 +32,30 @@ export class QuotaService {
   private readonly overrides = new Map<string, { limit: number | null; until: number }>();
 
   constructor(
-    private readonly db: TenantDb,
+    private readonly uow: UnitOfWork,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
-  /** Counts `count` deliveries against today's quota, or throws 429 QUOTA_EXCEEDED (nothing counted). */
-  async consume(tenantId: string, plan: PlanTier, count: number): Promise<void> {
-    if (count <= 0) return;
+  /**
+   * Counts `count` deliveries against today's quota, or throws 429 QUOTA_EXCEEDED (nothing counted).
+   * Returns the tenant's daily limit (a fact the DeliveryPolicy decides on).
+   */
+  async consume(tenantId: string, plan: PlanTier, count: number): Promise<number> {
     const { limit } = await this.limitFor(tenantId, plan);
+    if (count <= 0) return limit;
     const { day, secondsLeft } = today();
     const key = `quota:${tenantId}:${day}`;
     if (count > limit) throw this.exceeded(secondsLeft);
-    if (this.limiter.tryLocal(key, count)) return;
+    if (this.limiter.tryLocal(key, count)) return limit;
     const r = await this.limiter.consume(key, this.rate(limit, secondsLeft), count, true);
     if (!r.allowed) throw this.exceeded(r.retryAfterSeconds);
+    return limit;
+  }
+
+  /** The tenant's daily limit as it stands (override or plan), cached briefly. */
+  async dailyLimit(tenantId: string, plan: PlanTier): Promise<number> {
+    return (await this.limitFor(tenantId, plan)).limit;
   }
 
   /** The deliveries counted by consume() were not accepted after all. */
@@ -72,14 +82,10 @@ export class QuotaService {
   }
 
   async setOverride(tenantId: string, dailyLimit: number | null, by: string): Promise<void> {
-    await this.db.tx(tenantId, async (sql) => {
-      if (dailyLimit === null) await sql.exec('DELETE FROM tenant_quotas WHERE tenant_id = $1', [tenantId]);
-      else
-        await sql.exec(
-          `INSERT INTO tenant_quotas (tenant_id, daily_limit, updated_by) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id) DO UPDATE SET daily_limit = EXCLUDED.daily_limit, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-          [tenantId, dailyLimit, by],
-        );
+    await this.uow.tenant(tenantId, async (tx) => {
+      const quotas = tx.repo(TenantQuota);
+      if (dailyLimit === null) await quotas.delete({ tenant_id: tenantId });
+      else await quotas.upsert({ tenant_id: tenantId, daily_limit: dailyLimit, updated_by: by, updated_at: new Date() }, ['tenant_id']);
     });
     this.overrides.delete(tenantId);
   }
@@ -88,13 +94,8 @@ export class QuotaService {
     const now = Date.now();
     let o = this.overrides.get(tenantId);
     if (!o || o.until <= now || fresh) {
-      const [row] = await this.db.once<{ daily_limit: number }>(
-        tenantId,
-        'SELECT daily_limit FROM tenant_quotas WHERE tenant_id = $1',
-        [tenantId],
-        {
-          readOnly: true,
-        },
+      const row = await this.uow.tenant(tenantId, (tx) =>
+        tx.repo(TenantQuota).findOne({ select: { daily_limit: true }, where: { tenant_id: tenantId } }),
       );
       o = { limit: row ? row.daily_limit : null, until: now + OVERRIDE_CACHE_MS };
       if (this.overrides.size > 10_000) this.overrides.clear();

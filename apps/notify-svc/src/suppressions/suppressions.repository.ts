@@ -1,7 +1,7 @@
 import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { TenantDb } from '../tenancy/tenant-db.js';
+import { UnitOfWork } from '../tenancy/unit-of-work.js';
 
 export interface SuppressionRow {
   id: string;
@@ -16,17 +16,17 @@ const COLS = 'id, channel, address, reason, user_id, created_by, created_at';
 
 @Injectable()
 export class SuppressionsRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   create(
     tenantId: string,
     s: { channel: string; address: string; reason: string; userId: string | null },
     by: string,
   ): Promise<SuppressionRow> {
-    return this.db.tx(
+    return this.uow.tenant(
       tenantId,
-      async (sql) =>
-        (await sql.one<SuppressionRow>(
+      async (tx) =>
+        (await tx.one<SuppressionRow>(
           `INSERT INTO suppressions (tenant_id, channel, address, reason, user_id, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLS}`,
           [tenantId, s.channel, s.address, s.reason, s.userId, by],
         ))!,
@@ -42,11 +42,11 @@ export class SuppressionsRepository {
       const c = cursorPosition(cursor);
       where.push(`(created_at, id) < ($${params.push(c.at)}, $${params.push(c.id)})`);
     }
-    return this.db.tx(
+    return this.uow.tenant(
       tenantId,
-      async (sql) =>
+      async (tx) =>
         pageOf(
-          await sql.rows<SuppressionRow>(
+          await tx.rows<SuppressionRow>(
             `SELECT ${COLS} FROM suppressions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`,
             params,
           ),
@@ -60,6 +60,8 @@ export class SuppressionsRepository {
   async remove(tenantId: string, id: string, userId?: string): Promise<boolean> {
     const own = userId ? ' AND user_id = $3' : '';
     const params = userId ? [tenantId, id, userId] : [tenantId, id];
-    return (await this.db.tx(tenantId, (sql) => sql.exec(`DELETE FROM suppressions WHERE tenant_id = $1 AND id = $2${own}`, params))) > 0;
+    return (
+      (await this.uow.tenant(tenantId, (tx) => tx.exec(`DELETE FROM suppressions WHERE tenant_id = $1 AND id = $2${own}`, params))) > 0
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { TenantDb } from './tenant-db.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 @Global()
-@Module({ providers: [TenantDb], exports: [TenantDb] })
+@Module({ providers: [UnitOfWork], exports: [UnitOfWork] })
 export class TenancyModule {}

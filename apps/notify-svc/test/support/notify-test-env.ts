@@ -62,6 +62,8 @@ export class NotifyTestEnv {
       AUTH_INTROSPECTION_KEY: INTERNAL_KEY,
       INTROSPECTION_CACHE_TTL: '1',
       DB_POOL_SIZE: '5',
+      // Suites about the API see deliveries as accepted; the pipeline suites turn the workers on.
+      WORKERS_ENABLED: 'false',
       ...env,
     });
     const t = await startTestApp(AppModule.forRoot(config));
@@ -115,12 +117,31 @@ export class NotifyTestEnv {
     };
   }
 
-  /** A direct connection that sees every tenant (as maintenance jobs do), for assertions. */
+  /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+  async eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The queue jobs (graphile-worker) waiting for these deliveries. */
+  jobsFor(deliveryIds: string[], withRunAt = false): Promise<Array<Record<string, unknown>>> {
+    return this.systemQuery(
+      `SELECT j.key, t.identifier AS task_identifier, j.priority, j.payload${withRunAt ? ', j.run_at' : ''}
+       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ANY($1) ORDER BY j.key`,
+      [deliveryIds],
+    );
+  }
+
+  /** A direct connection as the test login (a superuser: it sees every tenant), for assertions. */
   async systemQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     const client = new pg.Client({ connectionString: this.db.url });
     await client.connect();
     try {
-      await client.query(`SELECT set_config('app.system', 'on', false)`);
       return (await client.query(sql, params)).rows as T[];
     } finally {
       await client.end();

@@ -1,4 +1,4 @@
-import type { DeliveryEventRow, DeliveryRow } from '../deliveries.repository.js';
+import type { DeliveryAttemptRow, DeliveryEventRow, DeliveryRow } from '../deliveries.repository.js';
 
 export interface DeliveryView {
   id: string;
@@ -17,16 +17,23 @@ export interface DeliveryView {
   sendAt: Date | null;
   batchId: string | null;
   attempts: number;
+  provider: string | null;
+  providerMessageId: string | null;
+  nextAttemptAt: Date | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
   deliveredAt: Date | null;
+  failedAt: Date | null;
+  bouncedAt: Date | null;
   cancelledAt: Date | null;
   events?: DeliveryEventRow[];
+  /** Every provider attempt: number, provider, outcome, provider message id, duration, error. */
+  providerAttempts?: DeliveryAttemptRow[];
 }
 
-export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[] }): DeliveryView {
+export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[]; attempts_detail?: DeliveryAttemptRow[] }): DeliveryView {
   return {
     id: r.id,
     channel: r.channel,
@@ -44,12 +51,18 @@ export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[] })
     sendAt: r.send_at,
     batchId: r.batch_id,
     attempts: r.attempts,
+    provider: r.provider,
+    providerMessageId: r.provider_message_id,
+    nextAttemptAt: r.status === 'queued' ? r.next_attempt_at : null,
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     sentAt: r.sent_at,
     deliveredAt: r.delivered_at,
+    failedAt: r.failed_at,
+    bouncedAt: r.bounced_at,
     cancelledAt: r.cancelled_at,
     ...(r.events ? { events: r.events } : {}),
+    ...(r.attempts_detail ? { providerAttempts: r.attempts_detail } : {}),
   };
 }

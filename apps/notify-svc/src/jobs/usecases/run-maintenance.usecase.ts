@@ -2,84 +2,96 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IdempotencyStore } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
-import { TenantDb } from '../../tenancy/tenant-db.js';
+import { TASK } from '../../queue/delivery-queue.js';
+import { UnitOfWork } from '../../tenancy/unit-of-work.js';
 
 const BATCH = 5000;
 
 /**
- * Cross-tenant maintenance, called by a scheduler with the internal key. Each run handles a
- * bounded batch (SKIP LOCKED, so overlapping runs on several instances never collide); call again
- * while it reports a full batch.
+ * Cross-tenant maintenance, run by the workers on a schedule (graphile-worker cron) and callable by
+ * operators with the internal key. Each run handles a bounded batch; call again while it reports
+ * a full batch. Runs as the maintenance role (row-level security has no bypass setting).
  */
 @Injectable()
 export class RunMaintenanceUseCase {
   constructor(
-    private readonly db: TenantDb,
+    private readonly uow: UnitOfWork,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: NotifyMetrics,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
-  /** Scheduled deliveries whose time has come become queued (their outbox row is already waiting). */
+  /**
+   * Repair: every due scheduled delivery, and every queued one untouched for a minute, gets its job
+   * again. Adding is harmless when the job exists (same key, its run time kept), so a lost job
+   * (a restored backup, an operator's mistake) can never strand a delivery.
+   */
   async dispatchScheduled(): Promise<{ dispatched: number; batchLimit: number }> {
-    const r = await this.db.system((sql) =>
-      sql.one<{ n: string }>(
+    const dispatched = await this.uow.maintenance(async (tx) => {
+      const rows = await tx.rows<{ n: string }>(
         `WITH due AS (
-           SELECT id FROM deliveries WHERE status = 'scheduled' AND send_at <= now() ORDER BY send_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
-         ), d AS (
-           UPDATE deliveries d SET status = 'queued', updated_at = now() FROM due WHERE d.id = due.id
-           RETURNING d.id, d.tenant_id, d.user_id, d.channel, d.content, d.data, d.category
-         ), ev AS (
-           INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, 'queued' FROM d
-         ), inbox AS (
-           INSERT INTO notifications (tenant_id, user_id, delivery_id, title, body, data, category)
-           SELECT tenant_id, user_id, id, content ->> 'title', content ->> 'body', data, category FROM d WHERE channel = 'in_app' AND user_id IS NOT NULL
+           SELECT id, tenant_id, priority FROM deliveries
+           WHERE (status = 'scheduled' AND send_at <= now()) OR (status = 'queued' AND updated_at < now() - interval '1 minute')
+           ORDER BY updated_at LIMIT $2
          )
-         SELECT count(*) AS n FROM d`,
-      ),
-    );
+         SELECT count(*) AS n FROM graphile_worker.add_jobs(array(
+           SELECT ROW($1, json_build_object('t', tenant_id, 'd', id), NULL, now(), NULL, id::text,
+                      CASE priority WHEN 'high' THEN -1 WHEN 'low' THEN 1 ELSE 0 END, NULL)::graphile_worker.job_spec FROM due), true)`,
+        [TASK.deliver, BATCH],
+      );
+      return Number(rows[0]?.n ?? 0);
+    });
     this.metrics.jobsRun.inc({ job: 'dispatch-scheduled', outcome: 'ok' });
-    return { dispatched: Number(r?.n ?? 0), batchLimit: BATCH };
+    return { dispatched, batchLimit: BATCH };
   }
 
-  /** Failed deliveries with attempts left go back on the queue. */
+  /** Replays deliveries that failed after exhausting their temporary-failure retries (not permanent refusals). */
   async retryFailed(): Promise<{ requeued: number; batchLimit: number }> {
-    const r = await this.db.system((sql) =>
-      sql.one<{ n: string }>(
+    const requeued = await this.uow.maintenance(async (tx) => {
+      const rows = await tx.rows<{ id: string }>(
         `WITH f AS (
-           SELECT id FROM deliveries WHERE status = 'failed' AND attempts < $1 ORDER BY failed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
+           SELECT d.id FROM deliveries d
+           WHERE d.status = 'failed' AND EXISTS (
+             SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts AND a.outcome = 'temporary')
+           ORDER BY d.failed_at LIMIT $2 FOR UPDATE SKIP LOCKED
          ), d AS (
-           UPDATE deliveries d SET status = 'queued', status_reason = NULL, updated_at = now() FROM f WHERE d.id = f.id
-           RETURNING d.id, d.tenant_id, d.channel, d.priority
-         ), ob AS (
-           INSERT INTO delivery_outbox (tenant_id, delivery_id, channel, priority, available_at)
-           SELECT tenant_id, id, channel, CASE priority WHEN 'high' THEN 2 WHEN 'low' THEN 0 ELSE 1 END, now() FROM d
-           ON CONFLICT (delivery_id) DO UPDATE SET available_at = now(), locked_by = NULL, locked_until = NULL
+           UPDATE deliveries d SET status = 'queued', status_reason = NULL, attempts_before_replay = d.attempts, failed_at = NULL,
+             next_attempt_at = NULL, updated_at = now()
+           FROM f WHERE d.id = f.id
+           RETURNING d.id, d.tenant_id, d.priority
          ), ev AS (
-           INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, 'requeued' FROM d
+           INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, 'replayed', '{"by":"retry-failed"}' FROM d
+         ), jobs AS (
+           SELECT graphile_worker.add_jobs(array(
+             SELECT ROW($1, json_build_object('t', tenant_id, 'd', id), NULL, now(), NULL, id::text,
+                        CASE priority WHEN 'high' THEN -1 WHEN 'low' THEN 1 ELSE 0 END, NULL)::graphile_worker.job_spec FROM d)) AS j
          )
-         SELECT count(*) AS n FROM d`,
-        [this.config.RETRY_MAX_ATTEMPTS],
-      ),
-    );
+         SELECT d.id FROM d, (SELECT count(*) FROM jobs) AS forced`,
+        [TASK.deliver, BATCH],
+      );
+      return rows.length;
+    });
     this.metrics.jobsRun.inc({ job: 'retry-failed', outcome: 'ok' });
-    return { requeued: Number(r?.n ?? 0), batchLimit: BATCH };
+    return { requeued, batchLimit: BATCH };
   }
 
-  /** Retention: old deliveries (with their events, outbox and inbox rows), expired idempotency keys and counters. */
+  /** Retention: old deliveries (with their events, attempts and inbox rows) and expired idempotency keys. */
   async purge(): Promise<{ deliveries: number; notifications: number; idempotencyKeys: number; retentionDays: number }> {
     const days = this.config.RETENTION_DAYS;
-    const r = await this.db.system(async (sql) => ({
-      deliveries: await sql.exec(
+    const r = await this.uow.maintenance(async (tx) => ({
+      deliveries: await tx.exec(
         `DELETE FROM deliveries WHERE id IN (
            SELECT id FROM deliveries WHERE created_at < now() - make_interval(days => $1)
-             AND status NOT IN ('queued', 'scheduled', 'sending') LIMIT ${BATCH * 4})`,
-        [days],
+             AND status NOT IN ('queued', 'scheduled', 'sending') LIMIT $2)`,
+        [days, BATCH * 4],
       ),
-      notifications: await sql.exec(`DELETE FROM notifications WHERE created_at < now() - make_interval(days => $1)`, [days]),
+      notifications: await tx.exec(
+        `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
+        [days, BATCH * 4],
+      ),
+      idempotencyKeys: await this.idempotency.purgeExpired((sql, params) => tx.rows(sql, params)),
     }));
-    const idempotencyKeys = await this.idempotency.purgeExpired();
     this.metrics.jobsRun.inc({ job: 'purge', outcome: 'ok' });
-    return { ...r, idempotencyKeys, retentionDays: days };
+    return { ...r, retentionDays: days };
   }
 }

@@ -8,7 +8,11 @@ import { actorOf } from '../../../tenancy/visibility.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
+import { DeliveryQueue } from '../../../queue/delivery-queue.js';
+import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
+import { DeliveryPolicy } from '../../policy/delivery-policy.js';
+import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
 
 export interface SendCommand {
@@ -31,13 +35,19 @@ const ADDRESS_FIELD: Record<Channel, keyof RecipientDto> = {
 
 /**
  * Accepts one delivery or a batch: checks the content source and every recipient's address,
- * counts the daily quota, renders the template (strict: a missing variable is 422), then writes
- * deliveries, events and outbox rows in one transaction (one round trip). Nothing is written when anything fails.
+ * counts the daily quota, renders the template (strict: a missing variable is 422), lets the
+ * DeliveryPolicy decide each status, then writes deliveries, their first events and their queue
+ * jobs in one tenant transaction (joined by the request's Idempotency-Key record, when there is
+ * one). Nothing is written when anything fails.
  */
 @Injectable()
 export class SendDeliveriesUseCase {
   constructor(
+    private readonly uow: UnitOfWork,
     private readonly deliveries: DeliveriesRepository,
+    private readonly policy: DeliveryPolicy,
+    private readonly facts: PolicyFactsRepository,
+    private readonly queue: DeliveryQueue,
     private readonly templates: TemplatesRepository,
     private readonly renderer: TemplateRenderer,
     private readonly quotas: QuotaService,
@@ -63,35 +73,49 @@ export class SendDeliveriesUseCase {
     if (missing.length) throw AppException.validation(`Recipient address missing for ${channel}`, missing.slice(0, 20));
     const sendAt = content.sendAt ? new Date(content.sendAt).toISOString() : null;
 
-    await this.quotas.consume(tenantId, principal.planTier, recipients.length);
+    const dailyLimit = await this.quotas.consume(tenantId, principal.planTier, recipients.length);
     try {
       const batchId = cmd.batch ? randomUUID() : null;
-      let template: { id: string; key: string; version: number; content: Record<string, unknown> } | null = null;
-      if (useTemplate) {
-        const t = await this.templates.findOne(tenantId, { id: content.templateId, key: content.templateKey });
-        if (!t) throw AppException.notFound('Template');
-        const channelContent = t.channels[channel];
-        if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
-        template = { id: t.id, key: t.key, version: t.version, content: channelContent };
-      }
-      const news: NewDelivery[] = recipients.map((r) => {
-        const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
-        return {
-          user_id: r.to.userId ?? null,
-          channel,
-          recipient: { ...r.to } as Record<string, string>,
-          address: normaliseAddress(channel, String(r.to[field])),
-          template_id: template?.id ?? null,
-          template_key: template?.key ?? null,
-          template_version: template?.version ?? null,
-          content: template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content),
-          data,
-          category: content.category ?? null,
-          priority: content.priority ?? 'normal',
-          send_at: sendAt,
-        };
+      const rows = await this.uow.tenant(tenantId, async (tx) => {
+        let template: { id: string; key: string; version: number; content: Record<string, unknown> } | null = null;
+        if (useTemplate) {
+          const t = await this.templates.find(tx, { id: content.templateId, key: content.templateKey });
+          if (!t) throw AppException.notFound('Template');
+          const channelContent = t.channels[channel];
+          if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
+          template = { id: t.id, key: t.key, version: t.version, content: channelContent };
+        }
+        const drafts = recipients.map((r) => {
+          const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
+          return {
+            user_id: r.to.userId ?? null,
+            channel,
+            recipient: { ...r.to } as Record<string, string>,
+            address: normaliseAddress(channel, String(r.to[field])),
+            template_id: template?.id ?? null,
+            template_key: template?.key ?? null,
+            template_version: template?.version ?? null,
+            content: template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content),
+            data,
+            category: content.category ?? null,
+            priority: content.priority ?? 'normal',
+            send_at: sendAt,
+          };
+        });
+        const facts = await this.facts.load(tx, channel, drafts, dailyLimit);
+        const now = new Date();
+        const news: NewDelivery[] = drafts.map((d) => {
+          const decision = this.policy.decide(d, facts, now);
+          return { ...d, status: decision.status, status_reason: decision.reason, plan_tier: principal.planTier };
+        });
+        const inserted = await this.deliveries.insertMany(tx, news, actorOf(principal), batchId);
+        const pending = inserted.filter((d) => d.status === 'queued' || d.status === 'scheduled');
+        await this.queue.enqueueMany(
+          tx,
+          pending.map((d) => ({ id: d.id, priority: d.priority, runAt: d.send_at })),
+        );
+        return inserted;
       });
-      const rows = await this.deliveries.insertMany(tenantId, news, actorOf(principal), batchId);
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
       return { batchId, deliveries: rows };
     } catch (err) {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { TenantDb } from '../../../tenancy/tenant-db.js';
+import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { SummaryQueryDto } from '../../dtos/summary.query.js';
 
 /** Counts by status and channel and delivery latency percentiles over a period (a user: their own). */
 @Injectable()
 export class SummarizeDeliveriesUseCase {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async execute(p: Principal, q: SummaryQueryDto) {
     const to = q.to ? new Date(q.to) : new Date();
@@ -17,14 +17,14 @@ export class SummarizeDeliveriesUseCase {
     let own = '';
     if (!seesWholeTenant(p)) own = ` AND user_id = $${params.push(p.userId)}`;
     const where = `tenant_id = $1 AND created_at >= $2 AND created_at < $3${own}`;
-    return this.db.tx(
+    return this.uow.tenant(
       p.tenantId!,
-      async (sql) => {
-        const groups = await sql.rows<{ status: string; channel: string; n: string }>(
+      async (tx) => {
+        const groups = await tx.rows<{ status: string; channel: string; n: string }>(
           `SELECT status, channel, count(*) AS n FROM deliveries WHERE ${where} GROUP BY status, channel`,
           params,
         );
-        const lat = await sql.one<{ p50: number | null; p95: number | null }>(
+        const lat = await tx.one<{ p50: number | null; p95: number | null }>(
           `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95
            FROM (SELECT EXTRACT(EPOCH FROM (delivered_at - coalesce(send_at, created_at))) * 1000 AS ms
                  FROM deliveries WHERE ${where} AND delivered_at IS NOT NULL) t`,

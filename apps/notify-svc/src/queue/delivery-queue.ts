@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { runMigrations } from 'graphile-worker';
+import pg from 'pg';
+import { RLS_ROLE } from '../database/roles.js';
+import type { Tx } from '../tenancy/unit-of-work.js';
+import { graphileLogger } from './graphile-logger.js';
+
+/** graphile-worker task names. */
+export const TASK = { deliver: 'deliver', purge: 'purge', repair: 'repair' } as const;
+
+/** A deliver job's payload: ids only (the delivery row is the truth). */
+export interface DeliverJob {
+  t: string;
+  d: string;
+}
+
+const PRIORITY: Record<string, number> = { high: -1, normal: 0, low: 1 };
+export const jobPriority = (priority: string) => PRIORITY[priority] ?? 0;
+
+/**
+ * The durable queue is graphile-worker's, in the notify database. A job is added with
+ * `graphile_worker.add_job()` inside the caller's transaction, so it commits (or not) with the
+ * delivery it is for. The job key is the delivery id: re-adding replaces a waiting job (retries,
+ * replays), and cancelling removes it.
+ */
+@Injectable()
+export class DeliveryQueue {
+  async enqueue(tx: Tx, d: { id: string; priority: string; runAt: Date | null }): Promise<void> {
+    const payload: DeliverJob = { t: tx.tenantId, d: d.id };
+    await tx.exec(
+      `SELECT graphile_worker.add_job($1, $2::json, run_at := coalesce($3::timestamptz, now()), job_key := $4, priority := $5)`,
+      [TASK.deliver, JSON.stringify(payload), d.runAt, d.id, jobPriority(d.priority)],
+      'queue_add_deliver',
+    );
+  }
+
+  /** Jobs for many deliveries of one tenant in one statement (a batch of up to 1,000). */
+  async enqueueMany(tx: Tx, items: Array<{ id: string; priority: string; runAt: Date | null }>): Promise<void> {
+    if (items.length === 0) return;
+    if (items.length === 1) return this.enqueue(tx, items[0]!);
+    await tx.exec(
+      `SELECT count(*) FROM graphile_worker.add_jobs(array(
+         SELECT ROW($1, json_build_object('t', $2::text, 'd', u.id), NULL, coalesce(u.run_at, now()), NULL, u.id::text, u.priority, NULL)::graphile_worker.job_spec
+         FROM unnest($3::uuid[], $4::timestamptz[], $5::int[]) AS u(id, run_at, priority)))`,
+      [TASK.deliver, tx.tenantId, items.map((i) => i.id), items.map((i) => i.runAt), items.map((i) => jobPriority(i.priority))],
+      'queue_add_deliver_many',
+    );
+  }
+
+  async remove(tx: Tx, deliveryId: string): Promise<void> {
+    await tx.exec('SELECT graphile_worker.remove_job($1)', [deliveryId], 'queue_remove');
+  }
+}
+
+/**
+ * Installs or upgrades graphile-worker's schema (its own migrations, under its own lock) and, where
+ * tenant transactions switch to the row-level-security role, lets that role add jobs. Runs at every
+ * start of the API and of worker processes, before the first request.
+ */
+export async function installQueueSchema(databaseUrl: string, log = new Logger('queue')): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'notify-svc:queue-migrate' });
+  pool.on('error', (err) => log.warn(`queue schema connection: ${String(err)}`));
+  pool.on('connect', (client) => client.on('error', (err) => log.warn(`queue schema connection: ${String(err)}`)));
+  try {
+    await runMigrations({ pgPool: pool, logger: graphileLogger() });
+    // graphile-worker enables row-level security on its tables with no policy (only their owner
+    // uses them). Tenant transactions that run as the RLS role add jobs too: that role gets a
+    // policy of its own on the queue's tables (the queue holds ids only, never tenant content).
+    await pool.query(`
+      DO $$
+      DECLARE t record;
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${RLS_ROLE}') THEN RETURN; END IF;
+        GRANT USAGE ON SCHEMA graphile_worker TO ${RLS_ROLE};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${RLS_ROLE};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${RLS_ROLE};
+        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${RLS_ROLE};
+        FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity
+                   AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'notify_enqueue')
+        LOOP
+          EXECUTE format('CREATE POLICY notify_enqueue ON graphile_worker.%I TO ${RLS_ROLE} USING (true) WITH CHECK (true)', t.relname);
+        END LOOP;
+      END $$`);
+  } catch (err) {
+    log.error(`graphile-worker schema install failed: ${String(err)}`);
+    throw err;
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,184 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
+import {
+  QueryFailedError,
+  type DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type QueryRunner,
+  type Repository,
+} from 'typeorm';
+import { AppException, isUuid } from '#common';
+import { MAINTENANCE_ROLE, RLS_ROLE } from '../database/roles.js';
+
+/** Whose rows a transaction sees: one tenant's (row-level security), or every tenant's (maintenance). */
+export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'maintenance' };
+
+/**
+ * One transaction of notify-svc. Repositories receive it and run every statement through it:
+ * TypeORM repositories for entity work, bound-parameter SQL for the few statements TypeORM cannot
+ * express, and named prepared statements for the hot paths (parsed and planned once per connection).
+ */
+export class Tx {
+  constructor(
+    readonly scope: TxScope,
+    private readonly runner: QueryRunner,
+    private readonly client: pg.PoolClient,
+  ) {}
+
+  get tenantId(): string {
+    if (this.scope.kind !== 'tenant') throw new Error('not a tenant transaction');
+    return this.scope.tenantId;
+  }
+
+  get manager(): EntityManager {
+    return this.runner.manager;
+  }
+
+  repo<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {
+    return this.runner.manager.getRepository(entity);
+  }
+
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<T[]> {
+    return (await this.query(sql, params, name)).rows as T[];
+  }
+
+  async one<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<T | undefined> {
+    return (await this.query(sql, params, name)).rows[0] as T | undefined;
+  }
+
+  async exec(sql: string, params: unknown[] = [], name?: string): Promise<number> {
+    return (await this.query(sql, params, name)).rowCount ?? 0;
+  }
+
+  private async query(text: string, values: unknown[], name?: string): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query(name ? { name, text, values } : { text, values });
+    } catch (err) {
+      throw dbError(err, text, values);
+    }
+  }
+}
+
+/**
+ * The one way notify-svc reaches PostgreSQL. `tenant(id, fn)` opens a transaction in which only
+ * that tenant's rows exist: the tenant is set with a bound parameter (`app.tenant_id`,
+ * transaction-local) and, when the service's login would bypass row-level security (a superuser
+ * in dev), the transaction switches to the plain role `notify_tenant_rls` so the policies bind.
+ * The policies have no bypass setting: `maintenance(fn)` (retention, repairs) runs as the
+ * BYPASSRLS role made for it instead.
+ *
+ * A call made while a transaction of the same scope is open on the current async path joins it
+ * (AsyncLocalStorage), so a request's Idempotency-Key record, its use case's writes and its queued
+ * jobs commit together.
+ */
+@Injectable()
+export class UnitOfWork {
+  private readonly ambient = new AsyncLocalStorage<Tx>();
+  private roles: Promise<{ tenant: string | null; maintenance: string | null }> | null = null;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  tenant<T>(tenantId: string | null | undefined, fn: (tx: Tx) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
+    if (!tenantId || !isUuid(tenantId)) return Promise.reject(AppException.forbidden('This credential does not act for a tenant'));
+    return this.run({ kind: 'tenant', tenantId: tenantId.toLowerCase() }, fn, opts.readOnly ?? false);
+  }
+
+  maintenance<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run({ kind: 'maintenance' }, fn, false);
+  }
+
+  /** The transaction open on this async path, if any. */
+  current(): Tx | undefined {
+    return this.ambient.getStore();
+  }
+
+  private async run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+    const open = this.ambient.getStore();
+    if (open) {
+      if (sameScope(open.scope, scope)) return fn(open);
+      throw new Error(`a ${scope.kind} transaction cannot open inside another scope's transaction`);
+    }
+    const roles = await this.detectRoles();
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as pg.PoolClient;
+    let broken = false;
+    try {
+      await runner.startTransaction();
+      if (readOnly) await client.query('SET TRANSACTION READ ONLY');
+      const tx = new Tx(scope, runner, client);
+      if (scope.kind === 'tenant') {
+        if (roles.tenant) await tx.exec(ENTER_TENANT_AS_ROLE, [roles.tenant, scope.tenantId], 'uow_enter_tenant_role');
+        else await tx.exec(ENTER_TENANT, [scope.tenantId], 'uow_enter_tenant');
+      } else if (roles.maintenance) {
+        await tx.exec(ENTER_ROLE, [roles.maintenance], 'uow_enter_role');
+      }
+      const result = await this.ambient.run(tx, () => fn(tx));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      if (broken) client.release(true);
+      await runner.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Which role each scope switches to, decided once per process from the login's own attributes:
+   * a login that bypasses RLS needs the plain tenant role; a login that does not needs the
+   * maintenance role for cross-tenant work.
+   */
+  private detectRoles(): Promise<{ tenant: string | null; maintenance: string | null }> {
+    this.roles ??= (async () => {
+      const rows: Array<{ bypass: boolean; tenant_ok: boolean; maint_ok: boolean }> = await this.dataSource.query(
+        `SELECT r.rolsuper OR r.rolbypassrls AS bypass,
+                EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND pg_has_role(current_user, $1, 'MEMBER') AS tenant_ok,
+                EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AND pg_has_role(current_user, $2, 'MEMBER') AS maint_ok
+         FROM pg_roles r WHERE r.rolname = current_user`,
+        [RLS_ROLE, MAINTENANCE_ROLE],
+      );
+      const me = rows[0]!;
+      if (me.bypass) {
+        if (!me.tenant_ok)
+          throw new Error(`notify-svc: the database login bypasses row-level security and role ${RLS_ROLE} is not available`);
+        return { tenant: RLS_ROLE, maintenance: null };
+      }
+      return { tenant: null, maintenance: me.maint_ok ? MAINTENANCE_ROLE : null };
+    })().catch((err: unknown) => {
+      this.roles = null;
+      throw err;
+    });
+    return this.roles;
+  }
+}
+
+// set_config('role', ...) is SET LOCAL ROLE with a bound parameter (PostgreSQL checks membership).
+const ENTER_TENANT_AS_ROLE = `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`;
+const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true)`;
+const ENTER_ROLE = `SELECT set_config('role', $1, true)`;
+
+function sameScope(a: TxScope, b: TxScope): boolean {
+  if (a.kind === 'tenant' && b.kind === 'tenant') return a.tenantId === b.tenantId;
+  return a.kind === b.kind;
+}
+
+// Text PostgreSQL cannot store (NUL characters, \u0000 in JSON) is the client's input, not our fault.
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/** The shared error mapping knows TypeORM's wrapper (a unique violation becomes 409, not 500). */
+function dbError(err: unknown, sql: string, params: unknown[]): unknown {
+  if (!(err instanceof pg.DatabaseError)) return err;
+  if (err.code && UNSTORABLE_TEXT.has(err.code)) {
+    return AppException.validation('Text contains characters that cannot be stored (NUL)', [
+      { field: 'body', messages: ['remove NUL (\\u0000) characters'] },
+    ]);
+  }
+  return new QueryFailedError(sql, params, err);
+}

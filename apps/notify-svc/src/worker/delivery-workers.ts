@@ -1,0 +1,141 @@
+import os from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
+import pg from 'pg';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
+import { TASK, type DeliverJob } from '../queue/delivery-queue.js';
+import { graphileLogger } from '../queue/graphile-logger.js';
+import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
+
+/**
+ * The delivery workers of this process: a graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP
+ * LOCKED between pools, so any number of processes share one queue without sending twice), with
+ * the retention and repair jobs on its cron.
+ *
+ * graphile-worker (open source) leaves a crashed pool's jobs locked for 4 hours; its crash
+ * recovery is a commercial add-on. So each pool beats in `worker_heartbeats`, and every pool
+ * unlocks the jobs of pools whose beat stopped for WORKER_HEARTBEAT_TIMEOUT (forceUnlockWorkers):
+ * a SIGKILLed worker's deliveries go on within that time. This sweep is the only plumbing here.
+ */
+@Injectable()
+export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('worker');
+  private pool: pg.Pool | null = null;
+  private runner: Runner | null = null;
+  private utils: WorkerUtils | null = null;
+  private poolIds = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly process: ProcessDeliveryUseCase,
+    private readonly maintenance: RunMaintenanceUseCase,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.WORKERS_ENABLED) await this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async start(): Promise<void> {
+    const concurrency = this.config.WORKER_CONCURRENCY;
+    this.pool = new pg.Pool({
+      connectionString: this.config.NOTIFY_DATABASE_URL,
+      max: Math.min(concurrency, 10) + 2,
+      application_name: 'notify-svc:worker',
+    });
+    this.pool.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`));
+    this.pool.on('connect', (client) => client.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`)));
+    this.utils = await makeWorkerUtils({ pgPool: this.pool, logger: graphileLogger() });
+    const deliver: Task = async (payload) => {
+      const job = payload as DeliverJob;
+      await this.process.execute(job.t, job.d);
+    };
+    this.runner = await run({
+      pgPool: this.pool,
+      concurrency,
+      pollInterval: this.config.WORKER_POLL_INTERVAL * 1000,
+      noHandleSignals: true,
+      logger: graphileLogger(),
+      taskList: {
+        [TASK.deliver]: deliver,
+        [TASK.purge]: async () => void (await this.maintenance.purge()),
+        [TASK.repair]: async () => void (await this.maintenance.dispatchScheduled()),
+      },
+      parsedCronItems: parseCronItems([
+        { task: TASK.purge, match: '17 * * * *' },
+        { task: TASK.repair, match: '* * * * *' },
+      ]),
+      preset: { worker: { localQueue: { size: concurrency }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    });
+    this.runner.events.on('pool:create', ({ workerPool }) => {
+      this.poolIds.add(workerPool.id);
+      void this.beat();
+    });
+    this.runner.events.on('pool:release', ({ workerPool }) => this.poolIds.delete(workerPool.id));
+    const every = Math.max(500, (this.config.WORKER_HEARTBEAT_TIMEOUT * 1000) / 3);
+    this.timer = setInterval(() => void this.beat().then(() => this.sweep()), every);
+    this.timer.unref();
+    await this.beat();
+    this.log.log(`delivery workers started (concurrency ${concurrency})`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const ids = [...this.poolIds];
+    await this.runner?.stop().catch((err: unknown) => this.log.warn(`worker stop: ${String(err)}`));
+    this.runner = null;
+    if (ids.length) {
+      await this.uow.maintenance((tx) => tx.exec('DELETE FROM worker_heartbeats WHERE pool_id = ANY($1)', [ids])).catch(() => undefined);
+    }
+    await this.utils?.release();
+    this.utils = null;
+    await this.pool?.end();
+    this.pool = null;
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.poolIds.size) return;
+    await this.uow
+      .maintenance((tx) =>
+        tx.exec(
+          `INSERT INTO worker_heartbeats (pool_id, host) SELECT unnest($1::text[]), $2
+           ON CONFLICT (pool_id) DO UPDATE SET beat_at = now()`,
+          [[...this.poolIds], `${os.hostname()}:${process.pid}`],
+        ),
+      )
+      .catch((err: unknown) => this.log.warn(`heartbeat failed: ${String(err)}`));
+  }
+
+  /** Unlocks the jobs of pools that stopped beating (or held jobs without ever beating). */
+  private async sweep(): Promise<void> {
+    try {
+      const dead = await this.uow.maintenance(async (tx) => {
+        const gone = await tx.rows<{ pool_id: string }>(
+          `DELETE FROM worker_heartbeats WHERE beat_at < now() - make_interval(secs => $1) RETURNING pool_id`,
+          [this.config.WORKER_HEARTBEAT_TIMEOUT],
+        );
+        const orphans = await tx.rows<{ pool_id: string }>(
+          `SELECT DISTINCT locked_by AS pool_id FROM graphile_worker.jobs
+           WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $1)
+             AND NOT EXISTS (SELECT 1 FROM worker_heartbeats h WHERE h.pool_id = locked_by)`,
+          [this.config.WORKER_HEARTBEAT_TIMEOUT],
+        );
+        return [...new Set([...gone, ...orphans].map((r) => r.pool_id))].filter((id) => !this.poolIds.has(id));
+      });
+      if (dead.length && this.utils) {
+        await this.utils.forceUnlockWorkers(dead);
+        this.log.warn(`unlocked the jobs of ${dead.length} worker pool(s) that stopped beating: ${dead.join(', ')}`);
+      }
+    } catch (err) {
+      this.log.warn(`worker sweep failed: ${String(err)}`);
+    }
+  }
+}

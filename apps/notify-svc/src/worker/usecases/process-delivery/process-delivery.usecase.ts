@@ -1,0 +1,224 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PlanTier } from '#common';
+import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from '../../../channels/channel-provider.js';
+import { ProviderRegistry } from '../../../channels/provider-registry.js';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { DeliveriesRepository, type DeliveryRow } from '../../../deliveries/deliveries.repository.js';
+import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
+import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
+import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
+import { InboxRepository } from '../../../notifications/inbox.repository.js';
+import { DeliveryQueue } from '../../../queue/delivery-queue.js';
+import { QuotaService } from '../../../quotas/quota.service.js';
+import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
+import { RetryPolicy } from '../../retry-policy.js';
+
+type Prepared =
+  | { kind: 'done' }
+  | { kind: 'later'; at: Date }
+  | { kind: 'send'; row: DeliveryRow; attempt: number; provider: ChannelProvider; target?: unknown }
+  | { kind: 'stored-in-app'; row: DeliveryRow };
+
+/**
+ * One delivery job: re-decides with the same policy as at accept (a suppression, an opt-out or a
+ * paused quota added since wins), marks the delivery `sending` under a lease, calls the provider
+ * outside any transaction, then records the attempt and the outcome: `sent`, a retry at the
+ * backoff's time, or `failed`. A worker that dies mid-send leaves `sending`; the job runs again
+ * once its lease is over and sends with the same idempotency key (webhook-id, Message-ID), so a
+ * peer that deduplicates sees one message.
+ */
+@Injectable()
+export class ProcessDeliveryUseCase {
+  private readonly log = new Logger('worker');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly policy: DeliveryPolicy,
+    private readonly facts: PolicyFactsRepository,
+    private readonly quotas: QuotaService,
+    private readonly queue: DeliveryQueue,
+    private readonly providers: ProviderRegistry,
+    private readonly webhookTargets: WebhookTargets,
+    private readonly inbox: InboxRepository,
+    private readonly retries: RetryPolicy,
+    private readonly metrics: NotifyMetrics,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  async execute(tenantId: string, deliveryId: string): Promise<void> {
+    const step = await this.uow.tenant(tenantId, (tx) => this.prepare(tx, deliveryId));
+    if (step.kind === 'later') {
+      await this.uow.tenant(tenantId, async (tx) => {
+        const row = await this.deliveries.lock(tx, deliveryId);
+        if (row) await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: step.at });
+      });
+      return;
+    }
+    if (step.kind === 'stored-in-app') {
+      this.metrics.providerAttempts.inc({ channel: 'in_app', provider: 'inbox', outcome: 'sent' });
+      return;
+    }
+    if (step.kind !== 'send') return;
+    const { row, attempt, provider } = step;
+    const started = performance.now();
+    const outcome = await this.callProvider(provider, this.message(row, attempt), step.target);
+    const durationMs = Math.round(performance.now() - started);
+    await this.uow.tenant(tenantId, (tx) => this.record(tx, row, attempt, provider, outcome, durationMs));
+  }
+
+  private async prepare(tx: Tx, id: string): Promise<Prepared> {
+    const row = await this.deliveries.lock(tx, id);
+    if (!row) return { kind: 'done' };
+    const now = new Date();
+    if (row.status === 'sending' && row.next_attempt_at && row.next_attempt_at > now) {
+      // Another worker holds it (or held it and died): come back when its lease ends.
+      return { kind: 'later', at: row.next_attempt_at };
+    }
+    if (row.status === 'queued' && row.next_attempt_at && row.next_attempt_at.getTime() > now.getTime() + 500) {
+      return { kind: 'later', at: row.next_attempt_at };
+    }
+    if (row.status !== 'queued' && row.status !== 'scheduled' && row.status !== 'sending') return { kind: 'done' };
+
+    const dailyLimit = await this.quotas.dailyLimit(tx.tenantId, row.plan_tier as PlanTier);
+    const facts = await this.facts.load(tx, row.channel, [row], dailyLimit);
+    const decision = this.policy.decide(row, facts, now);
+    if (decision.status === 'scheduled') return { kind: 'later', at: new Date(row.send_at!) };
+    if (decision.status === 'suppressed' || decision.status === 'skipped') {
+      await this.deliveries.transition(
+        tx,
+        id,
+        decision.status,
+        { status_reason: decision.reason, next_attempt_at: null },
+        { detail: { at: 'send' } },
+      );
+      this.metrics.deliveriesFinal.inc({ channel: row.channel, status: decision.status });
+      return { kind: 'done' };
+    }
+
+    const attempt = row.attempts + 1;
+    if (row.channel === 'in_app') {
+      await this.inbox.store(tx, row);
+      await this.deliveries.transition(tx, id, 'sent', { attempts: attempt, provider: 'inbox', sent_at: now, next_attempt_at: null });
+      await this.deliveries.transition(tx, id, 'delivered', { delivered_at: now });
+      return { kind: 'stored-in-app', row };
+    }
+    const provider = this.providers.for(row.channel as Channel);
+    let target: unknown;
+    if (row.channel === 'webhook') {
+      const t = await this.webhookTargets.resolve(tx, row.recipient);
+      if (!t) {
+        await this.deliveries.transition(tx, id, 'failed', {
+          attempts: attempt,
+          failed_at: now,
+          status_reason: 'webhook endpoint no longer exists',
+        });
+        return { kind: 'done' };
+      }
+      target = t;
+    }
+    if (!provider) {
+      await this.deliveries.transition(tx, id, 'failed', {
+        attempts: attempt,
+        failed_at: now,
+        status_reason: `no provider for ${row.channel}`,
+      });
+      return { kind: 'done' };
+    }
+    const lease = new Date(now.getTime() + this.config.DELIVERY_SEND_LEASE * 1000);
+    await this.deliveries.transition(
+      tx,
+      id,
+      'sending',
+      { attempts: attempt, provider: provider.name, next_attempt_at: lease },
+      { detail: { attempt, provider: provider.name } },
+    );
+    return { kind: 'send', row, attempt, provider, target };
+  }
+
+  private async record(
+    tx: Tx,
+    row: DeliveryRow,
+    attempt: number,
+    provider: ChannelProvider,
+    outcome: SendOutcome,
+    durationMs: number,
+  ): Promise<void> {
+    const current = await this.deliveries.lock(tx, row.id);
+    if (!current) return;
+    await this.deliveries.recordAttempt(tx, {
+      delivery_id: row.id,
+      attempt,
+      channel: row.channel,
+      provider: provider.name,
+      outcome: outcome.kind,
+      provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
+      duration_ms: durationMs,
+      error_code: outcome.kind === 'sent' ? null : outcome.code,
+      error: outcome.kind === 'sent' ? null : outcome.error.slice(0, 1000),
+    });
+    this.metrics.providerAttempts.inc({ channel: row.channel, provider: provider.name, outcome: outcome.kind });
+    if (current.status !== 'sending' || current.attempts !== attempt) return; // a newer attempt owns it now
+    const now = new Date();
+    if (outcome.kind === 'sent') {
+      await this.deliveries.transition(
+        tx,
+        row.id,
+        'sent',
+        { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
+        { detail: { attempt, provider: provider.name, providerMessageId: outcome.providerMessageId } },
+      );
+      return;
+    }
+    const delay =
+      outcome.kind === 'temporary' ? this.retries.nextDelayMs(attempt - current.attempts_before_replay, outcome.retryAfterMs) : null;
+    if (delay === null) {
+      await this.deliveries.transition(
+        tx,
+        row.id,
+        'failed',
+        { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
+        { detail: { attempt, provider: provider.name, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
+      );
+      this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`);
+      return;
+    }
+    const at = new Date(now.getTime() + delay);
+    await this.deliveries.transition(
+      tx,
+      row.id,
+      'queued',
+      { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
+      {
+        type: 'retry_scheduled',
+        detail: { attempt, provider: provider.name, code: outcome.code, error: outcome.error.slice(0, 500), retryAt: at.toISOString() },
+      },
+    );
+    await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: at });
+  }
+
+  private async callProvider(provider: ChannelProvider, msg: OutboundMessage, target: unknown): Promise<SendOutcome> {
+    try {
+      return await provider.send(msg, target);
+    } catch (err) {
+      // A provider must classify its peer's failures; anything thrown is a bug or an outage: retry it.
+      return { kind: 'temporary', code: 'PROVIDER_ERROR', error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private message(row: DeliveryRow, attempt: number): OutboundMessage {
+    return {
+      deliveryId: row.id,
+      tenantId: row.tenant_id,
+      channel: row.channel as Channel,
+      attempt,
+      address: row.address ?? '',
+      recipient: row.recipient,
+      content: row.content,
+      data: row.data,
+      category: row.category,
+      createdAt: row.created_at,
+    };
+  }
+}
