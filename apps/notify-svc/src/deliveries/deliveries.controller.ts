@@ -7,6 +7,7 @@ import { ListDeliveriesQueryDto } from './dtos/list-deliveries.query.js';
 import { SendBatchDto, SendDeliveryDto } from './dtos/send-delivery.dto.js';
 import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-delivery.usecase.js';
 import { GetDeliveryUseCase } from './usecases/get-delivery/get-delivery.usecase.js';
+import { RetryDeliveryUseCase } from './usecases/retry-delivery/retry-delivery.usecase.js';
 import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliveries.usecase.js';
 import { SendDeliveriesUseCase } from './usecases/send-deliveries/send-deliveries.usecase.js';
 
@@ -22,6 +23,7 @@ export class DeliveriesController {
     private readonly list: ListDeliveriesUseCase,
     private readonly get: GetDeliveryUseCase,
     private readonly cancelDelivery: CancelDeliveryUseCase,
+    private readonly retryDelivery: RetryDeliveryUseCase,
   ) {}
 
   @Post()
@@ -75,5 +77,15 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Cancel a delivery that has not been sent yet (admin)' })
   cancel(@CurrentUser() principal: Principal, @Param('id') id: string) {
     return this.cancelDelivery.execute(principal, id);
+  }
+
+  @Post(':id/retry')
+  @Idempotent()
+  @HttpCode(200)
+  @Roles(Role.Admin)
+  @Scopes(Scope.Admin)
+  @ApiOperation({ summary: 'Replay a failed delivery with a fresh retry budget (admin); 409 unless it failed' })
+  retry(@CurrentUser() principal: Principal, @Param('id') id: string) {
+    return this.retryDelivery.execute(principal, id);
   }
 }

@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
+import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
@@ -57,8 +58,16 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
       const job = payload as DeliverJob;
       await this.process.execute(job.t, job.d);
     };
+    // Listening before run(): the pool is created inside it.
+    const events: WorkerEvents = new EventEmitter();
+    events.on('pool:create', ({ workerPool }) => {
+      this.poolIds.add(workerPool.id);
+      void this.beat();
+    });
+    events.on('pool:release', ({ workerPool }) => this.poolIds.delete(workerPool.id));
     this.runner = await run({
       pgPool: this.pool,
+      events,
       concurrency,
       pollInterval: this.config.WORKER_POLL_INTERVAL * 1000,
       noHandleSignals: true,
@@ -74,11 +83,6 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
       ]),
       preset: { worker: { localQueue: { size: concurrency }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
-    this.runner.events.on('pool:create', ({ workerPool }) => {
-      this.poolIds.add(workerPool.id);
-      void this.beat();
-    });
-    this.runner.events.on('pool:release', ({ workerPool }) => this.poolIds.delete(workerPool.id));
     const every = Math.max(500, (this.config.WORKER_HEARTBEAT_TIMEOUT * 1000) / 3);
     this.timer = setInterval(() => void this.beat().then(() => this.sweep()), every);
     this.timer.unref();
