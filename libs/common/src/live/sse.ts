@@ -24,7 +24,10 @@ export interface SseOptions {
   retryMs?: number;
   /** A comment line this often keeps proxies from closing an idle stream (ms; 0 = none). */
   keepaliveMs?: number;
-  /** Unsent bytes (Node's buffer plus the socket's) above which the client is dropped. */
+  /**
+   * Unsent bytes (Node's buffer plus the socket's) above which the client is dropped at once. A
+   * producer that can wait (a backfill from storage) awaits drained() instead and never reaches it.
+   */
   maxBufferedBytes?: number;
   onClose?: (reason: SseCloseReason) => void;
 }
@@ -104,6 +107,36 @@ export class SseStream {
     return this.write(`: ${oneLine(text)}\n\n`);
   }
 
+  /** Node's buffer for this client is above its high-water mark: a producer that can wait should await drained(). */
+  get backlogged(): boolean {
+    return this.isOpen && this.res.writableNeedDrain;
+  }
+
+  /**
+   * Resolves true once the backlog is written (at once when there is none). A reader that has not
+   * caught up within `timeoutMs` is dropped (false): it reconnects and resumes from Last-Event-ID.
+   */
+  drained(timeoutMs = 30_000): Promise<boolean> {
+    if (!this.isOpen) return Promise.resolve(false);
+    if (!this.res.writableNeedDrain) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.res.off('drain', onDrain);
+        this.res.off('close', onGone);
+        resolve(ok && this.isOpen);
+      };
+      const onDrain = () => done(true);
+      const onGone = () => done(false);
+      const timer = setTimeout(() => {
+        this.drop();
+        done(false);
+      }, timeoutMs);
+      this.res.on('drain', onDrain);
+      this.res.on('close', onGone);
+    });
+  }
+
   onClose(cb: (reason: SseCloseReason) => void): void {
     if (this.reason) cb(this.reason);
     else this.closeCallbacks.push(cb);
@@ -120,11 +153,16 @@ export class SseStream {
     if (this.reason) return false;
     this.res.write(chunk);
     if (this.res.writableLength > this.maxBuffered) {
-      this.reason = 'overflow';
-      this.res.destroy();
+      this.drop();
       return false;
     }
     return true;
+  }
+
+  private drop(): void {
+    if (this.reason) return;
+    this.reason = 'overflow';
+    this.res.destroy();
   }
 
   private finish(reason: SseCloseReason): void {
