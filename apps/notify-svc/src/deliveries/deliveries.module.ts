@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TemplatesCoreModule } from '../templates/templates-core.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -8,7 +9,7 @@ import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliverie
 import { SendDeliveriesUseCase } from './usecases/send-deliveries/send-deliveries.usecase.js';
 
 @Module({
-  imports: [TemplatesCoreModule],
+  imports: [TemplatesCoreModule, NotificationsModule],
   controllers: [DeliveriesController],
   providers: [DeliveriesRepository, SendDeliveriesUseCase, ListDeliveriesUseCase, GetDeliveryUseCase, CancelDeliveryUseCase],
   exports: [SendDeliveriesUseCase, DeliveriesRepository],

@@ -15,6 +15,12 @@ export interface InboxRow {
 }
 const COLS = 'id, delivery_id, title, body, data, category, read_at, created_at';
 
+/** An inbox item with its position in the user's live stream (bigint, as text). */
+export interface InboxItemRow extends InboxRow {
+  seq: string;
+}
+const ITEM_COLS = `${COLS}, seq`;
+
 /** A user's in-app inbox: every statement filters by tenant and user. */
 @Injectable()
 export class InboxRepository {
@@ -77,6 +83,66 @@ export class InboxRepository {
   readAll(tenantId: string, userId: string): Promise<number> {
     return this.db.tx(tenantId, (sql) =>
       sql.exec('UPDATE notifications SET read_at = now() WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL', [tenantId, userId]),
+    );
+  }
+
+  /** The items after `afterSeq`, oldest first: the live stream's backfill (index (tenant_id, user_id, seq)). */
+  listSince(tenantId: string, userId: string, afterSeq: string, limit: number): Promise<InboxItemRow[]> {
+    return this.db.tx(
+      tenantId,
+      (sql) =>
+        sql.rows<InboxItemRow>(
+          `SELECT ${ITEM_COLS} FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+          [tenantId, userId, afterSeq, limit],
+        ),
+      { readOnly: true },
+    );
+  }
+
+  /** One item by its sequence number (committed after a newer one the stream has already sent). */
+  findBySeq(tenantId: string, userId: string, seq: string): Promise<InboxItemRow | undefined> {
+    return this.db.tx(
+      tenantId,
+      (sql) =>
+        sql.one<InboxItemRow>(`SELECT ${ITEM_COLS} FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND seq = $3`, [
+          tenantId,
+          userId,
+          seq,
+        ]),
+      { readOnly: true },
+    );
+  }
+
+  /** The user's newest sequence number, '0' for an empty inbox: where a stream without Last-Event-ID starts. */
+  lastSeq(tenantId: string, userId: string): Promise<string> {
+    return this.db.tx(
+      tenantId,
+      async (sql) =>
+        (
+          await sql.one<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM notifications WHERE tenant_id = $1 AND user_id = $2', [
+            tenantId,
+            userId,
+          ])
+        )?.seq ?? '0',
+      { readOnly: true },
+    );
+  }
+
+  /** Each recipient's newest inbox item among these deliveries' (what the live stream is told about). */
+  newestOfDeliveries(
+    tenantId: string,
+    deliveries: Array<{ id: string; userId: string }>,
+  ): Promise<Array<{ user_id: string; seq: string }>> {
+    // user_id in the condition keeps it on the (tenant_id, user_id, ...) indexes; delivery_id has none.
+    return this.db.tx(
+      tenantId,
+      (sql) =>
+        sql.rows<{ user_id: string; seq: string }>(
+          `SELECT user_id, max(seq)::text AS seq FROM notifications
+           WHERE tenant_id = $1 AND user_id = ANY($2::uuid[]) AND delivery_id = ANY($3::uuid[]) GROUP BY user_id`,
+          [tenantId, [...new Set(deliveries.map((d) => d.userId))], deliveries.map((d) => d.id)],
+        ),
+      { readOnly: true },
     );
   }
 }

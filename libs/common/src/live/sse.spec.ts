@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { connect } from 'node:net';
+import { SseClient } from '#testing';
 import { formatSseEvent, SseStreams, type SseCloseReason, type SseOptions, type SseStream } from './sse.js';
 
 /** A real Fastify on loopback; each route opens a stream with the given options and hands it to the test. */
@@ -28,24 +29,12 @@ afterAll(async () => {
   await app.close();
 });
 
-/** Reads a stream with fetch and a spec-compliant parser; resolves after `n` events (or comments when asked). */
+/** Reads the test route until `until` holds (or to the end when it never does), then disconnects. */
 async function read(headers: Record<string, string> = {}, until: (events: EventSourceMessage[], raw: string) => boolean) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${base}/stream`, { headers, signal: ctrl.signal });
-  const events: EventSourceMessage[] = [];
-  let raw = '';
-  const parser = createParser({ onEvent: (e) => events.push(e) });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  while (!until(events, raw)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    const text = decoder.decode(value, { stream: true });
-    raw += text;
-    parser.feed(text);
-  }
-  ctrl.abort();
-  return { res, events, raw };
+  const c = await SseClient.open(`${base}/stream`, headers);
+  await c.until((e) => until(e, c.raw)).catch(() => undefined);
+  await c.close();
+  return { res: c.response, events: c.events, raw: c.raw };
 }
 
 const closed = () => new Promise<SseCloseReason>((resolve) => (onOpen = (s) => s.onClose(resolve)));

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sanitizeUrl } from '../logging/logger.js';
 
 /**
  * A Server-Sent Events writer for Fastify (reply hijacked, raw socket). Hand-written: the framing
@@ -84,7 +85,15 @@ export class SseStream {
       'x-accel-buffering': 'no',
       connection: 'keep-alive',
     });
+    const opened = Date.now();
     this.res.on('close', () => this.finish(this.reason ?? 'client'));
+    // A hijacked reply skips Fastify's onResponse, so the access log line is written here, when the stream ends.
+    this.onClose((reason) =>
+      req.log.info(
+        { reqId: req.id, method: req.method, url: sanitizeUrl(req.url), status: 200, ms: Date.now() - opened, reason },
+        'stream closed',
+      ),
+    );
     this.res.on('error', () => this.finish('error'));
     this.write(`retry: ${Math.max(0, Math.round(opts.retryMs ?? SSE_DEFAULTS.retryMs))}\n\n`);
     const every = opts.keepaliveMs ?? SSE_DEFAULTS.keepaliveMs;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppException, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
+import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
@@ -42,6 +43,7 @@ export class SendDeliveriesUseCase {
     private readonly renderer: TemplateRenderer,
     private readonly quotas: QuotaService,
     private readonly metrics: NotifyMetrics,
+    private readonly inboxPublisher: InboxPublisher,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -93,6 +95,8 @@ export class SendDeliveriesUseCase {
       });
       const rows = await this.deliveries.insertMany(tenantId, news, actorOf(principal), batchId);
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
+      // Until the in-app worker exists, the inbox item is written at accept: tell the open streams (not awaited: it never fails the accept).
+      if (channel === 'in_app') void this.inboxPublisher.deliveriesAccepted(tenantId, rows);
       return { batchId, deliveries: rows };
     } catch (err) {
       await this.quotas.refund(tenantId, principal.planTier, recipients.length);
