@@ -7,7 +7,11 @@ import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const STREAM = '/notify/v1/notifications/stream';
 
-describe('GET /notifications/stream (in-app inbox, live)', () => {
+// Fan-out over PostgreSQL always; over Redis too when the run provides one (TEST_REDIS_URL).
+const buses: Array<[string, Record<string, string>]> = [['LISTEN/NOTIFY', {}]];
+if (process.env.TEST_REDIS_URL) buses.push(['Redis', { REDIS_URL: process.env.TEST_REDIS_URL }]);
+
+describe.each(buses)('GET /notifications/stream (in-app inbox, live, fan-out over %s)', (_bus, busEnv) => {
   let env: NotifyTestEnv;
   /** A second notify-svc on the same database: another instance behind the gateway. */
   let other: TestApp;
@@ -32,7 +36,7 @@ describe('GET /notifications/stream (in-app inbox, live)', () => {
   const started = (c: SseClient) => c.until((e) => e.some((x) => x.event === 'unread_count'));
 
   beforeAll(async () => {
-    env = await NotifyTestEnv.start();
+    env = await NotifyTestEnv.start(busEnv);
     other = await startTestApp(AppModule.forRoot(env.config), {
       logLevel: 'trace',
       logDestination: { write: (l) => void logLines.push(l) },

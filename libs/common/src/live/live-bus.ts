@@ -134,3 +134,62 @@ export function backoffMs(attempt: number, minMs: number, maxMs: number): number
   const step = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 20));
   return Math.round(step / 2 + (Math.random() * step) / 2);
 }
+
+/**
+ * What both buses share: one channel carrying every topic, local dispatch, lazy start of the
+ * listening connection on the first subscribe (a process that only publishes never opens one).
+ */
+export abstract class OneChannelBus implements LiveBus {
+  protected readonly subs: LiveSubscriptions;
+  protected readonly readiness = new Readiness();
+  protected closed = false;
+  private started = false;
+
+  constructor(
+    protected readonly channel: string,
+    protected readonly onError: (err: unknown) => void,
+  ) {
+    this.subs = new LiveSubscriptions(onError);
+  }
+
+  async publish(topic: string, payload: LivePayload): Promise<void> {
+    if (this.closed) throw new Error('LiveBus is closed');
+    await this.send(encodeLiveMessage(topic, payload));
+  }
+
+  subscribe(topic: string, handler: LiveHandler, opts?: LiveSubscribeOptions): () => void {
+    const off = this.subs.add(topic, handler, opts);
+    this.start();
+    return off;
+  }
+
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('LiveBus is closed'));
+    this.start();
+    return this.readiness.promise;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.readiness.reject(new Error('LiveBus is closed'));
+    this.subs.clear();
+    await this.shutdown();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
+  /** Sends one encoded message on the channel. */
+  protected abstract send(message: string): Promise<void>;
+  /** Opens the listening connection; it resolves `readiness` and calls `subs.resyncAll()` each time it is (re)established. */
+  protected abstract listen(): void;
+  protected abstract shutdown(): Promise<void>;
+
+  private start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.listen();
+  }
+}

@@ -1,14 +1,5 @@
 import pg from 'pg';
-import {
-  backoffMs,
-  encodeLiveMessage,
-  LiveSubscriptions,
-  Readiness,
-  type LiveBus,
-  type LiveHandler,
-  type LivePayload,
-  type LiveSubscribeOptions,
-} from './live-bus.js';
+import { backoffMs, OneChannelBus } from './live-bus.js';
 
 export interface PostgresLiveBusOptions {
   /** The one NOTIFY channel of this service (every topic travels inside it). */
@@ -30,16 +21,10 @@ export interface PostgresLiveBusOptions {
  * Hand-written rather than pg-listen: that package has had no release since 2020; what is needed
  * here (one channel, reconnect with backoff, tell subscribers to re-sync) is this one class.
  */
-export class PostgresLiveBus implements LiveBus {
-  private readonly channel: string;
+export class PostgresLiveBus extends OneChannelBus {
   private readonly appName: string;
-  private readonly subs: LiveSubscriptions;
-  private readonly readiness = new Readiness();
   private readonly pool: pg.Pool;
-  private readonly onError: (err: unknown) => void;
   private listener: pg.Client | null = null;
-  private started = false;
-  private closed = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
@@ -48,56 +33,26 @@ export class PostgresLiveBus implements LiveBus {
     private readonly url: string,
     private readonly opts: PostgresLiveBusOptions = {},
   ) {
-    this.channel = opts.channel ?? 'live';
+    super(opts.channel ?? 'live', opts.onError ?? (() => undefined));
     this.appName = opts.applicationName ?? 'live-bus';
-    this.onError = opts.onError ?? (() => undefined);
-    this.subs = new LiveSubscriptions(this.onError);
     this.pool = new pg.Pool({ connectionString: url, max: 2, application_name: `${this.appName}:publish`, idleTimeoutMillis: 30_000 });
     this.pool.on('error', this.onError);
   }
 
-  async publish(topic: string, payload: LivePayload): Promise<void> {
-    if (this.closed) throw new Error('LiveBus is closed');
-    await this.pool.query('SELECT pg_notify($1, $2)', [this.channel, encodeLiveMessage(topic, payload)]);
+  protected async send(message: string): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [this.channel, message]);
   }
 
-  subscribe(topic: string, handler: LiveHandler, opts?: LiveSubscribeOptions): () => void {
-    const off = this.subs.add(topic, handler, opts);
-    this.start();
-    return off;
+  protected listen(): void {
+    void this.connect();
   }
 
-  ready(): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('LiveBus is closed'));
-    this.start();
-    return this.readiness.promise;
-  }
-
-  /** The backend pid of the listening connection (tests cut it to check the reconnect). */
-  get listenerPid(): number | undefined {
-    return (this.listener as unknown as { processID?: number } | null)?.processID;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected async shutdown(): Promise<void> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
-    this.readiness.reject(new Error('LiveBus is closed'));
-    this.subs.clear();
     const listener = this.listener;
     this.listener = null;
     await Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]);
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-
-  private start(): void {
-    if (this.started || this.closed) return;
-    this.started = true;
-    void this.connect();
   }
 
   private async connect(): Promise<void> {
@@ -121,7 +76,10 @@ export class PostgresLiveBus implements LiveBus {
       this.lost(client, err);
       return;
     }
-    if (this.listener !== client) return;
+    if (this.listener !== client) {
+      client.end().catch(() => undefined); // closed meanwhile
+      return;
+    }
     this.attempt = 0;
     this.pingTimer = setInterval(() => {
       client.query('SELECT 1').catch((err: unknown) => this.lost(client, err));

@@ -1,13 +1,5 @@
 import { Redis } from 'ioredis';
-import {
-  encodeLiveMessage,
-  LiveSubscriptions,
-  Readiness,
-  type LiveBus,
-  type LiveHandler,
-  type LivePayload,
-  type LiveSubscribeOptions,
-} from './live-bus.js';
+import { OneChannelBus } from './live-bus.js';
 
 export interface RedisLiveBusOptions {
   /** The one pub/sub channel of this service (every topic travels inside it). */
@@ -23,19 +15,13 @@ export interface RedisLiveBusOptions {
  * its own backoff; each time the subscriber connection is ready again, it subscribes and tells the
  * subscribers to re-sync.
  */
-export class RedisLiveBus implements LiveBus {
-  private readonly channel: string;
-  private readonly subs: LiveSubscriptions;
-  private readonly readiness = new Readiness();
+export class RedisLiveBus extends OneChannelBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
-  private started = false;
-  private closed = false;
 
   constructor(url: string, opts: RedisLiveBusOptions = {}) {
-    this.channel = opts.channel ?? 'live';
-    const onError = opts.onError ?? (() => undefined);
-    this.subs = new LiveSubscriptions(onError);
+    super(opts.channel ?? 'live', opts.onError ?? (() => undefined));
+    const onError = this.onError;
     const name = opts.connectionName ?? 'live-bus';
     this.pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: `${name}:publish` });
     // autoResubscribe off: we subscribe on every 'ready' ourselves, to know when to resync.
@@ -60,38 +46,15 @@ export class RedisLiveBus implements LiveBus {
     this.sub.on('close', () => this.readiness.reset());
   }
 
-  async publish(topic: string, payload: LivePayload): Promise<void> {
-    if (this.closed) throw new Error('LiveBus is closed');
-    await this.pub.publish(this.channel, encodeLiveMessage(topic, payload));
+  protected async send(message: string): Promise<void> {
+    await this.pub.publish(this.channel, message);
   }
 
-  subscribe(topic: string, handler: LiveHandler, opts?: LiveSubscribeOptions): () => void {
-    const off = this.subs.add(topic, handler, opts);
-    this.start();
-    return off;
-  }
-
-  ready(): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('LiveBus is closed'));
-    this.start();
-    return this.readiness.promise;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.readiness.reject(new Error('LiveBus is closed'));
-    this.subs.clear();
-    await Promise.all([this.pub.quit().catch(() => this.pub.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-
-  private start(): void {
-    if (this.started || this.closed) return;
-    this.started = true;
+  protected listen(): void {
     this.sub.connect().catch(() => undefined); // errors surface on 'error'; ioredis keeps retrying
+  }
+
+  protected async shutdown(): Promise<void> {
+    await Promise.all([this.pub.quit().catch(() => this.pub.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
   }
 }
