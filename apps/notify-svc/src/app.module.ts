@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, HealthModule, IdempotencyModule, RateLimitModule } from '#common';
+import { DatabaseModule, HealthModule, IdempotencyModule, LiveModule, RateLimitModule } from '#common';
 import { AuthKitModule, HttpCredentialIntrospector, RemoteJwksKeyResolver } from '#auth-kit';
 import { NOTIFY_CONFIG, type NotifyConfig } from './config/notify-config.js';
 import { notifyEntities } from './database/entities.js';
@@ -74,6 +74,7 @@ export class AppModule {
           },
         }),
         RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        LiveModule.forRoot({ databaseUrl: config.NOTIFY_DATABASE_URL, redisUrl: config.REDIS_URL, applicationName: 'notify-svc' }),
         // Its global guard must come after the auth kit's (registration order), and guards run before
         // the per-route Idempotency interceptor, so a refused request never claims a key.
         ThrottlingModule,

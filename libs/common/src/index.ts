@@ -23,3 +23,4 @@ export * from './bootstrap/run-service.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
+export * from './live/index.js';

@@ -17,12 +17,18 @@ export interface TestApp {
  */
 export async function startTestApp(
   module: DynamicModule,
-  opts: { override?: (b: TestingModuleBuilder) => TestingModuleBuilder; bodyLimit?: number; logLevel?: string } = {},
+  opts: {
+    override?: (b: TestingModuleBuilder) => TestingModuleBuilder;
+    bodyLimit?: number;
+    logLevel?: string;
+    /** Where log lines go (default stdout), for tests that read them. */
+    logDestination?: { write(line: string): void };
+  } = {},
 ): Promise<TestApp> {
   let builder = Test.createTestingModule({ imports: [module] });
   if (opts.override) builder = opts.override(builder);
   const moduleRef = await builder.compile();
-  const logger = createLogger('test', (opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent');
+  const logger = createLogger('test', (opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent', opts.logDestination);
   const appOptions = { logger, bodyLimit: opts.bodyLimit ?? 1_048_576, trustProxy: true, swagger: { title: 'test', description: 'test' } };
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(appOptions), { logger: false });
   configureApp(app, appOptions);

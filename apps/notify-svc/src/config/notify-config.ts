@@ -96,6 +96,15 @@ export const notifyConfigSpec = {
   }),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
   BATCH_MAX_RECIPIENTS: v.int('Most recipients accepted in one POST /deliveries/batch', { default: '1000', min: 1, max: 1000 }),
+  SSE_KEEPALIVE: v.duration('Live streams (GET /notifications/stream) send a keepalive comment this often, so proxies keep them open', {
+    default: '30s',
+    min: 1,
+    max: 3600,
+  }),
+  SSE_MAX_BUFFER_BYTES: v.int(
+    'Unsent bytes a live-stream client may fall behind by before it is dropped (it reconnects and resumes with Last-Event-ID)',
+    { default: '262144', min: 16384, max: 67108864 },
+  ),
   RETENTION_DAYS: v.int('POST /jobs/purge deletes deliveries, events and inbox items older than this many days', {
     default: '90',
     min: 1,

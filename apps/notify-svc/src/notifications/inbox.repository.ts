@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
 import type { Delivery } from '../deliveries/entities/delivery.entity.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
-import { Notification } from './notification.entity.js';
 
 export interface InboxRow {
   id: string;
@@ -16,6 +15,12 @@ export interface InboxRow {
   created_at: Date;
 }
 const COLS = 'id, delivery_id, title, body, data, category, read_at, created_at';
+
+/** An inbox item with its position in the user's live stream (bigint, as text). */
+export interface InboxItemRow extends InboxRow {
+  seq: string;
+}
+const ITEM_COLS = `${COLS}, seq`;
 
 /** A user's in-app inbox: every statement filters by tenant and user. */
 @Injectable()
@@ -51,16 +56,24 @@ export class InboxRepository {
   }
 
   /** An in-app delivery's inbox item, in the worker's transaction. */
-  store(tx: Tx, d: Pick<Delivery, 'id' | 'user_id' | 'content' | 'data' | 'category'>): Promise<Notification> {
-    return tx.repo(Notification).save({
-      tenant_id: tx.tenantId,
-      user_id: d.user_id!,
-      delivery_id: d.id,
-      title: d.content['title'] ?? null,
-      body: d.content['body'] ?? '',
-      data: d.data,
-      category: d.category,
-    });
+  async store(tx: Tx, d: Pick<Delivery, 'id' | 'user_id' | 'content' | 'data' | 'category'>): Promise<{ id: string; seq: string }> {
+    // One writer at a time per inbox, so sequence order is commit order and a stream resuming
+    // from Last-Event-ID can never skip an item committed late with a lower sequence number.
+    await tx.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`inbox:${tx.tenantId}:${d.user_id}`], 'inbox_writer_lock');
+    return (await tx.one<{ id: string; seq: string }>(
+      `INSERT INTO notifications (tenant_id, user_id, delivery_id, title, body, data, category)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, seq::text AS seq`,
+      [
+        tx.tenantId,
+        d.user_id,
+        d.id,
+        d.content['title'] ?? null,
+        d.content['body'] ?? '',
+        d.data === null ? null : JSON.stringify(d.data),
+        d.category,
+      ],
+      'inbox_store',
+    ))!;
   }
 
   unreadCount(tenantId: string, userId: string): Promise<number> {
@@ -88,6 +101,48 @@ export class InboxRepository {
   readAll(tenantId: string, userId: string): Promise<number> {
     return this.uow.tenant(tenantId, (tx) =>
       tx.exec('UPDATE notifications SET read_at = now() WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL', [tenantId, userId]),
+    );
+  }
+
+  /** The items after `afterSeq`, oldest first: the live stream's backfill (index (tenant_id, user_id, seq)). */
+  listSince(tenantId: string, userId: string, afterSeq: string, limit: number): Promise<InboxItemRow[]> {
+    return this.uow.tenant(
+      tenantId,
+      (tx) =>
+        tx.rows<InboxItemRow>(
+          `SELECT ${ITEM_COLS} FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+          [tenantId, userId, afterSeq, limit],
+        ),
+      { readOnly: true },
+    );
+  }
+
+  /** One item by its sequence number (committed after a newer one the stream has already sent). */
+  findBySeq(tenantId: string, userId: string, seq: string): Promise<InboxItemRow | undefined> {
+    return this.uow.tenant(
+      tenantId,
+      (tx) =>
+        tx.one<InboxItemRow>(`SELECT ${ITEM_COLS} FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND seq = $3`, [
+          tenantId,
+          userId,
+          seq,
+        ]),
+      { readOnly: true },
+    );
+  }
+
+  /** The user's newest sequence number, '0' for an empty inbox: where a stream without Last-Event-ID starts. */
+  lastSeq(tenantId: string, userId: string): Promise<string> {
+    return this.uow.tenant(
+      tenantId,
+      async (tx) =>
+        (
+          await tx.one<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM notifications WHERE tenant_id = $1 AND user_id = $2', [
+            tenantId,
+            userId,
+          ])
+        )?.seq ?? '0',
+      { readOnly: true },
     );
   }
 }

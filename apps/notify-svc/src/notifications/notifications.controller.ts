@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { Role, SECURITY, type Principal, Idempotent } from '#common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Role, SECURITY, type Principal, Idempotent, parseLastEventId, QueryTokenAllowed, SseStreams } from '#common';
 import { CurrentUser, Roles } from '#auth-kit';
 import { ListInboxQueryDto, MarkNotificationDto } from './dtos/inbox.dto.js';
 import { ManageInboxUseCase } from './usecases/manage-inbox/manage-inbox.usecase.js';
+import { StreamInboxUseCase } from './usecases/stream-inbox/stream-inbox.usecase.js';
 
 /** The caller's own in-app inbox (user credentials only). */
 @ApiTags('notifications')
@@ -12,7 +13,11 @@ import { ManageInboxUseCase } from './usecases/manage-inbox/manage-inbox.usecase
 @Roles(Role.User, Role.Organizer, Role.Admin)
 @Controller('notify/v1/notifications')
 export class NotificationsController {
-  constructor(private readonly inbox: ManageInboxUseCase) {}
+  constructor(
+    private readonly inbox: ManageInboxUseCase,
+    private readonly streamInbox: StreamInboxUseCase,
+    private readonly sse: SseStreams,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your inbox, newest first; the unread count is in the x-unread-count header' })
@@ -20,6 +25,25 @@ export class NotificationsController {
     const r = await this.inbox.list(p, q);
     reply.header('x-unread-count', String(r.unread));
     return r.page;
+  }
+
+  @Get('stream')
+  @QueryTokenAllowed()
+  @ApiOperation({
+    summary: 'Your inbox live (Server-Sent Events)',
+    description:
+      '`notification` events (the item; SSE id = its sequence number) and `unread_count` ({count}) whenever it changes. ' +
+      'Last-Event-ID resumes: every item after it is sent first. Browsers (EventSource cannot set headers) may pass the access token as `?token=`, on this route only.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last event id received' })
+  @ApiQuery({ name: 'token', required: false, description: 'Access token, for clients that cannot set Authorization' })
+  stream(@CurrentUser() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.streamInbox.execute({
+      principal: p,
+      lastEventId: parseLastEventId(req.headers),
+      open: (opts) => this.sse.start(req, reply, opts),
+    });
   }
 
   @Get('unread-count')

@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from '../errors/all-exceptions.filter.js';
 import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { directRoutesOf, registerDirectRoutes, type DirectRoute } from '../http/direct-routes.js';
 import { createValidationPipe } from '../validation/validation.js';
+import { registerQueryToken } from '../live/query-token.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -42,6 +43,7 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication, opts: AppOptions): void {
   const fastify = app.getHttpAdapter().getInstance();
   registerEnvelope(fastify);
+  registerQueryToken(fastify);
   const direct = directRoutesOf(app);
   registerDirectRoutes(fastify, direct);
   fastify.addHook('onRequest', (req, reply, done) => {

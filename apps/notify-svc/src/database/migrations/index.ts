@@ -3,6 +3,7 @@ import { NotifyRlsRole1796000000001 } from './1796000000001-notify-rls-role.js';
 import { NotifyLeanQueueIndexes1796000000002 } from './1796000000002-notify-lean-queue-indexes.js';
 import { NotifyAcceptFunction1796000000003 } from './1796000000003-notify-accept-function.js';
 import { NotifyListFunction1796000000004 } from './1796000000004-notify-list-function.js';
+import { NotifyInboxSeq1796000000005 } from './1796000000005-notify-inbox-seq.js';
 import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-delivery-pipeline.js';
 
 export const notifyMigrations: Function[] = [
@@ -11,5 +12,6 @@ export const notifyMigrations: Function[] = [
   NotifyLeanQueueIndexes1796000000002,
   NotifyAcceptFunction1796000000003,
   NotifyListFunction1796000000004,
+  NotifyInboxSeq1796000000005,
   NotifyDeliveryPipeline1796000000006,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
 import type { ListInboxQueryDto } from '../../dtos/inbox.dto.js';
+import { InboxPublisher } from '../../inbox.publisher.js';
 import { InboxRepository, type InboxRow } from '../../inbox.repository.js';
 
 const view = (r: InboxRow) => ({
@@ -17,7 +18,10 @@ const view = (r: InboxRow) => ({
 
 @Injectable()
 export class ManageInboxUseCase {
-  constructor(private readonly inbox: InboxRepository) {}
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly publisher: InboxPublisher,
+  ) {}
 
   async list(p: Principal, q: ListInboxQueryDto) {
     const r = await this.inbox.list(p.tenantId!, p.userId!, q.unread === true, q.limit ?? DEFAULT_PAGE_LIMIT, q.cursor);
@@ -31,10 +35,13 @@ export class ManageInboxUseCase {
   async mark(p: Principal, id: string, read: boolean) {
     const row = isUuid(id) ? await this.inbox.mark(p.tenantId!, p.userId!, id, read) : undefined;
     if (!row) throw AppException.notFound('Notification');
+    void this.publisher.unreadChanged(p.tenantId!, p.userId!);
     return view(row);
   }
 
   async readAll(p: Principal) {
-    return { updated: await this.inbox.readAll(p.tenantId!, p.userId!) };
+    const updated = await this.inbox.readAll(p.tenantId!, p.userId!);
+    if (updated > 0) void this.publisher.unreadChanged(p.tenantId!, p.userId!);
+    return { updated };
   }
 }

@@ -7,6 +7,7 @@ import { DeliveriesRepository, type DeliveryRow } from '../../../deliveries/deli
 import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
 import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
+import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { InboxRepository } from '../../../notifications/inbox.repository.js';
 import { DeliveryQueue } from '../../../queue/delivery-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
@@ -18,7 +19,7 @@ type Prepared =
   | { kind: 'done' }
   | { kind: 'later'; at: Date }
   | { kind: 'send'; row: DeliveryRow; attempt: number; provider: ChannelProvider; target?: unknown }
-  | { kind: 'stored-in-app'; row: DeliveryRow };
+  | { kind: 'stored-in-app'; row: DeliveryRow; seq: string };
 
 /**
  * One delivery job: re-decides with the same policy as at accept (a suppression, an opt-out or a
@@ -42,6 +43,7 @@ export class ProcessDeliveryUseCase {
     private readonly providers: ProviderRegistry,
     private readonly webhookTargets: WebhookTargets,
     private readonly inbox: InboxRepository,
+    private readonly inboxPublisher: InboxPublisher,
     private readonly retries: RetryPolicy,
     private readonly metrics: NotifyMetrics,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -58,6 +60,7 @@ export class ProcessDeliveryUseCase {
     }
     if (step.kind === 'stored-in-app') {
       this.metrics.providerAttempts.inc({ channel: 'in_app', provider: 'inbox', outcome: 'sent' });
+      await this.inboxPublisher.published(tenantId, step.row.user_id!, step.seq);
       return;
     }
     if (step.kind !== 'send') return;
@@ -99,10 +102,10 @@ export class ProcessDeliveryUseCase {
 
     const attempt = row.attempts + 1;
     if (row.channel === 'in_app') {
-      await this.inbox.store(tx, row);
+      const item = await this.inbox.store(tx, row);
       await this.deliveries.transition(tx, id, 'sent', { attempts: attempt, provider: 'inbox', sent_at: now, next_attempt_at: null });
       await this.deliveries.transition(tx, id, 'delivered', { delivered_at: now });
-      return { kind: 'stored-in-app', row };
+      return { kind: 'stored-in-app', row, seq: item.seq };
     }
     const provider = this.providers.for(row.channel as Channel);
     let target: unknown;
