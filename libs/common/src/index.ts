@@ -24,3 +24,4 @@ export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
 export * from './live/index.js';
+export * from './crypto/secret-box.js';

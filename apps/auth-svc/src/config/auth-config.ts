@@ -1,4 +1,4 @@
-import { ConfigError, commonConfigSpec, loadConfig, tokenContractConfigSpec, v, type ConfigOf } from '#common';
+import { ConfigError, commonConfigSpec, decodeAes256Key, loadConfig, tokenContractConfigSpec, v, type ConfigOf } from '#common';
 
 export const authConfigSpec = {
   ...commonConfigSpec,
@@ -121,12 +121,5 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
 }
 
 /** The 32 raw bytes of KEY_ENCRYPTION_KEY, or null when it is neither 64 hex characters nor base64 of 32 bytes. */
-export function decodeKeyEncryptionKey(raw: string): Buffer | null {
-  const s = raw.trim();
-  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex');
-  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) {
-    const buf = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    if (buf.length === 32) return buf;
-  }
-  return null;
-}
+/** KEY_ENCRYPTION_KEY as bytes, or null: the shared AES-256 key format. */
+export const decodeKeyEncryptionKey = decodeAes256Key;

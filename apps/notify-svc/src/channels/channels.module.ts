@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import type { ChannelProvider } from './channel-provider.js';
 import { DevProvider } from './dev/dev.provider.js';
+import { SmtpEmailProvider } from './email/smtp-email.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
+import { WebhookProvider } from './webhook/webhook.provider.js';
 
 @Module({
   providers: [
@@ -11,7 +13,13 @@ import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
       inject: [NOTIFY_CONFIG],
       useFactory: (config: NotifyConfig): ChannelProvider[] => {
         const production = config.NODE_ENV === 'production';
-        return [new DevProvider('sms', production), new DevProvider('whatsapp', production), new DevProvider('push', production)];
+        return [
+          config.SMTP_URL ? new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM }) : new DevProvider('email', production),
+          new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
+          new DevProvider('sms', production),
+          new DevProvider('whatsapp', production),
+          new DevProvider('push', production),
+        ];
       },
     },
     ProviderRegistry,

@@ -1,4 +1,14 @@
-import { commonConfigSpec, tokenContractConfigSpec, ConfigError, loadConfig, v, type ConfigOf, type PlanTier, type Rate } from '#common';
+import {
+  commonConfigSpec,
+  tokenContractConfigSpec,
+  ConfigError,
+  decodeAes256Key,
+  loadConfig,
+  v,
+  type ConfigOf,
+  type PlanTier,
+  type Rate,
+} from '#common';
 
 export const notifyConfigSpec = {
   ...commonConfigSpec,
@@ -94,6 +104,20 @@ export const notifyConfigSpec = {
     min: 1,
     max: 86400,
   }),
+  SMTP_URL: v.optUrl(
+    'SMTP server for email (smtp:// or smtps://, credentials in the URL); npm start runs a local mail catcher when unset',
+    { protocols: ['smtp', 'smtps'], secret: true },
+  ),
+  SMTP_FROM: v.string('Sender of emails (a bare address or `Name <address>`)', { default: 'Notify <notify@localhost>' }),
+  WEBHOOK_TIMEOUT: v.duration('Time a webhook receiver has to answer (connect to last byte)', { default: '10s', min: 1, max: 120 }),
+  WEBHOOK_ALLOW_PRIVATE: v.bool(
+    'Allow webhooks to loopback and private addresses (metadata addresses stay refused); for tests and closed networks only',
+    { default: 'false' },
+  ),
+  CREDENTIALS_ENCRYPTION_KEY: v.list(
+    'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets) with AES-256-GCM: the first encrypts, all decrypt (rotation)',
+    { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
+  ),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
   BATCH_MAX_RECIPIENTS: v.int('Most recipients accepted in one POST /deliveries/batch', { default: '1000', min: 1, max: 1000 }),
   SSE_KEEPALIVE: v.duration('Live streams (GET /notifications/stream) send a keepalive comment this often, so proxies keep them open', {
@@ -121,6 +145,12 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
     throw new ConfigError([
       'AUTH_INTROSPECTION_KEY: is required in production when INTERNAL_API_KEYS is empty (API keys could not be checked)',
     ]);
+  }
+  if (config.CREDENTIALS_ENCRYPTION_KEY.length === 0) {
+    throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: is required in production (keys that encrypt stored secrets)']);
+  }
+  if (config.CREDENTIALS_ENCRYPTION_KEY.some((k) => decodeAes256Key(k) === null)) {
+    throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: each key must be 32 bytes, written as 64 hex characters or base64']);
   }
   return config;
 }

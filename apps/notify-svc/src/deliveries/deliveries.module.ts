@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TemplatesCoreModule } from '../templates/templates-core.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-delivery.usecase.js';
@@ -11,7 +12,7 @@ import { DeliveryPolicy } from './policy/delivery-policy.js';
 import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
 
 @Module({
-  imports: [TemplatesCoreModule],
+  imports: [TemplatesCoreModule, WebhooksModule],
   controllers: [DeliveriesController],
   providers: [
     DeliveriesRepository,

@@ -38,7 +38,12 @@ export class RecipientDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(4096) deviceToken?: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com/hooks/notify' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'webhook: a registered endpoint (POST /webhook-endpoints)' })
+  @IsOptional()
+  @IsUUID()
+  endpointId?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/hooks/notify', description: 'webhook: the URL of a registered endpoint' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2048)

@@ -9,7 +9,8 @@ import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { DeliveryQueue } from '../../../queue/delivery-queue.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
 import { DeliveryPolicy } from '../../policy/delivery-policy.js';
 import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
@@ -48,6 +49,7 @@ export class SendDeliveriesUseCase {
     private readonly policy: DeliveryPolicy,
     private readonly facts: PolicyFactsRepository,
     private readonly queue: DeliveryQueue,
+    private readonly webhookTargets: WebhookTargets,
     private readonly templates: TemplatesRepository,
     private readonly renderer: TemplateRenderer,
     private readonly quotas: QuotaService,
@@ -68,7 +70,14 @@ export class SendDeliveriesUseCase {
     const channel = content.channel;
     const field = ADDRESS_FIELD[channel];
     const missing = recipients.flatMap((r, i) =>
-      r.to[field] ? [] : [{ field: `${cmd.recipientPath(i)}.${field}`, messages: [`${field} is required for ${channel}`] }],
+      r.to[field] || (channel === 'webhook' && r.to.endpointId)
+        ? []
+        : [
+            {
+              field: `${cmd.recipientPath(i)}.${field}`,
+              messages: [channel === 'webhook' ? 'endpointId or url is required for webhook' : `${field} is required for ${channel}`],
+            },
+          ],
     );
     if (missing.length) throw AppException.validation(`Recipient address missing for ${channel}`, missing.slice(0, 20));
     const sendAt = content.sendAt ? new Date(content.sendAt).toISOString() : null;
@@ -85,13 +94,15 @@ export class SendDeliveriesUseCase {
           if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
           template = { id: t.id, key: t.key, version: t.version, content: channelContent };
         }
-        const drafts = recipients.map((r) => {
+        const endpoints = channel === 'webhook' ? await this.webhookEndpoints(tx, recipients, cmd.recipientPath) : [];
+        const drafts = recipients.map((r, i) => {
+          const to = channel === 'webhook' ? { endpointId: endpoints[i]!.id, url: endpoints[i]!.url } : { ...r.to };
           const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
           return {
             user_id: r.to.userId ?? null,
             channel,
-            recipient: { ...r.to } as Record<string, string>,
-            address: normaliseAddress(channel, String(r.to[field])),
+            recipient: to as Record<string, string>,
+            address: normaliseAddress(channel, String(to[field as keyof typeof to])),
             template_id: template?.id ?? null,
             template_key: template?.key ?? null,
             template_version: template?.version ?? null,
@@ -122,6 +133,21 @@ export class SendDeliveriesUseCase {
       await this.quotas.refund(tenantId, principal.planTier, recipients.length);
       throw err;
     }
+  }
+
+  /** A webhook goes only to a registered endpoint (by id, or by its exact URL): anything else is 422. */
+  private async webhookEndpoints(tx: Tx, recipients: SendCommand['recipients'], path: (i: number) => string) {
+    const found = await Promise.all(recipients.map((r) => this.webhookTargets.find(tx, r.to)));
+    const unknown = found.flatMap((e, i) =>
+      e ? [] : [{ field: `${path(i)}`, messages: ['not a registered webhook endpoint of this tenant'] }],
+    );
+    if (unknown.length) {
+      throw AppException.unprocessable(
+        'Webhooks go only to registered endpoints (POST /notify/v1/webhook-endpoints)',
+        unknown.slice(0, 20),
+      );
+    }
+    return found.map((e) => e!);
   }
 
   private checkSource(c: DeliveryContentDto, useTemplate: boolean): void {

@@ -1,0 +1,75 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
+
+export interface SmtpOptions {
+  url: string;
+  from: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Email over SMTP with nodemailer (pooled connections). The Message-ID is derived from the
+ * delivery id, so a message sent again after a crash carries the same id and a receiving system
+ * that deduplicates on it keeps one. A text part is always present; HTML when the content has it.
+ */
+export class SmtpEmailProvider implements ChannelProvider {
+  readonly channel = 'email' as const;
+  readonly name = 'smtp';
+  private readonly transport: Transporter;
+  private readonly domain: string;
+
+  constructor(private readonly opts: SmtpOptions) {
+    const timeout = opts.timeoutMs ?? 15_000;
+    this.transport = nodemailer.createTransport(opts.url, {
+      pool: true,
+      maxConnections: 5,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    } as never);
+    this.domain = /@([^>\s]+)>?\s*$/.exec(opts.from)?.[1] ?? 'localhost';
+  }
+
+  messageId(deliveryId: string): string {
+    return `<${deliveryId}@${this.domain}>`;
+  }
+
+  async send(msg: OutboundMessage): Promise<SendOutcome> {
+    const messageId = this.messageId(msg.deliveryId);
+    try {
+      const info = await this.transport.sendMail({
+        from: this.opts.from,
+        to: msg.address,
+        subject: msg.content['subject'] ?? '',
+        text: msg.content['text'] ?? stripTags(msg.content['html'] ?? ''),
+        ...(msg.content['html'] ? { html: msg.content['html'] } : {}),
+        messageId,
+        headers: { 'X-Notify-Delivery-Id': msg.deliveryId },
+      });
+      if (info.rejected?.length)
+        return { kind: 'permanent', code: 'SMTP_REJECTED', error: `recipient refused: ${String(info.response ?? '')}` };
+      return { kind: 'sent', providerMessageId: messageId };
+    } catch (err) {
+      return classify(err as { responseCode?: number; code?: string; message?: string });
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** SMTP reply codes: 4xx is "try later", 5xx is final; no reply (connection, timeout) is temporary. */
+function classify(err: { responseCode?: number; code?: string; message?: string }): SendOutcome {
+  const error = (err.message ?? String(err)).slice(0, 500);
+  if (err.responseCode && err.responseCode >= 500) return { kind: 'permanent', code: `SMTP_${err.responseCode}`, error };
+  if (err.responseCode && err.responseCode >= 400) return { kind: 'temporary', code: `SMTP_${err.responseCode}`, error };
+  return { kind: 'temporary', code: err.code ?? 'SMTP_CONNECTION', error };
+}
+
+function stripTags(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
