@@ -19,7 +19,7 @@ function resolveEnv(env: Record<string, string>): Record<string, string> {
     out[k] = String(raw)
       .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_m, _n, def: string) => def)
       .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_m, name: string) =>
-        name === 'KEY_ENCRYPTION_KEY' ? Buffer.alloc(32, 7).toString('base64') : `set-${name}`,
+        name.endsWith('ENCRYPTION_KEY') ? Buffer.alloc(32, 7).toString('base64') : `set-${name}`,
       );
   }
   return out;
@@ -27,7 +27,7 @@ function resolveEnv(env: Record<string, string>): Record<string, string> {
 
 describe('docker-compose.yml', () => {
   it('has postgres, both services, the gateway, and Redis as an optional profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['auth-svc', 'gateway', 'notify-svc', 'postgres', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['auth-svc', 'gateway', 'notify-svc', 'notify-worker', 'postgres', 'redis']);
     expect(compose.services.redis.profiles).toEqual(['redis']);
     expect(compose.services.gateway.ports).toEqual(['${GATEWAY_PORT:-3000}:80']);
     // Services publish no host port, so they can be scaled behind the gateway.
@@ -48,6 +48,15 @@ describe('docker-compose.yml', () => {
     expect(config[portVar]).toBe(port);
     expect(compose.services[name].expose).toEqual([String(port)]);
     expect(compose.services[name].depends_on.postgres.condition).toBe('service_healthy');
+  });
+
+  it('runs delivery workers as their own service, with an environment notify-svc accepts in production', () => {
+    const w = compose.services['notify-worker'];
+    expect(w.command).toEqual(['node', '--enable-source-maps', 'dist/apps/notify-svc/src/worker.js']);
+    expect(w.build.args.SERVICE).toBe('notify-svc');
+    const env = resolveEnv(w.environment);
+    for (const key of Object.keys(env)) expect(Object.keys(notifyConfigSpec)).toContain(key);
+    expect(loadNotifyConfig(env).NODE_ENV).toBe('production');
   });
 });
 

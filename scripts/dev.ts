@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { MailDev } from 'maildev';
 import { ensureDatabase, redactUrl, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,6 +20,7 @@ const gatewayPort = Number(env.GATEWAY_PORT ?? 3000);
 
 const children: Array<{ name: string; proc: ChildProcess }> = [];
 let pgHandle: EmbeddedPostgresHandle | undefined;
+let mailCatcher: MailDev | undefined;
 let stopping = false;
 
 function log(msg: string) {
@@ -70,6 +73,31 @@ function run(name: string, script: string, childEnv: Record<string, string>) {
   children.push({ name, proc });
 }
 
+function freePort(preferred: number): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => {
+      const any = net.createServer();
+      any.listen(0, '127.0.0.1', () => {
+        const port = (any.address() as net.AddressInfo).port;
+        any.close(() => resolve(port));
+      });
+    });
+    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
+  });
+}
+
+/** With no SMTP_URL: a local mail catcher (maildev: a real SMTP server and a page to read what was sent). */
+async function startMailCatcher(): Promise<{ smtpUrl: string; webUrl: string } | null> {
+  if (env.SMTP_URL) return null;
+  const smtp = await freePort(Number(env.MAILDEV_SMTP_PORT ?? 1025));
+  const web = await freePort(Number(env.MAILDEV_WEB_PORT ?? 1080));
+  mailCatcher = new MailDev({ smtp, web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
+  await mailCatcher.start();
+  log(`mail catcher: SMTP on 127.0.0.1:${smtp}, web page on http://localhost:${web}`);
+  return { smtpUrl: `smtp://127.0.0.1:${smtp}`, webUrl: `http://localhost:${web}` };
+}
+
 async function waitHealthy(name: string, url: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -103,6 +131,7 @@ async function shutdown(code: number) {
         }),
     ),
   );
+  if (mailCatcher) await mailCatcher.stop().catch(() => undefined);
   if (pgHandle) await pgHandle.stop().catch(() => undefined);
   log('stopped');
   process.exit(code);
@@ -113,6 +142,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('exit', () => children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')));
   const urls = await databases();
+  const mail = await startMailCatcher();
   const internalKey = env.INTERNAL_API_KEYS ?? devSecrets().internalApiKey;
   const authUrl = `http://127.0.0.1:${authPort}`;
   const notifyUrl = `http://127.0.0.1:${notifyPort}`;
@@ -123,6 +153,7 @@ async function main() {
     ...shared,
     NOTIFY_PORT: String(notifyPort),
     NOTIFY_DATABASE_URL: urls.notify,
+    ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
     AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `${authUrl}/.well-known/jwks.json`,
     AUTH_INTROSPECTION_URL: env.AUTH_INTROSPECTION_URL ?? `${authUrl}/auth/v1/introspect`,
   });
@@ -146,6 +177,8 @@ async function main() {
   auth-svc       http://localhost:${authPort}    Swagger UI http://localhost:${authPort}/docs   OpenAPI /docs-json
   notify-svc     http://localhost:${notifyPort}    Swagger UI http://localhost:${notifyPort}/docs   OpenAPI /docs-json
   JWKS           ${gw}/.well-known/jwks.json
+  Mail           ${mail ? `${mail.webUrl}   (local mail catcher: every email sent shows up here)` : `sent through SMTP_URL`}
+  Workers        inside notify-svc (more: npm run start:worker)
   Internal key   ${env.INTERNAL_API_KEYS ? 'from INTERNAL_API_KEYS' : `in ${path.relative(root, path.join(dataDir, 'dev-secrets.json'))} (dev only)`}
 `);
 }

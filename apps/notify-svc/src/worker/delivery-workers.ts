@@ -48,7 +48,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     const concurrency = this.config.WORKER_CONCURRENCY;
     this.pool = new pg.Pool({
       connectionString: this.config.NOTIFY_DATABASE_URL,
-      max: Math.min(concurrency, 10) + 2,
+      max: concurrency + 2,
       application_name: 'notify-svc:worker',
     });
     this.pool.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`));
