@@ -16,7 +16,8 @@ export interface Country {
 export function resolveCountry(input: string): Country | undefined {
   const s = input.trim();
   if (!s) return undefined;
-  const code = /^[a-z]{2,3}$/i.test(s) && countries.isValid(s.toUpperCase()) ? countries.toAlpha2(s.toUpperCase()) : countries.getAlpha2Code(s, 'en');
+  const code =
+    /^[a-z]{2,3}$/i.test(s) && countries.isValid(s.toUpperCase()) ? countries.toAlpha2(s.toUpperCase()) : countries.getAlpha2Code(s, 'en');
   return code ? countryOf(code) : undefined;
 }
 

@@ -41,7 +41,9 @@ export function FieldAlias(alias: string, options: FieldAliasOptions): PropertyD
     )(target, canonicalKey);
     applyDecorators(
       ApiPropertyOptional({ description: `Another spelling of \`${canonical}\`: give one of them`, ...options.swagger }),
-      Transform(({ value, obj }) => (Object.hasOwn(obj, canonical) && obj[canonical] !== undefined ? new BothSpellings(obj[canonical], value) : value)),
+      Transform(({ value, obj }) =>
+        Object.hasOwn(obj, canonical) && obj[canonical] !== undefined ? new BothSpellings(obj[canonical], value) : value,
+      ),
       ValidateBy({
         name: 'fieldAlias',
         validator: {
