@@ -11,16 +11,16 @@ const EVENT_PLATFORM = '003_5c7c85271bcf9b16.txt';
 
 const fields = (res: { body: any }) => (res.body.error?.details ?? []).map((d: { field: string }) => d.field).sort();
 
+let env: AuthTestEnv;
+
+beforeAll(async () => {
+  env = await startAuth();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
 describe('the seeds’ documented auth requests, replayed as written', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await startAuth();
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-
   describe('NotifyHub (seed 001)', () => {
     it('signs up with the documented body (role admin included): E.164 phone on the user, sector and country on the tenant', async () => {
       const body = seedBody(NOTIFYHUB, 36);
@@ -134,15 +134,6 @@ describe('the seeds’ documented auth requests, replayed as written', () => {
 });
 
 describe('the seeds’ field spellings refuse what they should, changing nothing', () => {
-  let env: AuthTestEnv;
-
-  beforeAll(async () => {
-    env = await startAuth();
-  });
-  afterAll(async () => {
-    await env?.close();
-  });
-
   const notifyHubSignup = (overrides: Record<string, unknown>): Record<string, unknown> => ({
     ...seedBody(NOTIFYHUB, 88),
     email: uniqueEmail('hub'),
