@@ -53,7 +53,7 @@ describe('accounts: signup, login, me, password', () => {
         [{ email: uniqueEmail(), password: 'short' }, 'password'],
         // 73 bytes: bcrypt would silently ignore the tail, so it is refused.
         [{ email: uniqueEmail(), password: 'é'.repeat(36) + 'x' }, 'password'],
-        [{ email: uniqueEmail(), password: 'long enough password', role: 'admin' }, 'role'],
+        [{ email: uniqueEmail(), password: 'long enough password', roles: ['admin'] }, 'roles'],
         [{ password: 'long enough password' }, 'email'],
       ];
       for (const [body, field] of cases) {

@@ -54,9 +54,12 @@ export class UsersService {
   async createTenantWithOwner(
     fields: NewUserFields & { companyName?: string | null },
     em?: EntityManager,
+    tenantFields: Partial<Pick<Tenant, 'sector' | 'countryCode'>> = {},
   ): Promise<{ user: User; tenant: Tenant }> {
     const run = async (m: EntityManager) => {
-      const tenant = await m.save(m.create(Tenant, { name: tenantNameFor(fields), planTier: PlanTier.Free }));
+      const tenant = await m.save(
+        m.create(Tenant, { sector: null, countryCode: null, ...tenantFields, name: tenantNameFor(fields), planTier: PlanTier.Free }),
+      );
       const user = await this.insertUser(m, tenant.id, fields, [Role.User, Role.Organizer, Role.Admin]);
       return { user, tenant };
     };

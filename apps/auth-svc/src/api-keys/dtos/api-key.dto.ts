@@ -15,6 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { ALL_SCOPES, type Scope } from '#common';
+import { FieldAlias } from '../../validation/field-alias.decorator.js';
 import type { ApiKey } from '../api-key.entity.js';
 
 export const MAX_ROTATION_OVERLAP_SECONDS = 24 * 3600;
@@ -42,12 +43,18 @@ export class CreateApiKeyDto {
   scopes?: Scope[];
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     example: '2027-01-01T00:00:00Z',
-    description: 'ISO 8601; must be in the future. Omit for a key that does not expire',
+    description: 'ISO 8601; must be in the future. Omit, or null, for a key that does not expire. Also accepted as `expires_at`',
+  })
+  @FieldAlias('expires_at', {
+    refuseBoth: 'always',
+    swagger: { type: String, nullable: true, description: 'Another spelling of `expiresAt` (Notifer’s); null: no expiry' },
   })
   @IsOptional()
   @IsISO8601({ strict: true })
-  expiresAt?: string;
+  expiresAt?: string | null;
 }
 
 export class RotateApiKeyDto {

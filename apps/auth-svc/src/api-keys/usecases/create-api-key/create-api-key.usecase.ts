@@ -15,7 +15,8 @@ export interface CreateApiKeyCommand {
   tenantId: string;
   name: string;
   scopes?: Scope[];
-  expiresAt?: string;
+  /** Absent or null: the key does not expire. */
+  expiresAt?: string | null;
   meta?: RequestMeta;
 }
 
@@ -66,8 +67,8 @@ export class CreateApiKeyUseCase {
 }
 
 /** An optional ISO date that must lie in the future (422 otherwise). */
-export function futureDate(iso: string | undefined): Date | null {
-  if (iso === undefined) return null;
+export function futureDate(iso: string | null | undefined): Date | null {
+  if (iso === undefined || iso === null) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw AppException.validation('Invalid expiresAt', [{ field: 'expiresAt', messages: ['must be a date'] }]);
   if (d.getTime() <= Date.now()) {
