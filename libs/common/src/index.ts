@@ -23,3 +23,6 @@ export * from './bootstrap/run-service.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
+export * from './http/json-body.parser.js';
+export * from './http/content-type.guard.js';
+export * from './http/http-hardening.js';

@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import PinoPretty from 'pino-pretty';
 
 /** Anything that could carry a credential, wherever it sits in a log object. */
 export const REDACT_PATHS = [
@@ -40,21 +42,81 @@ export function sanitizeUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[REDACTED]');
 }
 
-export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-    formatters: { level: (label) => ({ level: label }) },
+export interface LogFormatChoice {
+  nodeEnv?: string;
+  isTTY?: boolean;
+}
+
+/** Pretty for a person at a terminal; JSON in production and whenever the output is piped or collected. */
+export function logFormat(c: LogFormatChoice): 'json' | 'pretty' {
+  return c.isTTY && c.nodeEnv !== 'production' ? 'pretty' : 'json';
+}
+
+/**
+ * JSON lines go through an asynchronous sonic-boom that writes in 4 KiB batches: with pino's default
+ * synchronous stdout, one write(2) per request line was the largest cost of a trivial route
+ * (docs/benchmarks.md). Pino flushes the buffer at exit; fatal paths call logger.flush() first.
+ */
+function destination(format: 'json' | 'pretty', service: string): DestinationStream {
+  if (format === 'pretty') {
+    return PinoPretty({
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,service,context,reqId',
+      messageFormat: `${service} {if context}[{context}] {end}{msg}`,
+      singleLine: true,
+      sync: true,
+    });
+  }
+  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+}
+
+export function createLogger(service: string, level: LevelWithSilent = 'info', format: 'auto' | 'json' | 'pretty' = 'json'): Logger {
+  const chosen = format === 'auto' ? logFormat({ nodeEnv: process.env.NODE_ENV, isTTY: process.stdout.isTTY }) : format;
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    level === 'silent' ? undefined : destination(chosen, service),
+  );
+}
+
+/**
+ * One line per request, after the answer: method, sanitised URL, status, duration. Fastify's own
+ * request logging is off (two lines per request, with the raw URL).
+ */
+export function registerAccessLog(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          reqId: req.id,
+          method: req.method,
+          url: sanitizeUrl(req.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
+    }
+    done();
   });
 }
+
+/** Nest's start-up chatter (modules loaded, each route mapped): debug, not info. */
+const NEST_STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
 
 /** Routes Nest's own log calls (bootstrap, route mapping, exceptions) into the same pino logger. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && NEST_STARTUP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));
