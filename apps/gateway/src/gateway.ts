@@ -117,6 +117,7 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
       prefix,
       rewritePrefix,
       undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      disableRequestLogging: true,
       replyOptions: { rewriteRequestHeaders: forwardHeaders, onError },
     });
 
