@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import proxy from '@fastify/http-proxy';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AppException,
@@ -44,7 +44,7 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   const timeoutMs = (config.GATEWAY_UPSTREAM_TIMEOUT ?? 30) * 1000;
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFrom,
     trustProxy: 'loopback,uniquelocal',
     bodyLimit,

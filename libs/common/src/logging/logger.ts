@@ -53,22 +53,27 @@ export function logFormat(c: LogFormatChoice): 'json' | 'pretty' {
 }
 
 /**
- * JSON lines go through an asynchronous sonic-boom that writes in 4 KiB batches: with pino's default
- * synchronous stdout, one write(2) per request line was the largest cost of a trivial route
- * (docs/benchmarks.md). Pino flushes the buffer at exit; fatal paths call logger.flush() first.
+ * JSON lines go through an asynchronous sonic-boom: lines logged while a write is in flight leave in
+ * one write(2), instead of one synchronous write per line (pino's default for stdout), which was the
+ * largest cost of a trivial route (docs/benchmarks.md). Nothing waits for a size threshold, so an idle
+ * service's last line is not held back. Pino flushes at exit; fatal paths call logger.flush() first.
  */
 function destination(format: 'json' | 'pretty', service: string): DestinationStream {
   if (format === 'pretty') {
     return PinoPretty({
       colorize: true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,service,context,reqId',
-      messageFormat: `${service} {if context}[{context}] {end}{msg}`,
+      ignore: 'pid,hostname,service,context,reqId,method,url,status,ms',
+      // An access line reads `GET /auth/v1/me 200 3.1ms`; others `[Context] message`.
+      messageFormat: (log) => {
+        if (typeof log.method === 'string') return `${service} ${log.method} ${String(log.url)} ${String(log.status)} ${String(log.ms)}ms`;
+        return `${service} ${typeof log.context === 'string' && log.context !== 'nest' ? `[${log.context}] ` : ''}${String(log.msg)}`;
+      },
       singleLine: true,
       sync: true,
     });
   }
-  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  return pino.destination({ dest: 1, sync: false });
 }
 
 export function createLogger(service: string, level: LevelWithSilent = 'info', format: 'auto' | 'json' | 'pretty' = 'json'): Logger {
