@@ -126,7 +126,8 @@ async function main() {
   }
   const common = {
     NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // As shipped: request logs on (one access line per request). BENCH_LOG_LEVEL=warn turns them off.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     INTERNAL_API_KEYS: INTERNAL_KEY,
     AUTH_ISSUER: 'http://bench.local',
     AUTH_AUDIENCE: 'notify-platform',

@@ -173,6 +173,7 @@ async function main() {
   Everything is up. Ctrl-C stops it all.
 
   Gateway        ${gw}   (/auth/*, /.well-known/*, /notify/*)
+  Swagger UI     ${gw}/docs   (both services: log in, Authorize once)
     health       ${gw}/auth/health  ${gw}/notify/health  (add /ready for readiness)
   auth-svc       http://localhost:${authPort}    Swagger UI http://localhost:${authPort}/docs   OpenAPI /docs-json
   notify-svc     http://localhost:${notifyPort}    Swagger UI http://localhost:${notifyPort}/docs   OpenAPI /docs-json

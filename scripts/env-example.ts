@@ -63,7 +63,7 @@ export function renderEnvExample(): string {
     ...section('Both services: the token contract', tokenContractConfigSpec),
     ...section('auth-svc', authConfigSpec, common),
     ...section('notify-svc', notifyConfigSpec, common),
-    ...section('dev gateway (npm start)', gatewayConfigSpec),
+    ...section('dev gateway (npm start)', gatewayConfigSpec, common),
     ...section('npm start, npm test, npm run bench', launcherVariables),
   ].join('\n');
 }

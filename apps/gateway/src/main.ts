@@ -12,7 +12,7 @@ try {
   }
   throw err;
 }
-const logger = createLogger('gateway', config.LOG_LEVEL);
+const logger = createLogger('gateway', config.LOG_LEVEL, config.LOG_FORMAT);
 const app = await buildGateway(config, logger);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

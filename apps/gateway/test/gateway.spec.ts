@@ -78,8 +78,51 @@ describe('dev gateway', () => {
     expect(seen[0]!.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
-  it('answers its own liveness and 404 for other paths', async () => {
+  it('answers its own liveness and 404 NOT_FOUND in the envelope for other paths', async () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
-    expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
+    const missing = await fetch(`${base}/elsewhere`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ data: null, error: { code: 'NOT_FOUND', message: 'Route not found' } });
+  });
+
+  it('does not forward Expect or hop-by-hop headers, and forwards its request id', async () => {
+    seen.length = 0;
+    const res = await fetch(`${base}/auth/v1/login`, { method: 'POST', headers: { 'x-request-id': 'gw-7', te: 'trailers' }, body: '{}' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('gw-7');
+    expect(seen[0]!.headers['x-request-id']).toBe('gw-7');
+    expect(seen[0]!.headers.te).toBeUndefined();
+  });
+});
+
+describe('dev gateway when a service fails', () => {
+  it('answers 502 BAD_GATEWAY for a service that is down and 504 GATEWAY_TIMEOUT for one that is too slow', async () => {
+    const slow = createServer(() => undefined);
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const down = createServer();
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
+    const downUrl = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
+    await new Promise((r) => down.close(r));
+    const gateway = await buildGateway({
+      AUTH_UPSTREAM_URL: downUrl,
+      NOTIFY_UPSTREAM_URL: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
+      GATEWAY_UPSTREAM_TIMEOUT: 1,
+    });
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+    try {
+      const bad = await fetch(`${base}/auth/v1/me`);
+      expect(bad.status).toBe(502);
+      expect(await bad.json()).toMatchObject({ data: null, error: { code: 'BAD_GATEWAY' } });
+      const late = await fetch(`${base}/notify/v1/me`);
+      expect(late.status).toBe(504);
+      const body = await late.json();
+      expect(body).toMatchObject({ data: null, error: { code: 'GATEWAY_TIMEOUT' } });
+      expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+    } finally {
+      await gateway.close();
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 });

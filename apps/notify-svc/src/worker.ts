@@ -19,7 +19,7 @@ try {
   }
   throw err;
 }
-const logger = createLogger('notify-worker', config.LOG_LEVEL);
+const logger = createLogger('notify-worker', config.LOG_LEVEL, config.LOG_FORMAT);
 try {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new PinoNestLogger(logger.child({ context: 'nest' })),

@@ -25,3 +25,6 @@ export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
 export * from './live/index.js';
 export * from './crypto/secret-box.js';
+export * from './http/json-body.parser.js';
+export * from './http/content-type.guard.js';
+export * from './http/http-hardening.js';

@@ -23,13 +23,20 @@ export async function startTestApp(
     logLevel?: string;
     /** Where log lines go (default stdout), for tests that read them. */
     logDestination?: { write(line: string): void };
+    corsOrigins?: string[];
   } = {},
 ): Promise<TestApp> {
   let builder = Test.createTestingModule({ imports: [module] });
   if (opts.override) builder = opts.override(builder);
   const moduleRef = await builder.compile();
-  const logger = createLogger('test', (opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent', opts.logDestination);
-  const appOptions = { logger, bodyLimit: opts.bodyLimit ?? 1_048_576, trustProxy: true, swagger: { title: 'test', description: 'test' } };
+  const logger = createLogger('test', (opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent', 'json', opts.logDestination);
+  const appOptions = {
+    logger,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    trustProxy: true,
+    corsOrigins: opts.corsOrigins,
+    swagger: { title: 'test', description: 'test' },
+  };
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(appOptions), { logger: false });
   configureApp(app, appOptions);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -65,6 +65,10 @@ export const authConfigSpec = {
   RATE_LIMIT_SIGNUP: v.rate('Sign-ups per client IP, `<count>/<window>`', { default: '10/1h' }),
   RATE_LIMIT_LOGIN: v.rate('Login attempts per client IP, `<count>/<window>`', { default: '30/1m' }),
   RATE_LIMIT_REFRESH: v.rate('Token refreshes per client IP, `<count>/<window>`', { default: '600/1m' }),
+  RATE_LIMIT_TAKEN_EMAIL: v.rate(
+    'POST /users answers naming an email as unusable (registered in any tenant), per tenant, `<count>/<window>`; once used up, every user creation of the tenant is 429 until the window ends',
+    { default: '10/1h' },
+  ),
 
   PAT_MAX_TTL_DAYS: v.int('Longest lifetime, in days, a personal access token may be given at creation', {
     default: '365',

@@ -32,10 +32,14 @@ export interface AuthTestEnv {
 }
 
 /** A fresh database and a booted auth-svc on it. */
-export async function startAuth(overrides: Record<string, string> = {}, db?: TestDatabase): Promise<AuthTestEnv> {
+export async function startAuth(
+  overrides: Record<string, string> = {},
+  db?: TestDatabase,
+  app: { corsOrigins?: string[] } = {},
+): Promise<AuthTestEnv> {
   const database = db ?? (await createTestDatabase('auth'));
   const config = authTestConfig(database.url, overrides);
-  const t = await startTestApp(AppModule.forRoot(config));
+  const t = await startTestApp(AppModule.forRoot(config), app);
   return {
     db: database,
     t,

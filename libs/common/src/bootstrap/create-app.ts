@@ -2,11 +2,15 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyBaseLogger } from 'fastify';
+import helmet from '@fastify/helmet';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { requestIdFrom } from '../http/request-context.js';
-import { PinoNestLogger, sanitizeUrl } from '../logging/logger.js';
-import { AllExceptionsFilter } from '../errors/all-exceptions.filter.js';
+import { PinoNestLogger, registerAccessLog } from '../logging/logger.js';
+import { AllExceptionsFilter, sendError } from '../errors/all-exceptions.filter.js';
+import { ContentTypeGuard } from '../http/content-type.guard.js';
+import { corsOptions, refuseBadRequestLine, SECURITY_HEADERS } from '../http/http-hardening.js';
+import { jsonBodyParser } from '../http/json-body.parser.js';
 import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { directRoutesOf, registerDirectRoutes, type DirectRoute } from '../http/direct-routes.js';
 import { createValidationPipe } from '../validation/validation.js';
@@ -16,6 +20,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimit: number;
   trustProxy: boolean | string;
+  /** CORS_ORIGINS: exact origins, or `*`; empty means no CORS. */
+  corsOrigins?: readonly string[];
   swagger?: { title: string; description: string; version?: string };
 }
 
@@ -31,7 +37,10 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
     requestIdHeader: false,
     bodyLimit: opts.bodyLimit,
     trustProxy: parseTrustProxy(opts.trustProxy),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Ids in paths are UUIDs or short keys; a longer segment is 414 URI_TOO_LONG.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Router errors (bad percent-encoding, overlong segment) in the envelope; Fastify's own echo the URL.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => sendError(err, req, reply),
     return503OnClosing: true,
   });
 }
@@ -41,30 +50,28 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
  * access logs and Swagger. Used by main.ts and by the e2e tests, so tests run the real thing.
  */
 export function configureApp(app: NestFastifyApplication, opts: AppOptions): void {
-  const fastify = app.getHttpAdapter().getInstance();
+  const adapter = app.getHttpAdapter() as FastifyAdapter;
+  const fastify = adapter.getInstance();
+  adapter.useBodyParser('application/json', false, { bodyLimit: opts.bodyLimit }, jsonBodyParser(fastify));
+  void fastify.register(helmet, SECURITY_HEADERS);
+  const cors = corsOptions(opts.corsOrigins ?? []);
+  if (cors) app.enableCors(cors);
   registerEnvelope(fastify);
   registerQueryToken(fastify);
   const direct = directRoutesOf(app);
   registerDirectRoutes(fastify, direct);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    // RFC 6749 §5.1 for token responses, and right for an API's answers in general; JWKS and
+    // discovery set their own caching, Swagger UI's assets may be cached.
+    if (!req.url.startsWith('/docs')) reply.header('cache-control', 'no-store');
+    const refused = refuseBadRequestLine(req, reply);
+    if (refused) return sendError(refused, req, reply);
     done();
   });
-  fastify.addHook('onResponse', (req, reply, done) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
-    if (opts.logger.isLevelEnabled(level)) {
-      const line = {
-        reqId: req.id,
-        method: req.method,
-        url: sanitizeUrl(req.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      };
-      req.log[level](line, 'request completed');
-    }
-    done();
-  });
+  registerAccessLog(fastify, opts.logger);
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalGuards(new ContentTypeGuard());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (opts.swagger) setupSwagger(app, opts.swagger, direct);

@@ -5,9 +5,11 @@ import { createServiceApp, type AppOptions } from './create-app.js';
 
 interface BaseConfig {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  LOG_FORMAT: 'auto' | 'json' | 'pretty';
   BODY_LIMIT_BYTES: number;
   TRUST_PROXY: string;
   HOST: string;
+  CORS_ORIGINS: string[];
 }
 
 /** The whole of a service's main.ts: validate config (exit 1 naming the variable), boot, listen. */
@@ -28,12 +30,13 @@ export async function runService<C extends BaseConfig>(s: {
     }
     throw err;
   }
-  const logger = createLogger(s.name, config.LOG_LEVEL);
+  const logger = createLogger(s.name, config.LOG_LEVEL, config.LOG_FORMAT);
   try {
     const app = await createServiceApp(s.module(config), {
       logger,
       bodyLimit: config.BODY_LIMIT_BYTES,
       trustProxy: config.TRUST_PROXY,
+      corsOrigins: config.CORS_ORIGINS,
       swagger: s.swagger,
     });
     const port = s.port(config);
@@ -41,6 +44,7 @@ export async function runService<C extends BaseConfig>(s: {
     logger.info({ port }, `${s.name} listening on ${await app.getUrl()}`);
   } catch (err) {
     logger.fatal({ err }, `${s.name} failed to start`);
+    logger.flush();
     process.exit(1);
   }
 }

@@ -9,10 +9,18 @@ export const commonConfigSpec = {
   LOG_LEVEL: v.enum('pino log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
     default: 'info',
   }),
+  LOG_FORMAT: v.enum(
+    'Log output: auto (short readable lines when stdout is a terminal outside production, JSON otherwise), json or pretty',
+    ['auto', 'json', 'pretty'] as const,
+    { default: 'auto' },
+  ),
   BODY_LIMIT_BYTES: v.int('Largest accepted request body in bytes (413 above)', { default: '1048576', min: 1024, max: 52428800 }),
   TRUST_PROXY: v.string(
     'Which proxies may set X-Forwarded-For (the client IP used for rate limits): true, false, or a list of addresses/CIDRs/names such as loopback,uniquelocal',
     { default: 'loopback,uniquelocal' },
+  ),
+  CORS_ORIGINS: v.origins(
+    'Browser origins allowed to call the API (CORS), exact and comma-separated, e.g. https://app.example.com; * allows any origin but never with credentials; empty: no cross-origin access',
   ),
   DB_POOL_SIZE: v.int('PostgreSQL connections per instance', { default: '10', min: 1, max: 200 }),
   MIGRATIONS_RUN: v.bool('Apply pending migrations at start (under an advisory lock, safe with many instances)', {

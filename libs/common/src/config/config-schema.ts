@@ -3,7 +3,7 @@
  * `loadConfig` parses them all and throws one ConfigError naming every bad or missing variable,
  * so a service refuses to start rather than run half-configured.
  */
-export type VarKind = 'string' | 'int' | 'port' | 'url' | 'bool' | 'list' | 'enum' | 'duration' | 'rate' | 'secret';
+export type VarKind = 'string' | 'int' | 'port' | 'url' | 'bool' | 'list' | 'origins' | 'enum' | 'duration' | 'rate' | 'secret';
 
 export interface VarSpec<T = unknown> {
   kind: VarKind;
@@ -43,6 +43,8 @@ export const v = {
     ({ kind: 'url', description, optional: true, ...o }) as VarSpec<string | undefined>,
   bool: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'bool', description, ...o }) as VarSpec<boolean>,
   list: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'list', description, ...o }) as VarSpec<string[]>,
+  /** Comma-separated exact web origins (`https://app.example.com`, no path), or `*`. */
+  origins: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'origins', description, ...o }) as VarSpec<string[]>,
   enum: <T extends string>(description: string, values: readonly T[], o: Partial<VarSpec> = {}) =>
     ({ kind: 'enum', description, values, ...o }) as VarSpec<T>,
   /** Seconds, written as `900`, `15m`, `7d`, `24h`, `30s`. */
@@ -118,6 +120,23 @@ function parseOne(name: string, spec: VarSpec, raw: string): { value?: unknown; 
           .map((s) => s.trim())
           .filter(Boolean),
       };
+    case 'origins': {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        if (item === '*') continue;
+        let origin: string | null = null;
+        try {
+          origin = new URL(item).origin;
+        } catch {
+          /* reported below */
+        }
+        if (origin !== item) return bad(`"${item}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`);
+      }
+      return { value: items };
+    }
     case 'enum':
       if (!spec.values!.includes(raw)) return bad(`must be one of ${spec.values!.join(', ')}`);
       return { value: raw };
@@ -143,8 +162,8 @@ export function loadConfig<S extends Record<string, VarSpec>>(spec: S, env: Reco
     if (raw === undefined || raw === '') {
       if (s.devDefault !== undefined && !production) raw = s.devDefault;
       else if (s.default !== undefined) raw = s.default;
-      else if (s.optional || s.kind === 'list') {
-        out[name] = s.kind === 'list' ? [] : undefined;
+      else if (s.optional || s.kind === 'list' || s.kind === 'origins') {
+        out[name] = s.kind === 'list' || s.kind === 'origins' ? [] : undefined;
         continue;
       } else {
         problems.push(`${name}: is required${s.devDefault !== undefined ? ' in production' : ''} (${s.description})`);
@@ -163,7 +182,9 @@ export function loadConfig<S extends Record<string, VarSpec>>(spec: S, env: Reco
 export function describeSpec(spec: Record<string, VarSpec>): Array<{ name: string; default: string; description: string }> {
   return Object.entries(spec).map(([name, s]) => ({
     name,
-    default: s.default ?? (s.devDefault !== undefined ? `(dev) ${s.devDefault}` : s.optional || s.kind === 'list' ? '' : '(required)'),
+    default:
+      s.default ??
+      (s.devDefault !== undefined ? `(dev) ${s.devDefault}` : s.optional || s.kind === 'list' || s.kind === 'origins' ? '' : '(required)'),
     description: s.description,
   }));
 }

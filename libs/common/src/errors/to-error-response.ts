@@ -32,7 +32,14 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: 
   },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.BAD_REQUEST, message: 'Malformed JSON body' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.BAD_REQUEST, message: 'Invalid content-length' },
+  // Router errors (Fastify's frameworkErrors): their own messages echo the URL.
+  FST_ERR_BAD_URL: { status: 400, code: ErrorCode.BAD_REQUEST, message: 'Malformed URL (bad percent-encoding)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: ErrorCode.URI_TOO_LONG, message: 'A path segment is too long' },
+  FST_ERR_INVALID_URL: { status: 400, code: ErrorCode.BAD_REQUEST, message: 'Malformed URL' },
 };
+
+/** Nest's unmatched-route exception says "Cannot GET <url>": the URL is the client's, never echoed. */
+const ROUTE_NOT_FOUND = 'Route not found';
 
 function httpMessage(response: unknown, fallback: string): string {
   if (typeof response === 'string') return response;
@@ -61,7 +68,8 @@ export function toErrorResponse(err: unknown): MappedError {
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const code = STATUS_TO_CODE[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST);
-    const message = status >= 500 ? 'Internal server error' : httpMessage(err.getResponse(), err.message);
+    const message =
+      status >= 500 ? 'Internal server error' : status === 404 ? ROUTE_NOT_FOUND : httpMessage(err.getResponse(), err.message);
     return { status, body: { code, message }, internal: status >= 500 };
   }
   const e = err as {

@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import PinoPretty from 'pino-pretty';
 
 /** Anything that could carry a credential, wherever it sits in a log object. */
 export const REDACT_PATHS = [
@@ -40,23 +42,98 @@ export function sanitizeUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[REDACTED]');
 }
 
-/** `destination` defaults to stdout (tests pass one to read the lines). */
-export function createLogger(service: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
-  const options = {
+export interface LogFormatChoice {
+  nodeEnv?: string;
+  isTTY?: boolean;
+}
+
+/** Pretty for a person at a terminal; JSON in production and whenever the output is piped or collected. */
+export function logFormat(c: LogFormatChoice): 'json' | 'pretty' {
+  return c.isTTY && c.nodeEnv !== 'production' ? 'pretty' : 'json';
+}
+
+/**
+ * JSON lines go through an asynchronous sonic-boom: lines logged while a write is in flight leave in
+ * one write(2), instead of one synchronous write per line (pino's default for stdout), which was the
+ * largest cost of a trivial route (docs/benchmarks.md). Nothing waits for a size threshold, so an idle
+ * service's last line is not held back. Pino flushes at exit; fatal paths call logger.flush() first.
+ */
+function destination(format: 'json' | 'pretty', service: string): DestinationStream {
+  if (format === 'pretty') {
+    return PinoPretty({
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,service,context,reqId,method,url,status,ms',
+      // An access line reads `GET /auth/v1/me 200 3.1ms`; others `[Context] message`.
+      messageFormat: (log) => {
+        if (typeof log.method === 'string') return `${service} ${log.method} ${String(log.url)} ${String(log.status)} ${String(log.ms)}ms`;
+        return `${service} ${typeof log.context === 'string' && log.context !== 'nest' ? `[${log.context}] ` : ''}${String(log.msg)}`;
+      },
+      singleLine: true,
+      sync: true,
+    });
+  }
+  return pino.destination({ dest: 1, sync: false });
+}
+
+/** Per service logger, its redaction-free twin for access lines (same destination and level). */
+const ACCESS_LOGGERS = new WeakMap<Logger, Logger>();
+
+/** `into` replaces the destination (tests pass one to read the lines). */
+export function createLogger(
+  service: string,
+  level: LevelWithSilent = 'info',
+  format: 'auto' | 'json' | 'pretty' = 'json',
+  into?: DestinationStream,
+): Logger {
+  const chosen = format === 'auto' ? logFormat({ nodeEnv: process.env.NODE_ENV, isTTY: process.stdout.isTTY }) : format;
+  const dest = into ?? (level === 'silent' ? undefined : destination(chosen, service));
+  const base = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const logger = pino({ ...base, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } }, dest);
+  // Access lines hold five known fields (the URL already sanitised): walking 30 redaction paths
+  // over each of them is cost without use on the hottest logging path.
+  ACCESS_LOGGERS.set(logger, pino(base, dest));
+  return logger;
 }
+
+/**
+ * One line per request, after the answer: method, sanitised URL, status, duration. Fastify's own
+ * request logging is off (two lines per request, with the raw URL).
+ */
+export function registerAccessLog(fastify: FastifyInstance, serviceLogger: Logger): void {
+  const logger = ACCESS_LOGGERS.get(serviceLogger) ?? serviceLogger;
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          reqId: req.id,
+          method: req.method,
+          url: sanitizeUrl(req.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
+
+/** Nest's start-up chatter (modules loaded, each route mapped): debug, not info. */
+const NEST_STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
 
 /** Routes Nest's own log calls (bootstrap, route mapping, exceptions) into the same pino logger. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && NEST_STARTUP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));

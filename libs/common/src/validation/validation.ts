@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppException } from '../errors/app.exception.js';
 
 export interface FieldError {
@@ -16,9 +16,48 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/**
+ * The path of the first string (value or key) holding a NUL character, or null. PostgreSQL cannot
+ * store NUL in text, so such input would otherwise fail deep in a query as a 500. Bodies are at most
+ * MAX_JSON_DEPTH deep (the JSON parser refuses deeper ones); the bound here only guards other callers.
+ */
+export function findNul(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? path || '(value)' : null;
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key.includes('\0')) return field;
+    const found = findNul(v, field, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Nest's ValidationPipe, plus one rule for every body, query and path parameter: no NUL in any string. */
+class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const field = findNul(value, typeof value === 'string' ? (metadata.data ?? '') : '');
+      if (field) {
+        throw AppException.validation(`Invalid request: ${field}`, [
+          { field, messages: ['must not contain NUL (\\u0000) characters'] },
+        ] satisfies FieldError[]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelist, reject unknown fields, transform to DTO classes; errors name every field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

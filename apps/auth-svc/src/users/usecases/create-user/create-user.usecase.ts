@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppException, Role } from '#common';
+import { AppException, RATE_LIMIT_STORE, Role, type RateLimitStore } from '#common';
+import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -16,10 +17,25 @@ export class CreateUserUseCase {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
+  /**
+   * Emails are unique across the platform (login takes no tenant), so a taken address must be
+   * refused. The refusal is tenant-neutral (the same for a teammate's address and another tenant's)
+   * and budgeted per tenant: once RATE_LIMIT_TAKEN_EMAIL is used up, every creation of the tenant is
+   * 429, so neither the answer nor the limit tells a free address from a taken one. An admin can
+   * probe a handful of addresses per window at most, about what public sign-up allows per IP.
+   */
   async execute(tenantId: string, actorUserId: string, dto: CreateUserDto, meta: RequestMeta): Promise<UserDto> {
-    if (await this.users.findByEmail(dto.email)) throw AppException.conflict('An account with this email already exists');
+    const budgetKey = `users:taken-email:tenant:${tenantId}`;
+    const budget = await this.limits.hit(budgetKey, this.config.RATE_LIMIT_TAKEN_EMAIL, 0);
+    if (budget.remaining === 0) throw AppException.rateLimited(budget.retryAfterSeconds, 'Too many users refused; retry later');
+    if (await this.users.findByEmail(dto.email)) {
+      await this.limits.hit(budgetKey, this.config.RATE_LIMIT_TAKEN_EMAIL);
+      throw AppException.conflict('This email address cannot be used for a new account');
+    }
     const passwordHash = await this.hasher.hash(dto.password);
     const roles = dto.roles ?? [Role.User];
     return this.dataSource.transaction(async (em) => {
