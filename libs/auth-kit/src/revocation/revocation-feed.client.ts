@@ -44,9 +44,10 @@ export class RevocationFeedClient implements RevocationList {
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.inflight;
   }
 
   /** One poll now (deduplicated); failures are reported and leave the known set as it is. */

@@ -21,7 +21,8 @@ export interface RevocationList {
   isRevoked(p: Pick<Principal, 'userId' | 'sessionId' | 'issuedAt'>): boolean;
   /** Started and stopped with the application (polling). */
   start?(): void;
-  stop?(): void;
+  /** Resolves once no poll is running any more. */
+  stop?(): void | Promise<void>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { createHash } from 'node:crypto';
 import passport from 'passport';
@@ -21,7 +21,7 @@ const cacheKey = (token: string) => createHash('sha256').update(token).digest('b
  * or not, so an ended session or deactivated user stops working as soon as the list knows.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implements OnModuleInit, OnModuleDestroy {
+export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly cache: ExpiringLruCache<Principal>;
   private readonly rules: TokenRules;
 
@@ -53,12 +53,13 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     return DEFERRED_REGISTRATION;
   }
 
-  onModuleInit(): void {
+  // After every module is up (a boot that fails half-way leaves no poller behind).
+  onApplicationBootstrap(): void {
     this.options.revocations?.start?.();
   }
 
-  onModuleDestroy(): void {
-    this.options.revocations?.stop?.();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.options.revocations?.stop?.();
   }
 
   // Runs on passport's per-request copy of the strategy (success/fail are bound to the request).

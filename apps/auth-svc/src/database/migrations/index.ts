@@ -4,6 +4,7 @@ import { AuthTimestampPrecision1795950000000 } from './1795950000000-auth-timest
 import { LoginAttemptsInFlight1795960000000 } from './1795960000000-login-attempts-in-flight.js';
 import { SigningKeyPrepublication1795970000000 } from './1795970000000-signing-key-prepublication.js';
 import { CredentialListTimestampPrecision1795980000000 } from './1795980000000-credential-list-timestamp-precision.js';
+import { RevocationFeed1796000000000 } from './1796000000000-revocation-feed.js';
 
 export const authMigrations: Function[] = [
   AuthCore1795800000000,
@@ -12,4 +13,5 @@ export const authMigrations: Function[] = [
   LoginAttemptsInFlight1795960000000,
   SigningKeyPrepublication1795970000000,
   CredentialListTimestampPrecision1795980000000,
+  RevocationFeed1796000000000,
 ];
