@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, startTestApp, type TestApp, type TestDatabase } from '#testing';
-import { addMember, INTERNAL_KEY, login, signup, startAuth, type AuthTestEnv, type SignedUp } from '../../auth-svc/test/support/auth-test-kit.js';
+import {
+  addMember,
+  INTERNAL_KEY,
+  login,
+  signup,
+  startAuth,
+  type AuthTestEnv,
+  type SignedUp,
+} from '../../auth-svc/test/support/auth-test-kit.js';
 import { AppModule } from '../src/app.module.js';
 import { loadNotifyConfig } from '../src/config/notify-config.js';
 

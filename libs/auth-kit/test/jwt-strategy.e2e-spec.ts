@@ -38,7 +38,14 @@ describe('JwtStrategy: verified-token cache and revocation list', () => {
       module: ProbeModule,
       imports: [
         AuthKitModule.forRootAsync({
-          useFactory: () => ({ issuer: 'iss', audience: 'aud', internalApiKeys: [], keyResolver: resolver, tokenCacheSize: 2, revocations }),
+          useFactory: () => ({
+            issuer: 'iss',
+            audience: 'aud',
+            internalApiKeys: [],
+            keyResolver: resolver,
+            tokenCacheSize: 2,
+            revocations,
+          }),
         }),
       ],
       controllers: [ProbeController],

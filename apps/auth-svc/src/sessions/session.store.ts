@@ -57,7 +57,7 @@ const ROTATE_SQL = `
     current_token_hash = $3,
     last_used_at = now(),
     ip = COALESCE($6, s.ip),
-    expires_at = LEAST(now() + make_interval(secs => $4), s.absolute_expires_at)
+    expires_at = LEAST(date_trunc('second', now()) + make_interval(secs => $4), s.absolute_expires_at)
   FROM users u JOIN tenants t ON t.id = u.tenant_id
   WHERE s.id = $1 AND u.id = s.user_id AND u.is_active
     AND s.revoked_at IS NULL AND s.expires_at > now() AND s.absolute_expires_at > now()

@@ -62,7 +62,8 @@ export class TokenService {
   async issuePair(user: TokenSubject, tenant: TokenTenant, meta: SessionMeta = {}, em?: EntityManager): Promise<TokenPair> {
     const sid = randomUUID();
     const jti = randomUUID();
-    const now = Date.now();
+    // Whole seconds, as in the token's exp: the session ends exactly when its refresh token does.
+    const now = Math.floor(Date.now() / 1000) * 1000;
     const expiresAt = new Date(now + this.config.REFRESH_TOKEN_TTL * 1000);
     await this.sessions.start(
       {
@@ -78,7 +79,7 @@ export class TokenService {
       },
       em,
     );
-    return this.sign(user, tenant, sid, jti, Math.floor(expiresAt.getTime() / 1000));
+    return this.sign(user, tenant, sid, jti, expiresAt.getTime() / 1000);
   }
 
   /** Exchanges a refresh token for a new pair (single use). A retired token revokes its session. */
@@ -199,3 +200,4 @@ export class TokenService {
 export function hashId(id: string): Buffer {
   return createHash('sha256').update(id).digest();
 }
+

@@ -16,7 +16,11 @@ import { TokenService } from './token.service.js';
   providers: [
     TokenService,
     SessionStore,
-    { provide: TokenRules, inject: [AUTH_CONFIG], useFactory: (c: AuthConfig) => new TokenRules({ issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE }) },
+    {
+      provide: TokenRules,
+      inject: [AUTH_CONFIG],
+      useFactory: (c: AuthConfig) => new TokenRules({ issuer: c.AUTH_ISSUER, audience: c.AUTH_AUDIENCE }),
+    },
   ],
   exports: [TokenService, SessionStore, TokenRules, KeysModule],
 })

@@ -14,7 +14,10 @@ import { DEFERRED_REGISTRATION, KIT_STRATEGY_NAMES, type KitStrategyNames } from
  */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(CustomStrategy) {
-  constructor(@Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions, @Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames) {
+  constructor(
+    @Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions,
+    @Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames,
+  ) {
     super();
     passport.use(names.apiKey, this);
   }

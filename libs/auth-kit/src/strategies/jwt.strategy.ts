@@ -25,7 +25,10 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
   private readonly cache: ExpiringLruCache<Principal>;
   private readonly rules: TokenRules;
 
-  constructor(@Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions, @Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames) {
+  constructor(
+    @Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions,
+    @Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames,
+  ) {
     const rules = new TokenRules(options);
     super({
       jwtFromRequest: bearerToken,
