@@ -200,4 +200,3 @@ export class TokenService {
 export function hashId(id: string): Buffer {
   return createHash('sha256').update(id).digest();
 }
-
