@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RevocationSet, type RevocationList } from '#auth-kit';
+import { PolledRevocationList } from '#auth-kit';
 import { ListRevocationsUseCase } from './usecases/list-revocations/list-revocations.usecase.js';
 
 /** How stale auth-svc's own view of revocations may be: it refuses an ended session's tokens within this. */
@@ -11,41 +11,13 @@ const POLL_MS = 1000;
  * request costs no query.
  */
 @Injectable()
-export class LocalRevocationList implements RevocationList {
-  private readonly logger = new Logger('Revocations');
-  private readonly set = new RevocationSet();
-  private cursor: string | undefined;
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
-
-  constructor(private readonly feed: ListRevocationsUseCase) {}
-
-  isRevoked(p: Parameters<RevocationList['isRevoked']>[0]): boolean {
-    return this.set.isRevoked(p);
-  }
-
-  start(): void {
-    if (this.timer) return;
-    void this.poll();
-    this.timer = setInterval(() => void this.poll(), POLL_MS);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  poll(): Promise<void> {
-    this.running ??= this.feed
-      .execute(this.cursor)
-      .then((f) => {
-        this.set.apply(f);
-        this.cursor = f.cursor;
-      })
-      .catch((err: Error) => this.logger.warn(`revocation poll failed: ${err.message}`))
-      .finally(() => (this.running = null));
-    return this.running;
+export class LocalRevocationList extends PolledRevocationList {
+  constructor(feed: ListRevocationsUseCase) {
+    const logger = new Logger('Revocations');
+    super(
+      (cursor) => feed.execute(cursor),
+      POLL_MS,
+      (err) => logger.warn(`revocation poll failed: ${(err as Error).message}`),
+    );
   }
 }

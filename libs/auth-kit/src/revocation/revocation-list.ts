@@ -64,3 +64,55 @@ export class RevocationSet {
     for (const [id, u] of this.users) if (u.untilMs <= nowMs) this.users.delete(id);
   }
 }
+
+/** Where a poller gets the feed: auth-svc's HTTP endpoint, or (in auth-svc) its own use case. */
+export type RevocationSource = (cursor: string | undefined) => Promise<RevocationFeed>;
+
+/**
+ * A RevocationList kept current by polling a source every `intervalMs` (0: never). A failed poll
+ * leaves what is known in force and is reported to `onError`.
+ */
+export class PolledRevocationList implements RevocationList {
+  private readonly set = new RevocationSet();
+  private cursor: string | undefined;
+  private timer?: NodeJS.Timeout;
+  private inflight: Promise<void> | null = null;
+  /** Number of polls answered (observability and tests). */
+  polls = 0;
+
+  constructor(
+    private readonly source: RevocationSource,
+    private readonly intervalMs: number,
+    private readonly onError?: (err: unknown) => void,
+  ) {}
+
+  isRevoked(p: Parameters<RevocationList['isRevoked']>[0]): boolean {
+    return this.set.isRevoked(p);
+  }
+
+  start(): void {
+    if (this.timer || this.intervalMs <= 0) return;
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.inflight;
+  }
+
+  /** One poll now (deduplicated with one already running). */
+  poll(): Promise<void> {
+    this.inflight ??= this.source(this.cursor)
+      .then((feed) => {
+        this.set.apply(feed);
+        this.cursor = feed.cursor;
+        this.polls++;
+      })
+      .catch((err: unknown) => this.onError?.(err))
+      .finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+}
