@@ -160,6 +160,7 @@ async function main() {
       NOTIFY_DATABASE_URL: notifyDb,
       AUTH_JWKS_URL: `${AUTH}/.well-known/jwks.json`,
       AUTH_INTROSPECTION_URL: `${AUTH}/auth/v1/introspect`,
+      AUTH_REVOCATIONS_URL: `${AUTH}/auth/v1/revocations`,
       DB_POOL_SIZE: '20',
       RATE_LIMIT_FREE: '100000000/1m',
       RATE_LIMIT_PROFESSIONAL: '100000000/1m',

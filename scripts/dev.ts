@@ -156,6 +156,7 @@ async function main() {
     ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
     AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `${authUrl}/.well-known/jwks.json`,
     AUTH_INTROSPECTION_URL: env.AUTH_INTROSPECTION_URL ?? `${authUrl}/auth/v1/introspect`,
+    AUTH_REVOCATIONS_URL: env.AUTH_REVOCATIONS_URL ?? `${authUrl}/auth/v1/revocations`,
   });
   run('gateway', 'apps/gateway/src/main.js', {
     GATEWAY_PORT: String(gatewayPort),

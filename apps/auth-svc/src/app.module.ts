@@ -14,6 +14,8 @@ import { wellKnownRoutes } from './keys/keys.controller.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module.js';
 import { SigningKeyStore } from './keys/signing-key.store.js';
+import { LocalRevocationList } from './revocations/local-revocation.list.js';
+import { RevocationsModule } from './revocations/revocations.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
@@ -39,14 +41,16 @@ export class AppModule {
         // auth-svc verifies its own access tokens with its own key store: no HTTP to itself.
         AuthKitModule.forRootAsync({
           // API keys and personal tokens are checked against auth-svc's own tables (no HTTP either).
-          imports: [KeysModule, IntrospectionModule],
-          inject: [SigningKeyStore, LocalCredentialIntrospector],
-          useFactory: (keys: SigningKeyStore, introspector: LocalCredentialIntrospector) => ({
+          // Ended sessions and deactivated users from its own database, polled (no query per request).
+          imports: [KeysModule, IntrospectionModule, RevocationsModule],
+          inject: [SigningKeyStore, LocalCredentialIntrospector, LocalRevocationList],
+          useFactory: (keys: SigningKeyStore, introspector: LocalCredentialIntrospector, revocations: LocalRevocationList) => ({
             issuer: config.AUTH_ISSUER,
             audience: config.AUTH_AUDIENCE,
             internalApiKeys: config.INTERNAL_API_KEYS,
             keyResolver: keys,
             introspector,
+            revocations,
           }),
         }),
         AuditModule,
@@ -59,6 +63,7 @@ export class AppModule {
         ApiKeysModule,
         PersonalTokensModule,
         IntrospectionModule,
+        RevocationsModule,
         GoogleModule,
       ],
       providers: [

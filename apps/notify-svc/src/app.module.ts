@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, HealthModule, IdempotencyModule, LiveModule, RateLimitModule } from '#common';
-import { AuthKitModule, HttpCredentialIntrospector, RemoteJwksKeyResolver } from '#auth-kit';
+import { AuthKitModule, HttpCredentialIntrospector, RemoteJwksKeyResolver, RevocationFeedClient } from '#auth-kit';
 import { NOTIFY_CONFIG, type NotifyConfig } from './config/notify-config.js';
 import { notifyEntities } from './database/entities.js';
 import { notifyMigrations } from './database/migrations/index.js';
@@ -68,6 +68,12 @@ export class AppModule {
                 ? new HttpCredentialIntrospector(config.AUTH_INTROSPECTION_URL, introspectionKey, {
                     cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL,
                     negativeCacheTtlSeconds: config.INTROSPECTION_NEGATIVE_CACHE_TTL,
+                  })
+                : undefined,
+              revocations: introspectionKey
+                ? new RevocationFeedClient(config.AUTH_REVOCATIONS_URL, introspectionKey, {
+                    intervalSeconds: config.AUTH_REVOCATION_POLL,
+                    onError: (err) => authLog.warn(`revocation feed ${config.AUTH_REVOCATIONS_URL} unreachable: ${String(err)}`),
                   })
                 : undefined,
             };

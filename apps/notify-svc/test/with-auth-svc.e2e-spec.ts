@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, startTestApp, type TestApp, type TestDatabase } from '#testing';
-import { INTERNAL_KEY, signup, startAuth, type AuthTestEnv, type SignedUp } from '../../auth-svc/test/support/auth-test-kit.js';
+import {
+  addMember,
+  INTERNAL_KEY,
+  login,
+  signup,
+  startAuth,
+  type AuthTestEnv,
+  type SignedUp,
+} from '../../auth-svc/test/support/auth-test-kit.js';
 import { AppModule } from '../src/app.module.js';
 import { loadNotifyConfig } from '../src/config/notify-config.js';
 
@@ -21,6 +29,7 @@ describe('notify-svc with a real auth-svc', () => {
           NOTIFY_DATABASE_URL: db.url,
           AUTH_JWKS_URL: `${auth.t.baseUrl}/.well-known/jwks.json`,
           AUTH_INTROSPECTION_URL: `${auth.t.baseUrl}/auth/v1/introspect`,
+          AUTH_REVOCATIONS_URL: `${auth.t.baseUrl}/auth/v1/revocations`,
           AUTH_ISSUER: auth.config.AUTH_ISSUER,
           AUTH_AUDIENCE: auth.config.AUTH_AUDIENCE,
           INTERNAL_API_KEYS: INTERNAL_KEY,
@@ -94,4 +103,53 @@ describe('notify-svc with a real auth-svc', () => {
     expect((await notify.http.post('/notify/v1/jobs/purge', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } })).status).toBe(200);
     expect((await notify.http.post('/notify/v1/jobs/purge', {}, { token: owner.accessToken })).status).toBe(401);
   });
+  /** Milliseconds until `refused()` holds, polling every 200 ms; fails the test after `limitMs`. */
+  async function msUntil(refused: () => Promise<boolean>, limitMs: number): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+      if (await refused()) return Date.now() - start;
+      if (Date.now() - start > limitMs) throw new Error(`still accepted after ${limitMs} ms`);
+      await wait(200);
+    }
+  }
+  const status = async (p: Promise<{ status: number }>) => (await p).status;
+
+  // Defect 1: auth-svc must refuse within a few seconds (its own 1 s poll), notify-svc within 30 s (5 s feed poll).
+  it('refuses a deactivated admin: within seconds on auth-svc (no self re-activation, no new key), within 30 s on notify-svc', async () => {
+    const b = await addMember(auth.http, owner.accessToken, ['user', 'organizer', 'admin']);
+    expect(await status(notify.http.get('/notify/v1/me', { token: b.accessToken }))).toBe(200);
+    expect(await status(auth.http.get('/auth/v1/me', { token: b.accessToken }))).toBe(200);
+
+    expect(await status(auth.http.patch(`/auth/v1/users/${b.id}`, { isActive: false }, { token: owner.accessToken }))).toBe(200);
+    const onAuth = await msUntil(async () => (await status(auth.http.get('/auth/v1/me', { token: b.accessToken }))) === 401, 5_000);
+    expect(onAuth).toBeLessThan(5_000);
+    const reactivate = await auth.http.patch(`/auth/v1/users/${b.id}`, { isActive: true }, { token: b.accessToken });
+    expect(reactivate.status).toBe(401);
+    const mint = await auth.http.post('/auth/v1/api-keys', { name: 'escape', scopes: ['admin'] }, { token: b.accessToken });
+    expect(mint.status).toBe(401);
+    const users = await auth.http.get('/auth/v1/users?limit=100', { token: owner.accessToken });
+    expect(users.body.data.find((u: { id: string }) => u.id === b.id)).toMatchObject({ isActive: false });
+
+    const onNotify = await msUntil(async () => (await status(notify.http.get('/notify/v1/me', { token: b.accessToken }))) === 401, 30_000);
+    expect(onNotify).toBeLessThan(30_000);
+    // The owner, whose sessions stand, is not affected.
+    expect(await status(notify.http.get('/notify/v1/me', { token: owner.accessToken }))).toBe(200);
+  }, 45_000);
+
+  // Defect 2: POST /auth/v1/revoke of an access token ends its session, and every service refuses the token.
+  it('refuses an access token revoked through /revoke within seconds on auth-svc and within 30 s on notify-svc', async () => {
+    const session = await login(auth.http, owner.email, owner.password);
+    const doomed = session.body.data.accessToken as string;
+    expect(await status(notify.http.get('/notify/v1/me', { token: doomed }))).toBe(200);
+    const revoked = await auth.http.post('/auth/v1/revoke', { token: doomed }, { token: owner.accessToken });
+    expect(revoked.status).toBe(200);
+
+    const onAuth = await msUntil(async () => (await status(auth.http.get('/auth/v1/me', { token: doomed }))) === 401, 5_000);
+    expect(onAuth).toBeLessThan(5_000);
+    const onNotify = await msUntil(async () => (await status(notify.http.get('/notify/v1/me', { token: doomed }))) === 401, 30_000);
+    expect(onNotify).toBeLessThan(30_000);
+    // Its refresh token went with the session; the caller's own token still works.
+    expect(await status(auth.http.post('/auth/v1/refresh', { refreshToken: session.body.data.refreshToken }))).toBe(401);
+    expect(await status(notify.http.get('/notify/v1/me', { token: owner.accessToken }))).toBe(200);
+  }, 45_000);
 });

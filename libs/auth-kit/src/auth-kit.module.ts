@@ -1,10 +1,13 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AUTH_KIT_OPTIONS, type AuthKitOptions } from './auth-kit.options.js';
+import { CredentialAuthGuard } from './guards/credential-auth.guard.js';
 import { InternalApiKeyGuard } from './guards/internal-api-key.guard.js';
-import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { ApiKeyAuthGuard, JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
-import { AccessTokenVerifier } from './jwt/access-token.verifier.js';
+import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { KIT_STRATEGY_NAMES, nextStrategyNames } from './strategies/strategy-names.js';
 
 export interface AuthKitAsyncOptions {
   imports?: ModuleMetadata['imports'];
@@ -12,7 +15,7 @@ export interface AuthKitAsyncOptions {
   useFactory: (...deps: any[]) => AuthKitOptions | Promise<AuthKitOptions>;
 }
 
-/** Registers JwtAuthGuard then RolesGuard as global guards: every route is protected unless @Public. */
+/** Registers CredentialAuthGuard then RolesGuard as global guards: every route is protected unless @Public. */
 @Module({})
 export class AuthKitModule {
   static forRootAsync(o: AuthKitAsyncOptions): DynamicModule {
@@ -22,14 +25,18 @@ export class AuthKitModule {
       imports: o.imports ?? [],
       providers: [
         { provide: AUTH_KIT_OPTIONS, inject: o.inject ?? [], useFactory: o.useFactory },
-        { provide: AccessTokenVerifier, inject: [AUTH_KIT_OPTIONS], useFactory: (opts: AuthKitOptions) => new AccessTokenVerifier(opts) },
+        { provide: KIT_STRATEGY_NAMES, useValue: nextStrategyNames() },
+        JwtStrategy,
+        ApiKeyStrategy,
         InternalApiKeyGuard,
         JwtAuthGuard,
+        ApiKeyAuthGuard,
+        CredentialAuthGuard,
         RolesGuard,
-        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: CredentialAuthGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },
       ],
-      exports: [AUTH_KIT_OPTIONS, AccessTokenVerifier, InternalApiKeyGuard, JwtAuthGuard, RolesGuard],
+      exports: [AUTH_KIT_OPTIONS, InternalApiKeyGuard, JwtAuthGuard, ApiKeyAuthGuard, CredentialAuthGuard, RolesGuard],
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Principal } from '#common';
+import type { RevocationList } from './revocation/revocation-list.js';
 
 /** kid -> public KeyObject (parsed once, never a PEM string per request). */
 export interface VerificationKeyResolver {
@@ -17,8 +18,8 @@ export interface AuthKitOptions {
   internalApiKeys: string[];
   keyResolver: VerificationKeyResolver;
   introspector?: CredentialIntrospector;
-  /** Allowed clock skew for exp/nbf, in seconds. Default 30. */
-  clockToleranceSeconds?: number;
+  /** Ended sessions and deactivated users, consulted for every access token (no I/O per request). */
+  revocations?: RevocationList;
   /** Verified access tokens kept in memory (by hash) until their exp. Default 10,000; 0 disables. */
   tokenCacheSize?: number;
 }

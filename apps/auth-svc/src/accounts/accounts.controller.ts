@@ -11,18 +11,18 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AppException, Public } from '#common';
+import { Public } from '#common';
 import { CurrentTenant } from '#auth-kit';
 import { CurrentUserId } from '../users/current-user-id.decorator.js';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { CurrentSessionId } from '../sessions/current-session.decorator.js';
 import { IpRateLimit } from '../throttling/ip-rate-limit.guard.js';
 import { UserDto } from '../users/dtos/user.dto.js';
-import { UsersService } from '../users/users.service.js';
 import { ChangePasswordDto, ChangePasswordResponseDto } from './dtos/change-password.dto.js';
 import { LogInDto, LogInResponseDto } from './dtos/log-in.dto.js';
 import { SignUpDto, SignUpResponseDto } from './dtos/sign-up.dto.js';
 import { UpdateProfileDto } from './dtos/update-profile.dto.js';
+import { GetProfileUseCase } from './usecases/get-profile/get-profile.usecase.js';
 import { ChangePasswordUseCase } from './usecases/change-password/change-password.usecase.js';
 import { LogInUseCase } from './usecases/log-in/log-in.usecase.js';
 import { SignUpUseCase } from './usecases/sign-up/sign-up.usecase.js';
@@ -36,7 +36,7 @@ export class AccountsController {
     private readonly logIn: LogInUseCase,
     private readonly updateProfile: UpdateProfileUseCase,
     private readonly changePassword: ChangePasswordUseCase,
-    private readonly users: UsersService,
+    private readonly getProfile: GetProfileUseCase,
   ) {}
 
   @Post('signup')
@@ -69,10 +69,8 @@ export class AccountsController {
   @ApiOkResponse({ type: UserDto })
   @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
   @ApiForbiddenResponse({ description: 'The credential does not act for a user (API key)' })
-  async me(@CurrentUserId() userId: string, @CurrentTenant() tenantId: string): Promise<UserDto> {
-    const user = await this.users.findInTenant(tenantId, userId);
-    if (!user) throw AppException.notFound('User');
-    return UserDto.from(user);
+  me(@CurrentUserId() userId: string, @CurrentTenant() tenantId: string): Promise<UserDto> {
+    return this.getProfile.execute(tenantId, userId);
   }
 
   @Patch('me')

@@ -8,18 +8,16 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { Role, paginate, type Page } from '#common';
+import { Role, type Page } from '#common';
 import { CurrentTenant, Roles } from '#auth-kit';
-import { AuditEvent } from './audit-event.entity.js';
 import { AuditEventDto, AuditEventQueryDto } from './dtos/audit-event.dto.js';
+import { ListAuditEventsUseCase } from './usecases/list-audit-events/list-audit-events.usecase.js';
 
 @ApiTags('audit')
 @ApiBearerAuth('bearer')
 @Controller('auth/v1/audit-events')
 export class AuditController {
-  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+  constructor(private readonly listEvents: ListAuditEventsUseCase) {}
 
   @Get()
   @Roles(Role.Admin)
@@ -28,10 +26,7 @@ export class AuditController {
   @ApiForbiddenResponse({ description: 'FORBIDDEN: admins only' })
   @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
   @ApiBadRequestResponse({ description: 'Bad cursor, limit or type' })
-  async list(@CurrentTenant() tenantId: string, @Query() query: AuditEventQueryDto): Promise<Page<AuditEventDto>> {
-    const qb = this.events.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
-    if (query.type) qb.andWhere('e.type = :type', { type: query.type });
-    const page = await paginate(qb, query, { sortColumn: 'e.created_at', idColumn: 'e.id' });
-    return page.map(AuditEventDto.from);
+  list(@CurrentTenant() tenantId: string, @Query() query: AuditEventQueryDto): Promise<Page<AuditEventDto>> {
+    return this.listEvents.execute(tenantId, query);
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { paginate, type Page } from '#common';
 import type { AuditEventType } from './audit-event-types.js';
+import { AuditEvent } from './audit-event.entity.js';
+import type { AuditEventQueryDto } from './dtos/audit-event.dto.js';
 import type { RequestMeta } from './request-meta.decorator.js';
 
 export interface AuditRecord {
@@ -12,6 +15,7 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** The one writer (and reader) of `audit_events`. */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
@@ -20,20 +24,24 @@ export class AuditService {
 
   /** Records one event; pass `em` to write it in the caller's transaction. */
   async record(event: AuditRecord, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.query(
-      `INSERT INTO audit_events (tenant_id, type, actor_user_id, target_user_id, ip, request_id, user_agent, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        event.tenantId ?? null,
-        event.type,
-        event.actorUserId ?? null,
-        event.targetUserId ?? null,
-        event.meta?.ip ?? null,
-        event.meta?.requestId ?? null,
-        event.meta?.userAgent ?? null,
-        JSON.stringify(event.details ?? {}),
-      ],
-    );
+    await em.getRepository(AuditEvent).insert({
+      tenantId: event.tenantId ?? null,
+      type: event.type,
+      actorUserId: event.actorUserId ?? null,
+      targetUserId: event.targetUserId ?? null,
+      ip: event.meta?.ip ?? null,
+      requestId: event.meta?.requestId ?? null,
+      userAgent: event.meta?.userAgent ?? null,
+      // TypeORM's insert type cannot express a jsonb column of arbitrary shape.
+      details: (event.details ?? {}) as never,
+    });
+  }
+
+  /** A page of the tenant's events, newest first, optionally of one type. */
+  list(tenantId: string, query: AuditEventQueryDto): Promise<Page<AuditEvent>> {
+    const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
+    if (query.type) qb.andWhere('e.type = :type', { type: query.type });
+    return paginate(qb, query, { sortColumn: 'e.created_at', idColumn: 'e.id' });
   }
 
   /** For events that must not fail the request they describe (e.g. a failed login's answer). */

@@ -1,18 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import GoogleOAuth from 'passport-google-oauth20';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import passport from 'passport';
 import { AppException } from '#common';
-import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { GoogleStateStore, type GoogleFlowRequest } from './google-state.store.js';
+import { GoogleStrategy, type GoogleProfile } from './google.strategy.js';
 
-export interface GoogleProfile {
-  /** Google's stable account id (`sub`). */
-  subject: string;
-  email: string | null;
-  emailVerified: boolean;
-  name: string | null;
-  firstName: string | null;
-  lastName: string | null;
-}
+export type { GoogleProfile } from './google.strategy.js';
 
 type Outcome =
   | { kind: 'redirect'; url: string }
@@ -20,53 +12,21 @@ type Outcome =
   | { kind: 'fail'; message: string; status: number }
   | { kind: 'error'; error: unknown };
 
-/** The actions passport's strategy calls on the object it runs on (normally set by passport.authenticate). */
-interface StrategyActions {
-  redirect(url: string, status?: number): void;
-  success(user: unknown, info?: unknown): void;
-  fail(challenge?: unknown, status?: number): void;
-  error(err: unknown): void;
-  pass(): void;
-  authenticate(req: unknown, options?: unknown): void;
-}
-
 /**
- * passport-google-oauth20 driven without Express: the strategy runs on a request object we build
- * (query + the browser-binding cookie), and its outcome (redirect, success, fail, error) comes
- * back as a value. State and PKCE (S256) go through GoogleStateStore.
+ * Runs the Google strategy through passport.authenticate without Express: on the request object we
+ * build (query + the browser-binding cookie), with a response stand-in that catches passport's
+ * redirect, so the outcome (redirect, success, fail, error) comes back as a value. The use cases need
+ * it as a value: a failed sign-in that began in an app is answered with a redirect to that app.
  */
 @Injectable()
 export class GoogleOAuthClient {
-  private readonly strategy: StrategyActions | null;
-
   constructor(
-    @Inject(AUTH_CONFIG) config: AuthConfig,
+    @Optional() @Inject(GoogleStrategy) private readonly strategy: GoogleStrategy | null,
     private readonly stateStore: GoogleStateStore,
-  ) {
-    if (!config.GOOGLE_CLIENT_ID || !config.GOOGLE_CLIENT_SECRET) {
-      this.strategy = null;
-      return;
-    }
-    const base = (config.AUTH_PUBLIC_URL ?? config.AUTH_ISSUER).replace(/\/+$/, '');
-    this.strategy = new GoogleOAuth.Strategy(
-      {
-        clientID: config.GOOGLE_CLIENT_ID,
-        clientSecret: config.GOOGLE_CLIENT_SECRET,
-        callbackURL: config.GOOGLE_CALLBACK_URL ?? `${base}/auth/v1/google/callback`,
-        authorizationURL: config.GOOGLE_AUTH_URL,
-        tokenURL: config.GOOGLE_TOKEN_URL,
-        userProfileURL: config.GOOGLE_USERINFO_URL,
-        scope: ['openid', 'email', 'profile'],
-        pkce: true,
-        store: stateStore as never,
-      } as GoogleOAuth.StrategyOptions,
-      (_accessToken: string, _refreshToken: string, profile: GoogleOAuth.Profile, done: GoogleOAuth.VerifyCallback) =>
-        done(null, toProfile(profile) as unknown as Express.User),
-    ) as unknown as StrategyActions;
-  }
+  ) {}
 
   get configured(): boolean {
-    return this.strategy !== null;
+    return !!this.strategy;
   }
 
   /** The URL of Google's consent page for a new sign-in (state and PKCE recorded). */
@@ -98,21 +58,31 @@ export class GoogleOAuthClient {
     const strategy = this.strategy;
     if (!strategy) return Promise.reject(AppException.unavailable('Google sign-in is not configured on this server (GOOGLE_CLIENT_ID)'));
     return new Promise<Outcome>((resolve) => {
-      const run = Object.create(strategy) as StrategyActions;
-      run.redirect = (url) => resolve({ kind: 'redirect', url });
-      run.success = (user) => resolve({ kind: 'success', profile: user as GoogleProfile });
-      run.fail = (challenge, status) => {
-        const message = (challenge as { message?: unknown } | undefined)?.message;
+      const headers: Record<string, string> = {};
+      const res = {
+        statusCode: 200,
+        setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+        end: () =>
+          resolve(
+            headers.location
+              ? { kind: 'redirect', url: headers.location }
+              : { kind: 'fail', message: 'Google sign-in was refused', status: 401 },
+          ),
+      };
+      const done = (err: unknown, user: unknown, info: unknown, status?: number) => {
+        if (err) return resolve({ kind: 'error', error: err });
+        if (user) return resolve({ kind: 'success', profile: user as GoogleProfile });
+        const message = (info as { message?: unknown } | undefined)?.message;
         resolve({
           kind: 'fail',
           message: typeof message === 'string' && message ? message : 'Google sign-in was refused',
-          status: status ?? 401,
+          status: typeof status === 'number' ? status : 401,
         });
       };
-      run.error = (error) => resolve({ kind: 'error', error });
-      run.pass = () => resolve({ kind: 'fail', message: 'Google sign-in was refused', status: 401 });
       try {
-        run.authenticate(req);
+        passport.authenticate(strategy.strategyName, { session: false }, done)(req, res, (err?: unknown) =>
+          resolve({ kind: 'error', error: err }),
+        );
       } catch (error) {
         resolve({ kind: 'error', error });
       }
@@ -133,19 +103,4 @@ function toException(o: Outcome): AppException {
     return AppException.unavailable('Google sign-in is temporarily unavailable');
   }
   return AppException.unavailable('Google sign-in is temporarily unavailable');
-}
-
-function toProfile(p: GoogleOAuth.Profile): GoogleProfile {
-  const raw = (p._json ?? {}) as Record<string, unknown>;
-  const email = p.emails?.[0]?.value ?? (typeof raw.email === 'string' ? raw.email : null);
-  const verified = p.emails?.[0]?.verified ?? raw.email_verified;
-  return {
-    subject: p.id ? String(p.id) : '',
-    email: email ? email.trim().toLowerCase() : null,
-    // Google sends a boolean; some compatible providers send the string "true".
-    emailVerified: verified === true || verified === 'true',
-    name: p.displayName || null,
-    firstName: p.name?.givenName || null,
-    lastName: p.name?.familyName || null,
-  };
 }

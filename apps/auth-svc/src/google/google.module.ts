@@ -6,6 +6,8 @@ import { UsersModule } from '../users/users.module.js';
 import { GoogleController } from './google.controller.js';
 import { GoogleOAuthClient } from './google-oauth.client.js';
 import { GoogleStateStore } from './google-state.store.js';
+import { GoogleStrategy } from './google.strategy.js';
+import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { CompleteGoogleSignInUseCase } from './usecases/complete-google-sign-in/complete-google-sign-in.usecase.js';
 import { StartGoogleSignInUseCase } from './usecases/start-google-sign-in/start-google-sign-in.usecase.js';
 
@@ -16,6 +18,17 @@ import { StartGoogleSignInUseCase } from './usecases/start-google-sign-in/start-
 @Module({
   imports: [UsersModule, TokensModule, AuditModule, ThrottlingModule],
   controllers: [GoogleController],
-  providers: [GoogleStateStore, GoogleOAuthClient, StartGoogleSignInUseCase, CompleteGoogleSignInUseCase],
+  providers: [
+    GoogleStateStore,
+    {
+      provide: GoogleStrategy,
+      inject: [AUTH_CONFIG, GoogleStateStore],
+      useFactory: (config: AuthConfig, store: GoogleStateStore) =>
+        config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET ? new GoogleStrategy(config, store) : null,
+    },
+    GoogleOAuthClient,
+    StartGoogleSignInUseCase,
+    CompleteGoogleSignInUseCase,
+  ],
 })
 export class GoogleModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { PlanTier, Role } from '#common';
+import { SessionStore } from '../sessions/session.store.js';
 import { hashId, TokenService } from '../tokens/token.service.js';
 
 export interface ActiveJwt {
@@ -16,22 +16,6 @@ export interface ActiveJwt {
   exp: number;
 }
 
-interface SessionRow {
-  revoked_at: Date | null;
-  live: boolean;
-  current: boolean;
-  is_active: boolean;
-  roles: Role[];
-  email: string;
-  plan_tier: PlanTier;
-}
-
-const SESSION_STATE = `
-  SELECT s.revoked_at, (s.expires_at > now() AND s.absolute_expires_at > now()) AS live,
-         s.current_token_hash = $2 AS current, u.is_active, u.roles, u.email, t.plan_tier
-    FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id
-   WHERE s.id = $1`;
-
 /**
  * Whether a JWT auth-svc issued is still good right now: signature and lifetime (TokenService), and
  * its session. An access token whose session was revoked (logout, /revoke, deactivation) reads as
@@ -41,14 +25,14 @@ const SESSION_STATE = `
 export class JwtCredentialChecker {
   constructor(
     private readonly tokens: TokenService,
-    private readonly db: DataSource,
+    private readonly sessions: SessionStore,
   ) {}
 
   /** Signature, type and lifetime only: who the token names. Null when it does not verify. */
   async claims(token: string, preferRefresh = false): Promise<{ kind: ActiveJwt['kind']; claims: Record<string, unknown> } | null> {
     const order: Array<ActiveJwt['kind']> = preferRefresh ? ['refresh_token', 'access_token'] : ['access_token', 'refresh_token'];
     for (const kind of order) {
-      const claims = await this.tokens.tryVerify(token, kind);
+      const claims = await this.tokens.tryVerify(token, kind === 'access_token' ? 'access' : 'refresh');
       if (claims && typeof claims.sub === 'string' && typeof claims.tenantId === 'string') return { kind, claims };
     }
     return null;
@@ -64,8 +48,7 @@ export class JwtCredentialChecker {
     let email = typeof c.email === 'string' ? c.email : '';
     let planTier = (typeof c.planTier === 'string' ? c.planTier : 'free') as PlanTier;
     if (sid) {
-      const rows: SessionRow[] = await this.db.query(SESSION_STATE, [sid, hashId(jti)]);
-      const s = rows[0];
+      const s = await this.sessions.standing(sid, hashId(jti));
       if (!s || s.revoked_at || !s.is_active) return null;
       if (kind === 'refresh_token') {
         if (!s.live || !s.current) return null;

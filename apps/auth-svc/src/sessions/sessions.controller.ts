@@ -20,8 +20,8 @@ import { uuidParam } from '../pipes/uuid-param.pipe.js';
 import { CurrentSessionId } from './current-session.decorator.js';
 import { RefreshTokenDto } from './dtos/refresh-token.dto.js';
 import { SessionDto } from './dtos/session.dto.js';
-import { SessionStore } from './session.store.js';
 import { EndSessionUseCase } from './usecases/end-session/end-session.usecase.js';
+import { ListSessionsUseCase } from './usecases/list-sessions/list-sessions.usecase.js';
 import { LogOutUseCase } from './usecases/log-out/log-out.usecase.js';
 
 @ApiTags('sessions')
@@ -29,7 +29,7 @@ import { LogOutUseCase } from './usecases/log-out/log-out.usecase.js';
 export class SessionsController {
   constructor(
     private readonly tokens: TokenService,
-    private readonly sessions: SessionStore,
+    private readonly listSessions: ListSessionsUseCase,
     private readonly logOut: LogOutUseCase,
     private readonly endSession: EndSessionUseCase,
   ) {}
@@ -62,13 +62,12 @@ export class SessionsController {
   @ApiOperation({ summary: 'The caller’s live sessions, newest first' })
   @ApiOkResponse({ type: SessionDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No or invalid credential' })
-  async list(
+  list(
     @CurrentUserId() userId: string,
     @CurrentSessionId() currentSessionId: string | null,
     @Query() query: PaginationQueryDto,
   ): Promise<Page<SessionDto>> {
-    const page = await this.sessions.listLive(userId, query);
-    return page.map((s) => SessionDto.from(s, currentSessionId));
+    return this.listSessions.execute(userId, currentSessionId, query);
   }
 
   @Delete('sessions/:id')

@@ -56,6 +56,10 @@ export class User {
   @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
   passwordChangedAt: Date | null;
 
+  /** When the user last lost access: tokens issued until then stay refused after a re-activation. */
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true, select: false })
+  deactivatedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

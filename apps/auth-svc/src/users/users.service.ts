@@ -46,6 +46,15 @@ export class UsersService {
     return this.users.findOne({ where: { id, tenantId } });
   }
 
+  /** Users who lost access after `since`, with when (seconds): for the revocation feed. */
+  async deactivatedSince(since: Date): Promise<Array<{ id: string; before: number }>> {
+    const rows: Array<{ id: string; before: string }> = await this.dataSource.query(
+      `SELECT id, floor(extract(epoch FROM deactivated_at))::bigint AS before FROM users WHERE deactivated_at > $1`,
+      [since],
+    );
+    return rows.map((r) => ({ id: r.id, before: Number(r.before) }));
+  }
+
   getTenant(id: string): Promise<Tenant | null> {
     return this.tenants.findOne({ where: { id } });
   }

@@ -22,8 +22,17 @@ export const notifyConfigSpec = {
   AUTH_INTROSPECTION_URL: v.url("auth-svc's RFC 7662 introspection endpoint, used to check API keys and personal access tokens", {
     default: 'http://localhost:3001/auth/v1/introspect',
   }),
+  AUTH_REVOCATIONS_URL: v.url(
+    "auth-svc's revocation feed (ended sessions, deactivated users), polled so such access tokens are refused before their exp",
+    { default: 'http://localhost:3001/auth/v1/revocations' },
+  ),
+  AUTH_REVOCATION_POLL: v.duration('How often the revocation feed is polled (a revoked access token stops working within about this)', {
+    default: '5s',
+    min: 0,
+    max: 30,
+  }),
   AUTH_INTROSPECTION_KEY: v.optString(
-    'Internal API key notify-svc presents to the introspection endpoint; defaults to the first INTERNAL_API_KEYS entry',
+    'Internal API key notify-svc presents to the introspection endpoint and the revocation feed; defaults to the first INTERNAL_API_KEYS entry',
     { secret: true },
   ),
   AUTH_JWKS_REFRESH: v.duration('How often known JWKS keys are re-fetched in the background', { default: '5m', min: 1, max: 86400 }),

@@ -61,6 +61,8 @@ export class NotifyTestEnv {
       INTERNAL_API_KEYS: `other-rotated-key-0123456789abcdef,${INTERNAL_KEY}`,
       AUTH_INTROSPECTION_KEY: INTERNAL_KEY,
       INTROSPECTION_CACHE_TTL: '1',
+      // No revocation feed behind the fake introspection server: not polled.
+      AUTH_REVOCATION_POLL: '0',
       DB_POOL_SIZE: '5',
       // Suites about the API see deliveries as accepted; the pipeline suites turn the workers on.
       WORKERS_ENABLED: 'false',

@@ -39,7 +39,7 @@ export class InternalApiKeyGuard implements CanActivate {
     return ok;
   }
 
-  /** Usable on its own with @UseGuards; the global JwtAuthGuard does the same for @InternalOnly routes. */
+  /** Usable on its own with @UseGuards; the global CredentialAuthGuard runs it for @InternalOnly routes. */
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, unknown> }>();
     if (!this.matches(req.headers[INTERNAL_API_KEY_HEADER])) {

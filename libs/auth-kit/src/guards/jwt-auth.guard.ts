@@ -1,70 +1,40 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import { AppException, type Principal } from '#common';
-import { AUTH_KIT_OPTIONS, type AuthKitOptions } from '../auth-kit.options.js';
-import type { AuthenticatedRequest } from '../decorators/auth.decorators.js';
-import { AccessTokenVerifier } from '../jwt/access-token.verifier.js';
-import { INTERNAL_API_KEY_HEADER, INTERNAL_PRINCIPAL, InternalApiKeyGuard } from './internal-api-key.guard.js';
-import { routeAuth } from './route-auth.js';
+import { TokenRejected } from '../jwt/token-rules.js';
+import { KIT_STRATEGY_NAMES, type KitStrategyNames } from '../strategies/strategy-names.js';
 
-type Req = AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> };
+/** passport's options for the kit's guards: the Principal goes to `req.principal`, no sessions. */
+const kitGuardOptions = (strategy: string) => ({ defaultStrategy: strategy, property: 'principal', session: false });
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/**
- * Global authentication: every route needs a credential unless @Public. Access tokens (JWT),
- * personal access tokens (`Bearer pat_...`) and API keys (`X-API-Key: nk_...`) open ordinary
- * routes; only the internal key opens @InternalOnly routes, and it opens nothing else.
- */
+/** An RS256 access token in `Authorization: Bearer`, through the kit's JwtStrategy. */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions,
-    private readonly verifier: AccessTokenVerifier,
-    private readonly internalKey: InternalApiKeyGuard,
-  ) {}
-
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    if (ctx.getType() !== 'http') return true;
-    const route = routeAuth(this.reflector, ctx);
-    const req = ctx.switchToHttp().getRequest<Req>();
-    if (route.internalOnly) {
-      if (!this.internalKey.matches(req.headers[INTERNAL_API_KEY_HEADER])) {
-        throw AppException.unauthorized('A valid internal API key (x-internal-api-key) is required');
-      }
-      req.principal = INTERNAL_PRINCIPAL;
-      return true;
-    }
-    if (route.isPublic) return true;
-    req.principal = await this.authenticate(req.headers);
-    return true;
+export class JwtAuthGuard extends AuthGuard() {
+  // The strategy's name is per kit instance (see nextStrategyNames), hence defaultStrategy, not AuthGuard('jwt').
+  constructor(@Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames) {
+    super(kitGuardOptions(names.jwt));
   }
 
-  /** The Principal of the request's credential; throws 401 when there is none or it is not valid. */
-  async authenticate(headers: Req['headers']): Promise<Principal> {
-    const authorization = headers.authorization;
-    if (typeof authorization === 'string' && authorization.length > 0) {
-      const m = BEARER.exec(authorization);
-      if (!m) throw AppException.unauthorized('Authorization must be "Bearer <token>"');
-      const token = m[1]!;
-      if (token.startsWith('pat_')) return this.introspect(token, 'personal_token');
-      return this.verifier.verify(token);
-    }
-    const apiKey = headers['x-api-key'];
-    if (typeof apiKey === 'string' && apiKey.length > 0) {
-      if (!apiKey.startsWith('nk_')) throw AppException.unauthorized('Invalid API key');
-      return this.introspect(apiKey, 'api_key');
-    }
+  override handleRequest<T = Principal>(err: unknown, user: unknown, info: unknown): T {
+    if (user) return user as T;
+    const cause = err ?? info;
+    if (cause instanceof AppException) throw cause;
+    throw TokenRejected.from(cause).toException('access token');
+  }
+}
+
+/** An API key (`X-API-Key`) or personal access token (`Bearer pat_...`), through the kit's ApiKeyStrategy. */
+@Injectable()
+export class ApiKeyAuthGuard extends AuthGuard() {
+  constructor(@Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames) {
+    super(kitGuardOptions(names.apiKey));
+  }
+
+  override handleRequest<T = Principal>(err: unknown, user: unknown): T {
+    if (user) return user as T;
+    if (err instanceof AppException) throw err;
+    // A failure of the introspector itself (auth-svc unreachable) is not the caller's fault.
+    if (err) throw err;
     throw AppException.unauthorized();
-  }
-
-  private async introspect(token: string, hint: 'api_key' | 'personal_token'): Promise<Principal> {
-    const what = hint === 'api_key' ? 'API key' : 'personal access token';
-    if (!this.options.introspector || token.length > 512) throw AppException.unauthorized(`Invalid ${what}`);
-    const p = await this.options.introspector.introspect(token, hint);
-    // The kind must match the form it came in, so no credential can pass as another kind.
-    if (!p || p.kind !== hint || !p.tenantId) throw AppException.unauthorized(`Invalid or revoked ${what}`);
-    return p;
   }
 }

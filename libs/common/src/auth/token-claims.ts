@@ -48,4 +48,8 @@ export interface Principal {
   credentialId?: string;
   /** Seconds since epoch; when the credential stops being valid. */
   expiresAt?: number;
+  /** Access tokens: the session they belong to (`sid`), so ending the session ends them. */
+  sessionId?: string;
+  /** Access tokens: `iat`, so a user's deactivation refuses every token issued before it. */
+  issuedAt?: number;
 }

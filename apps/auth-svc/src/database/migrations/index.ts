@@ -5,6 +5,7 @@ import { LoginAttemptsInFlight1795960000000 } from './1795960000000-login-attemp
 import { SigningKeyPrepublication1795970000000 } from './1795970000000-signing-key-prepublication.js';
 import { CredentialListTimestampPrecision1795980000000 } from './1795980000000-credential-list-timestamp-precision.js';
 import { TenantSectorCountry1795990000000 } from './1795990000000-tenant-sector-country.js';
+import { RevocationFeed1796000000000 } from './1796000000000-revocation-feed.js';
 
 export const authMigrations: Function[] = [
   AuthCore1795800000000,
@@ -14,4 +15,5 @@ export const authMigrations: Function[] = [
   SigningKeyPrepublication1795970000000,
   CredentialListTimestampPrecision1795980000000,
   TenantSectorCountry1795990000000,
+  RevocationFeed1796000000000,
 ];

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AppException, queryRows, Role, type Principal } from '#common';
+import { AppException, Role, type Principal } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { RevokeApiKeyUseCase } from '../../../api-keys/usecases/revoke-api-key/revoke-api-key.usecase.js';
 import { RevokePersonalTokenUseCase } from '../../../personal-tokens/usecases/revoke-personal-token/revoke-personal-token.usecase.js';
+import { SessionStore } from '../../../sessions/session.store.js';
 import { JwtCredentialChecker } from '../../jwt-credential.checker.js';
 import { LocalCredentialIntrospector } from '../../local-credential.introspector.js';
 import type { TokenTypeHint } from '../../dtos/token-request.dto.js';
@@ -23,7 +23,7 @@ export class RevokeTokenUseCase {
     private readonly jwts: JwtCredentialChecker,
     private readonly revokeApiKey: RevokeApiKeyUseCase,
     private readonly revokePersonalToken: RevokePersonalTokenUseCase,
-    private readonly db: DataSource,
+    private readonly sessions: SessionStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -53,12 +53,7 @@ export class RevokeTokenUseCase {
     if (claims.tenantId !== caller.tenantId || typeof claims.sid !== 'string') return;
     if (claims.sub !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
     // Revoking a refresh or access token ends its session: every token of that session stops.
-    const ended = await queryRows(
-      this.db,
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id`,
-      [claims.sid, caller.tenantId],
-    );
-    if (ended.length) {
+    if (await this.sessions.revokeInTenant(claims.sid, caller.tenantId, 'revoked')) {
       await this.audit.record({
         type: AuditEventType.SessionRevoked,
         tenantId: caller.tenantId,

@@ -42,7 +42,11 @@ export class UpdateUserUseCase {
       const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));
       const activeChanged = isActive !== user.isActive;
       if (rolesChanged || activeChanged) {
-        await em.update(User, { id: userId, tenantId }, { roles, isActive });
+        await em.update(
+          User,
+          { id: userId, tenantId },
+          { roles, isActive, ...(activeChanged && !isActive ? { deactivatedAt: () => 'now()' } : {}) },
+        );
       }
       if (rolesChanged) {
         await this.audit.record(

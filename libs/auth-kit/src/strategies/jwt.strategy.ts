@@ -1,0 +1,107 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { createHash } from 'node:crypto';
+import passport from 'passport';
+import passportJwt from 'passport-jwt';
+import { ALL_PLAN_TIERS, type PlanTier, type Principal, type Role } from '#common';
+import { AUTH_KIT_OPTIONS, type AuthKitOptions } from '../auth-kit.options.js';
+import { ExpiringLruCache } from '../cache/lru-cache.js';
+import { bearerToken, type RequestWithHeaders } from '../guards/credential-headers.js';
+import { TokenRejected, TokenRules } from '../jwt/token-rules.js';
+import { DEFERRED_REGISTRATION, KIT_STRATEGY_NAMES, type KitStrategyNames } from './strategy-names.js';
+
+const cacheKey = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * RS256 access tokens through passport-jwt (jsonwebtoken underneath), with keys from the kit's
+ * resolver (auth-svc's key store, or the remote JWKS) and auth-svc's one set of TokenRules.
+ *
+ * Verified tokens are remembered by hash until their `exp`, so a client repeating its token costs
+ * one SHA-256 instead of one RSA verify; the revocation list is consulted on every request, cached
+ * or not, so an ended session or deactivated user stops working as soon as the list knows.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly cache: ExpiringLruCache<Principal>;
+  private readonly rules: TokenRules;
+
+  constructor(
+    @Inject(AUTH_KIT_OPTIONS) private readonly options: AuthKitOptions,
+    @Inject(KIT_STRATEGY_NAMES) names: KitStrategyNames,
+  ) {
+    const rules = new TokenRules(options);
+    super({
+      jwtFromRequest: bearerToken,
+      passReqToCallback: true,
+      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, key?: unknown) => void) => {
+        Promise.resolve()
+          .then(() => rules.keyIdOf(rawToken, 'access'))
+          .then((kid) => options.keyResolver.getKey(kid))
+          .then(
+            (key) => (key ? done(null, key) : done(new TokenRejected('unknown signing key'))),
+            (err: unknown) => done(TokenRejected.from(err)),
+          );
+      },
+      algorithms: [...rules.verifyOptions.algorithms],
+      issuer: rules.verifyOptions.issuer as string,
+      audience: rules.verifyOptions.audience as string,
+      jsonWebTokenOptions: rules.verifyOptions,
+    } as passportJwt.StrategyOptionsWithRequest);
+    this.rules = rules;
+    this.cache = new ExpiringLruCache<Principal>(options.tokenCacheSize ?? 10_000);
+    passport.use(names.jwt, this);
+  }
+
+  getPassportInstance(): typeof passport {
+    return DEFERRED_REGISTRATION;
+  }
+
+  // After every module is up (a boot that fails half-way leaves no poller behind).
+  onApplicationBootstrap(): void {
+    this.options.revocations?.start?.();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.options.revocations?.stop?.();
+  }
+
+  // Runs on passport's per-request copy of the strategy (success/fail are bound to the request).
+  override authenticate(req: RequestWithHeaders, options?: object): void {
+    const token = bearerToken(req);
+    const hit = token ? this.cache.get(cacheKey(token)) : undefined;
+    if (!hit) return super.authenticate(req as never, options);
+    if (this.isRevoked(hit)) return this.fail(new TokenRejected('revoked'), 401);
+    this.success(hit);
+  }
+
+  /** passport-jwt's verify callback, after signature, iss, aud, exp and nbf passed. */
+  validate(req: RequestWithHeaders, payload: Record<string, unknown>): Principal {
+    this.rules.checkClaims(payload, 'access');
+    // Frozen: the same object serves every later request with this token.
+    const principal = Object.freeze(toPrincipal(payload));
+    this.cache.set(cacheKey(bearerToken(req)!), principal, principal.expiresAt! * 1000);
+    if (this.isRevoked(principal)) throw new TokenRejected('revoked');
+    return principal;
+  }
+
+  private isRevoked(p: Principal): boolean {
+    return this.options.revocations?.isRevoked(p) ?? false;
+  }
+}
+
+function toPrincipal(p: Record<string, unknown>): Principal {
+  const planTier = ALL_PLAN_TIERS.includes(p.planTier as PlanTier) ? (p.planTier as PlanTier) : 'free';
+  return {
+    kind: 'access_token',
+    userId: p.sub as string,
+    tenantId: p.tenantId as string,
+    ...(typeof p.email === 'string' ? { email: p.email } : {}),
+    roles: Object.freeze([...(p.roles as Role[])]) as Role[],
+    scopes: [],
+    planTier,
+    credentialId: p.jti as string,
+    expiresAt: p.exp as number,
+    issuedAt: p.iat as number,
+    ...(typeof p.sid === 'string' ? { sessionId: p.sid } : {}),
+  };
+}
