@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '#common';
 import { CHANNELS, type Channel } from '../../templates/dtos/template.dto.js';
-import { DELIVERY_STATUSES, type DeliveryStatus } from './send-delivery.dto.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/delivery.entity.js';
 
 export class ListDeliveriesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;

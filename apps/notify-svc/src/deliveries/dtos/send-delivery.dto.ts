@@ -116,16 +116,3 @@ export class SendBatchDto extends DeliveryContentDto {
   @Type(() => BatchRecipientDto)
   recipients: BatchRecipientDto[];
 }
-
-export const DELIVERY_STATUSES = [
-  'queued',
-  'scheduled',
-  'suppressed',
-  'skipped',
-  'sending',
-  'sent',
-  'delivered',
-  'failed',
-  'cancelled',
-] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
