@@ -34,15 +34,30 @@ export class DeliveryQueue {
     );
   }
 
-  /** Jobs for many deliveries of one tenant in one statement (a batch of up to 1,000). */
-  async enqueueMany(tx: Tx, items: Array<{ id: string; priority: string; runAt: Date | null }>): Promise<void> {
+  /**
+   * Jobs for many deliveries in one statement: a batch of one tenant (tenant from the transaction),
+   * or, from maintenance, rows of several (each names its tenant). `keepRunAt`: where a job with the
+   * key exists, it keeps its time (a repair that re-adds must not delay a scheduled send).
+   */
+  async enqueueMany(
+    tx: Tx,
+    items: Array<{ id: string; priority: string; runAt: Date | null; tenantId?: string }>,
+    opts: { keepRunAt?: boolean } = {},
+  ): Promise<void> {
     if (items.length === 0) return;
-    if (items.length === 1) return this.enqueue(tx, items[0]!);
+    if (items.length === 1 && !items[0]!.tenantId && !opts.keepRunAt) return this.enqueue(tx, items[0]!);
     await tx.exec(
       `SELECT count(*) FROM graphile_worker.add_jobs(array(
-         SELECT ROW($1, json_build_object('t', $2::text, 'd', u.id), NULL, coalesce(u.run_at, now()), NULL, u.id::text, u.priority, NULL)::graphile_worker.job_spec
-         FROM unnest($3::uuid[], $4::timestamptz[], $5::int[]) AS u(id, run_at, priority)))`,
-      [TASK.deliver, tx.tenantId, items.map((i) => i.id), items.map((i) => i.runAt), items.map((i) => jobPriority(i.priority))],
+         SELECT ROW($1, json_build_object('t', u.tenant_id, 'd', u.id), NULL, coalesce(u.run_at, now()), NULL, u.id::text, u.priority, NULL)::graphile_worker.job_spec
+         FROM unnest($2::text[], $3::uuid[], $4::timestamptz[], $5::int[]) AS u(tenant_id, id, run_at, priority)), $6)`,
+      [
+        TASK.deliver,
+        items.map((i) => i.tenantId ?? tx.tenantId),
+        items.map((i) => i.id),
+        items.map((i) => i.runAt),
+        items.map((i) => jobPriority(i.priority)),
+        opts.keepRunAt ?? false,
+      ],
       'queue_add_deliver_many',
     );
   }

@@ -25,7 +25,7 @@ export class WebhookEndpointsController {
   @Scopes(Scope.Admin, Scope.NotificationsSend)
   @ApiOperation({ summary: "The tenant's webhook receivers (never their secrets)" })
   list(@CurrentUser() p: Principal, @Query() q: PaginationQueryDto) {
-    return this.manage.list(p, q.limit, q.cursor);
+    return this.manage.list(p, q);
   }
 
   @Get(':id')

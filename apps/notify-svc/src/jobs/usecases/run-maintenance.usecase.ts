@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IdempotencyStore } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
-import { TASK } from '../../queue/delivery-queue.js';
+import { DeliveryQueue } from '../../queue/delivery-queue.js';
 import { UnitOfWork } from '../../tenancy/unit-of-work.js';
 
 const BATCH = 5000;
@@ -16,6 +16,7 @@ const BATCH = 5000;
 export class RunMaintenanceUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly queue: DeliveryQueue,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: NotifyMetrics,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -28,18 +29,18 @@ export class RunMaintenanceUseCase {
    */
   async dispatchScheduled(): Promise<{ dispatched: number; batchLimit: number }> {
     const dispatched = await this.uow.maintenance(async (tx) => {
-      const rows = await tx.rows<{ n: string }>(
-        `WITH due AS (
-           SELECT id, tenant_id, priority FROM deliveries
-           WHERE (status = 'scheduled' AND send_at <= now()) OR (status = 'queued' AND updated_at < now() - interval '1 minute')
-           ORDER BY updated_at LIMIT $2
-         )
-         SELECT count(*) AS n FROM graphile_worker.add_jobs(array(
-           SELECT ROW($1, json_build_object('t', tenant_id, 'd', id), NULL, now(), NULL, id::text,
-                      CASE priority WHEN 'high' THEN -1 WHEN 'low' THEN 1 ELSE 0 END, NULL)::graphile_worker.job_spec FROM due), true)`,
-        [TASK.deliver, BATCH],
+      const due = await tx.rows<{ id: string; tenant_id: string; priority: string }>(
+        `SELECT id, tenant_id, priority FROM deliveries
+         WHERE (status = 'scheduled' AND send_at <= now()) OR (status = 'queued' AND updated_at < now() - interval '1 minute')
+         ORDER BY updated_at LIMIT $1`,
+        [BATCH],
       );
-      return Number(rows[0]?.n ?? 0);
+      await this.queue.enqueueMany(
+        tx,
+        due.map((d) => ({ id: d.id, tenantId: d.tenant_id, priority: d.priority, runAt: null })),
+        { keepRunAt: true },
+      );
+      return due.length;
     });
     this.metrics.jobsRun.inc({ job: 'dispatch-scheduled', outcome: 'ok' });
     return { dispatched, batchLimit: BATCH };
@@ -48,12 +49,12 @@ export class RunMaintenanceUseCase {
   /** Replays deliveries that failed after exhausting their temporary-failure retries (not permanent refusals). */
   async retryFailed(): Promise<{ requeued: number; batchLimit: number }> {
     const requeued = await this.uow.maintenance(async (tx) => {
-      const rows = await tx.rows<{ id: string }>(
+      const replayed = await tx.rows<{ id: string; tenant_id: string; priority: string }>(
         `WITH f AS (
            SELECT d.id FROM deliveries d
            WHERE d.status = 'failed' AND EXISTS (
              SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts AND a.outcome = 'temporary')
-           ORDER BY d.failed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+           ORDER BY d.failed_at LIMIT $1 FOR UPDATE SKIP LOCKED
          ), d AS (
            UPDATE deliveries d SET status = 'queued', status_reason = NULL, attempts_before_replay = d.attempts, failed_at = NULL,
              next_attempt_at = NULL, updated_at = now()
@@ -61,15 +62,15 @@ export class RunMaintenanceUseCase {
            RETURNING d.id, d.tenant_id, d.priority
          ), ev AS (
            INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, 'replayed', '{"by":"retry-failed"}' FROM d
-         ), jobs AS (
-           SELECT graphile_worker.add_jobs(array(
-             SELECT ROW($1, json_build_object('t', tenant_id, 'd', id), NULL, now(), NULL, id::text,
-                        CASE priority WHEN 'high' THEN -1 WHEN 'low' THEN 1 ELSE 0 END, NULL)::graphile_worker.job_spec FROM d)) AS j
          )
-         SELECT d.id FROM d, (SELECT count(*) FROM jobs) AS forced`,
-        [TASK.deliver, BATCH],
+         SELECT id, tenant_id, priority FROM d`,
+        [BATCH],
       );
-      return rows.length;
+      await this.queue.enqueueMany(
+        tx,
+        replayed.map((d) => ({ id: d.id, tenantId: d.tenant_id, priority: d.priority, runAt: null })),
+      );
+      return replayed.length;
     });
     this.metrics.jobsRun.inc({ job: 'retry-failed', outcome: 'ok' });
     return { requeued, batchLimit: BATCH };

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppException, DEFAULT_PAGE_LIMIT, cursorPosition, isUuid, pageOf, type Principal } from '#common';
+import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal } from '#common';
 import { urlProblem } from '../../../channels/webhook/ssrf-guard.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
@@ -59,16 +59,10 @@ export class ManageWebhookEndpointsUseCase {
     });
   }
 
-  async list(p: Principal, limit = DEFAULT_PAGE_LIMIT, cursor?: string) {
+  async list(p: Principal, query: PaginationQueryDto) {
     return this.uow.tenant(p.tenantId, async (tx) => {
-      const c = cursor ? cursorPosition(cursor) : undefined;
-      const rows = await tx.rows<WebhookEndpoint>(
-        `SELECT * FROM webhook_endpoints WHERE tenant_id = $1
-           AND (created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-         ORDER BY created_at DESC, id DESC LIMIT $4`,
-        [tx.tenantId, c?.at ?? null, c?.id ?? null, limit + 1],
-      );
-      return pageOf(rows, limit, (r) => r.created_at).map(view);
+      const qb = tx.repo(WebhookEndpoint).createQueryBuilder('w').where('w.tenant_id = :tenantId', { tenantId: tx.tenantId });
+      return (await paginate(qb, query, { sortColumn: 'w.created_at', idColumn: 'w.id' })).map(view);
     });
   }
 
