@@ -1,0 +1,166 @@
+/**
+ * Delivery-pipeline scenarios (issue 8): accept → `sent` end to end through the workers to a local
+ * webhook receiver, the latency of that path at a paced rate, graphile-worker's own per-job cost,
+ * and notify-svc's memory after many deliveries.
+ *
+ * The load here is a small fetch loop instead of autocannon because each request's start time has to
+ * be paired with the moment its webhook arrives (the receiver keys arrivals by `webhook-id`, which is
+ * the delivery id the accept answered).
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger, makeWorkerUtils, run, type Runner } from 'graphile-worker';
+import pg from 'pg';
+
+// graphile-worker's Logger takes a factory; the bench wants its output quiet.
+const quietLogger = new Logger(() => () => undefined);
+
+export interface Receiver {
+  url: string;
+  arrivals: Map<string, number>; // delivery id → performance.now() at arrival
+  close(): Promise<void>;
+}
+
+/** A webhook receiver answering 200 at once, as fast as Node's http server does. */
+export async function startReceiver(): Promise<Receiver> {
+  const arrivals = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const id = req.headers['webhook-id'];
+    req.resume();
+    req.on('end', () => {
+      if (typeof id === 'string' && !arrivals.has(id)) arrivals.set(id, performance.now());
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.keepAliveTimeout = 1;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+export interface SendOptions {
+  url: string; // POST /notify/v1/deliveries
+  headers: Record<string, string>;
+  body: string;
+  count: number;
+  concurrency: number;
+  /** Requests per second to pace at; unpaced when absent. */
+  rate?: number;
+}
+
+export interface Sent {
+  starts: Map<string, number>; // delivery id → performance.now() before its accept request
+  firstStart: number;
+  acceptedAt: number; // when the last accept answered
+  failures: number;
+}
+
+/** Sends `count` accepts over `concurrency` loops (optionally paced) and returns each id's start time. */
+export async function sendMany(o: SendOptions): Promise<Sent> {
+  const starts = new Map<string, number>();
+  let next = 0;
+  let failures = 0;
+  const firstStart = performance.now();
+  const interval = o.rate ? 1000 / o.rate : 0;
+  await Promise.all(
+    Array.from({ length: o.concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= o.count) return;
+        if (interval) {
+          const due = firstStart + i * interval;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        const t0 = performance.now();
+        const res = await fetch(o.url, { method: 'POST', headers: { 'content-type': 'application/json', ...o.headers }, body: o.body });
+        const json = (await res.json().catch(() => null)) as { data?: { id?: string } } | null;
+        if (res.status !== 202 || !json?.data?.id) failures++;
+        else starts.set(json.data.id, t0);
+      }
+    }),
+  );
+  return { starts, firstStart, acceptedAt: performance.now(), failures };
+}
+
+/** Waits until every accepted id has arrived at the receiver (or the deadline passes). */
+export async function awaitArrivals(rx: Receiver, ids: Iterable<string>, timeoutMs: number): Promise<{ missing: number; lastArrival: number }> {
+  const wanted = [...ids];
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const missing = wanted.filter((id) => !rx.arrivals.has(id)).length;
+    if (missing === 0 || performance.now() > deadline) {
+      const lastArrival = Math.max(...wanted.map((id) => rx.arrivals.get(id) ?? 0));
+      return { missing, lastArrival };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+/**
+ * graphile-worker alone, in a database of its own: `jobs` no-op jobs added in batches, then drained by
+ * one runner with the service's concurrency. Returns jobs/s; 1e6 / that is the queue's µs per job.
+ */
+export async function queueOverhead(connectionString: string, jobs: number, concurrency: number): Promise<{ jobsPerSecond: number; usPerJob: number }> {
+  const pool = new pg.Pool({ connectionString, max: concurrency + 4 });
+  const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
+  await utils.migrate();
+  for (let i = 0; i < jobs; i += 1000) {
+    await utils.addJobs(Array.from({ length: Math.min(1000, jobs - i) }, () => ({ identifier: 'noop', payload: {} })));
+  }
+  let done = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((r) => (finished = r));
+  const t0 = performance.now();
+  const runner: Runner = await run({
+    pgPool: pool,
+    concurrency,
+    pollInterval: 1000,
+    noHandleSignals: true,
+    logger: quietLogger,
+    taskList: {
+      noop: async () => {
+        if (++done === jobs) finished();
+      },
+    },
+  });
+  await allDone;
+  const seconds = (performance.now() - t0) / 1000;
+  await runner.stop();
+  await utils.release();
+  await pool.end();
+  const jobsPerSecond = Math.round(jobs / seconds);
+  return { jobsPerSecond, usPerJob: Math.round(1e6 / jobsPerSecond) };
+}
+
+/** Waits until graphile-worker's queue in that database is empty (earlier scenarios' sends drained). */
+export async function awaitQueueEmpty(connectionString: string, timeoutMs: number): Promise<number> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM graphile_worker.jobs');
+      if (rows[0]!.n === 0 || performance.now() - t0 > timeoutMs) return rows[0]!.n;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Resident set size of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
