@@ -155,7 +155,7 @@ async function main() {
   const mail = await startMailCatcher();
   const dev = devSecrets();
   const internalKey = env.INTERNAL_API_KEYS ?? dev.internalApiKey;
-  const vapid =
+  const vapid: Record<string, string> =
     env.WEB_PUSH_VAPID_PUBLIC_KEY || env.WEB_PUSH_VAPID_PRIVATE_KEY
       ? {}
       : { WEB_PUSH_VAPID_PUBLIC_KEY: dev.vapid.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: dev.vapid.privateKey };
