@@ -14,7 +14,8 @@ interface Recorded {
 }
 
 /** A loopback HTTP peer: records every request; `answer` decides each response. */
-async function startPeer(answer: (r: Recorded) => { status: number; body?: string; headers?: Record<string, string> }) {
+type Answer = { status: number; body?: string; headers?: Record<string, string> };
+async function startPeer(answer: (r: Recorded) => Answer | Promise<Answer>) {
   const requests: Recorded[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -22,8 +23,9 @@ async function startPeer(answer: (r: Recorded) => { status: number; body?: strin
     req.on('end', () => {
       const r = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
       requests.push(r);
-      const a = answer(r);
-      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body ?? '');
+      void Promise.resolve(answer(r)).then((a) =>
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body ?? ''),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -58,31 +60,34 @@ describe('push: Web Push (VAPID, aes128gcm) and FCM HTTP v1', () => {
   const decrypted: Array<{ path: string; payload: Record<string, unknown>; vapidOk: boolean }> = [];
 
   beforeAll(async () => {
-    webPeer = await startPeer((r) => {
+    webPeer = await startPeer(async (r) => {
       const k = browsers.get(r.path);
       if (!k) return { status: 410 }; // unknown (expired) subscription
-      void checkVapid(r).then((vapidOk) => {
-        const plain = ece.decrypt(r.body, { version: 'aes128gcm', privateKey: k.ecdh, authSecret: k.auth });
-        decrypted.push({ path: r.path, payload: JSON.parse(plain.toString('utf8')) as Record<string, unknown>, vapidOk });
-      });
+      const vapidOk = await checkVapid(r);
+      if (!vapidOk) return { status: 401 };
+      const plain = ece.decrypt(r.body, { version: 'aes128gcm', privateKey: k.ecdh, authSecret: k.auth });
+      decrypted.push({ path: r.path, payload: JSON.parse(plain.toString('utf8')) as Record<string, unknown>, vapidOk });
       return { status: 201, headers: { location: `${webPeer.url}/messages/${randomUUID()}` } };
     });
-    tokenPeer = await startPeer((r) => {
+    tokenPeer = await startPeer(async (r) => {
       const form = new URLSearchParams(r.body.toString('utf8'));
-      if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+      if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
         return { status: 400, body: '{"error":"unsupported_grant_type"}' };
+      }
+      // The assertion must be signed by the service account's key, for this token endpoint, with FCM's scope.
+      try {
+        const { payload } = await jwtVerify(form.get('assertion') ?? '', serviceKeys.publicKey, {
+          issuer: 'push@proj-1.iam.gserviceaccount.com',
+          audience: `${tokenPeer.url}/token`,
+          algorithms: ['RS256'],
+        });
+        if (payload.scope !== 'https://www.googleapis.com/auth/firebase.messaging') throw new Error('scope');
+      } catch (err) {
+        assertionProblems.push((err as Error).message);
+        return { status: 400, body: '{"error":"invalid_grant"}' };
+      }
       const token = `ya29.${randomBytes(24).toString('base64url')}`;
-      // Verified asynchronously below; only a verified assertion's token is honoured by the FCM stand-in.
-      void jwtVerify(form.get('assertion') ?? '', serviceKeys.publicKey, {
-        issuer: 'push@proj-1.iam.gserviceaccount.com',
-        audience: `${tokenPeer.url}/token`,
-        algorithms: ['RS256'],
-      })
-        .then(({ payload }) => {
-          if (payload.scope !== 'https://www.googleapis.com/auth/firebase.messaging') assertionProblems.push('scope');
-          else issued.add(token);
-        })
-        .catch((err: Error) => assertionProblems.push(err.message));
+      issued.add(token);
       return { status: 200, body: JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }) };
     });
     fcmPeer = await startPeer((r) => {
