@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { MailDev } from 'maildev';
+import webpush from 'web-push';
 import { ensureDatabase, redactUrl, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,10 +29,19 @@ function log(msg: string) {
 }
 
 /** Dev-only secrets, generated once and kept in .data/ so a second start reuses them. */
-function devSecrets(): { internalApiKey: string } {
+interface DevSecrets {
+  internalApiKey: string;
+  vapid?: { publicKey: string; privateKey: string };
+}
+function devSecrets(): Required<DevSecrets> {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = { internalApiKey: `ik_${randomBytes(24).toString('base64url')}` };
+  const kept: Partial<DevSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  if (kept.internalApiKey && kept.vapid) return kept as Required<DevSecrets>;
+  // A VAPID pair for Web Push, so browsers can subscribe against a laptop's npm start.
+  const secrets = {
+    internalApiKey: kept.internalApiKey ?? `ik_${randomBytes(24).toString('base64url')}`,
+    vapid: kept.vapid ?? webpush.generateVAPIDKeys(),
+  };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -143,7 +153,12 @@ async function main() {
   process.on('exit', () => children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')));
   const urls = await databases();
   const mail = await startMailCatcher();
-  const internalKey = env.INTERNAL_API_KEYS ?? devSecrets().internalApiKey;
+  const dev = devSecrets();
+  const internalKey = env.INTERNAL_API_KEYS ?? dev.internalApiKey;
+  const vapid: Record<string, string> =
+    env.WEB_PUSH_VAPID_PUBLIC_KEY || env.WEB_PUSH_VAPID_PRIVATE_KEY
+      ? {}
+      : { WEB_PUSH_VAPID_PUBLIC_KEY: dev.vapid.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: dev.vapid.privateKey };
   const authUrl = `http://127.0.0.1:${authPort}`;
   const notifyUrl = `http://127.0.0.1:${notifyPort}`;
   const issuer = env.AUTH_ISSUER ?? `http://localhost:${gatewayPort}`;
@@ -154,6 +169,7 @@ async function main() {
     NOTIFY_PORT: String(notifyPort),
     NOTIFY_DATABASE_URL: urls.notify,
     ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
+    ...vapid,
     AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `${authUrl}/.well-known/jwks.json`,
     AUTH_INTROSPECTION_URL: env.AUTH_INTROSPECTION_URL ?? `${authUrl}/auth/v1/introspect`,
     AUTH_REVOCATIONS_URL: env.AUTH_REVOCATIONS_URL ?? `${authUrl}/auth/v1/revocations`,

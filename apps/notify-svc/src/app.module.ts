@@ -20,6 +20,7 @@ import { UnitOfWorkIdempotency } from './tenancy/unit-of-work-idempotency.js';
 import { QueueModule } from './queue/queue.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { PushModule } from './push/push.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 
 @Module({})
@@ -98,6 +99,7 @@ export class AppModule {
         AdminModule,
         JobsModule,
         WebhooksModule,
+        PushModule,
         WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],

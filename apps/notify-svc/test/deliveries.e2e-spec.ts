@@ -195,7 +195,12 @@ describe('deliveries', () => {
       const res = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'order-shipped', data: { name: 'x' } });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('TEMPLATE_RENDER_FAILED');
-      const noChannel = await send({ channel: 'push', to: { deviceToken: 'tok' }, templateKey: 'order-shipped', data: {} });
+      const noChannel = await send({
+        channel: 'push',
+        to: { deviceToken: 'fcm-instance-id:APA91bHPRgkFLJu5e1P0lb3ZhNPqWZkz4Q' },
+        templateKey: 'order-shipped',
+        data: {},
+      });
       expect(noChannel.status).toBe(422);
       const unknown = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'nope', data: {} });
       expect(unknown.status).toBe(404);

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
+import webpush from 'web-push';
 import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
-import { TENANT_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
+import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
+import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
+
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -14,7 +18,13 @@ describe('tenant isolation', () => {
   const suppressedAddress = `shared-${randomUUID()}@example.com`;
 
   beforeAll(async () => {
-    env = await NotifyTestEnv.start({ WORKERS_ENABLED: 'true' });
+    const vapid = webpush.generateVAPIDKeys();
+    env = await NotifyTestEnv.start({
+      WORKERS_ENABLED: 'true',
+      WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
+      WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
+      WEB_PUSH_ALLOW_PRIVATE: 'true',
+    });
     a = env.tenant();
     b = env.tenant();
     bSameSub = b.token(['user', 'organizer', 'admin'], { sub: a.userId });
@@ -33,6 +43,20 @@ describe('tenant isolation', () => {
     ids.delivery = (
       await post('/notify/v1/deliveries', { channel: 'in_app', to: { userId: a.userId }, templateId: ids.template, data: { name: 'A' } })
     ).id;
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    // Registered by A's user; nothing is sent to it (port 9, discard, on loopback: never reached).
+    ids.pushSubscription = (
+      await post(
+        '/notify/v1/push-subscriptions',
+        {
+          endpoint: 'http://127.0.0.1:9/push/a',
+          keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+        },
+        a.user,
+      )
+    ).id;
+    ids.device = (await post('/notify/v1/devices', { token: `a-device:APA91b${randomBytes(40).toString('base64url')}` }, a.user)).id;
     ids.suppression = (await post('/notify/v1/suppressions', { channel: 'email', address: suppressedAddress, reason: 'bounced' })).id;
     await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
     await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
@@ -79,6 +103,8 @@ describe('tenant isolation', () => {
     ],
     ['DELETE', 'suppression', () => `/notify/v1/suppressions/${ids.suppression}`, undefined],
     ['PATCH', 'notification', () => `/notify/v1/notifications/${ids.notification}`, () => ({ read: true })],
+    ['DELETE', 'push subscription', () => `/notify/v1/push-subscriptions/${ids.pushSubscription}`, undefined],
+    ['DELETE', 'device', () => `/notify/v1/devices/${ids.device}`, undefined],
     ['GET', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, undefined],
     ['PUT', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, () => ({ dailyLimit: 1 })],
   ];
@@ -97,6 +123,8 @@ describe('tenant isolation', () => {
     ['suppressions', '/notify/v1/suppressions'],
     ['inbox', '/notify/v1/notifications'],
     ['categories', '/notify/v1/preferences/categories'],
+    ['push subscriptions', '/notify/v1/push-subscriptions'],
+    ['devices', '/notify/v1/devices'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {
@@ -153,6 +181,10 @@ describe('tenant isolation', () => {
     expect(q.body.data).toMatchObject({ dailyLimit: 777, source: 'override' });
     const prefs = await env.http.get('/notify/v1/preferences', { token: a.user });
     expect(prefs.body.data.channels).toEqual({ email: false });
+    const subs = await env.http.get('/notify/v1/push-subscriptions', { token: a.user });
+    expect(subs.body.data.map((x: { id: string }) => x.id)).toEqual([ids.pushSubscription]);
+    const devices = await env.http.get('/notify/v1/devices', { token: a.user });
+    expect(devices.body.data.map((x: { id: string }) => x.id)).toEqual([ids.device]);
   });
 
   describe('row-level security', () => {

@@ -4,6 +4,7 @@ import type { ChannelProvider } from './channel-provider.js';
 import { DevProvider } from './dev/dev.provider.js';
 import { SmtpEmailProvider } from './email/smtp-email.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
+import { buildPushProvider } from './push/build-push-provider.js';
 import { WebhookProvider } from './webhook/webhook.provider.js';
 
 @Module({
@@ -18,7 +19,7 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
           new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
           new DevProvider('sms', production),
           new DevProvider('whatsapp', production),
-          new DevProvider('push', production),
+          buildPushProvider(config),
         ];
       },
     },

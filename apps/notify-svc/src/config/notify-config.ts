@@ -123,6 +123,29 @@ export const notifyConfigSpec = {
     'Allow webhooks to loopback and private addresses (metadata addresses stay refused); for tests and closed networks only',
     { default: 'false' },
   ),
+  WEB_PUSH_VAPID_PUBLIC_KEY: v.optString(
+    'VAPID public key (base64url, from `npx web-push generate-vapid-keys`) for Web Push; clients read it at GET /notify/v1/push-subscriptions/vapid-public-key. npm start generates a pair once and keeps it in .data/; without a pair Web Push is off (the routes answer 503 SERVICE_UNAVAILABLE)',
+  ),
+  WEB_PUSH_VAPID_PRIVATE_KEY: v.optString('VAPID private key (base64url) that signs Web Push requests; set together with the public key', {
+    secret: true,
+  }),
+  WEB_PUSH_SUBJECT: v.string('VAPID subject: a mailto: or https: contact the push services can reach you at', {
+    default: 'mailto:notify@localhost',
+  }),
+  WEB_PUSH_TIMEOUT: v.duration('Time a push service has to answer one Web Push or FCM request', { default: '10s', min: 1, max: 120 }),
+  WEB_PUSH_ALLOW_PRIVATE: v.bool(
+    'Allow Web Push subscription endpoints on loopback and private addresses, over http too (metadata addresses stay refused); for tests only',
+    { default: 'false' },
+  ),
+  FCM_SERVICE_ACCOUNT: v.optString(
+    'Firebase service account for FCM HTTP v1 device pushes: the JSON itself or a path to the JSON file (its private key signs the OAuth assertion). Unset: device pushes are logged by the dev provider outside production',
+    { secret: true },
+  ),
+  FCM_PROJECT_ID: v.optString('Firebase project id to send with (default: the project_id of the service account)'),
+  FCM_API_URL: v.url('Base URL of the FCM HTTP v1 API', { default: 'https://fcm.googleapis.com', protocols: ['http', 'https'] }),
+  FCM_TOKEN_URL: v.optUrl("OAuth token endpoint the service-account assertion is exchanged at (default: the service account's token_uri)", {
+    protocols: ['http', 'https'],
+  }),
   CREDENTIALS_ENCRYPTION_KEY: v.list(
     'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets) with AES-256-GCM: the first encrypts, all decrypt (rotation)',
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
@@ -154,6 +177,18 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
     throw new ConfigError([
       'AUTH_INTROSPECTION_KEY: is required in production when INTERNAL_API_KEYS is empty (API keys could not be checked)',
     ]);
+  }
+  if (!config.WEB_PUSH_VAPID_PUBLIC_KEY !== !config.WEB_PUSH_VAPID_PRIVATE_KEY) {
+    throw new ConfigError(['WEB_PUSH_VAPID_PUBLIC_KEY, WEB_PUSH_VAPID_PRIVATE_KEY: set both or neither']);
+  }
+  const b64urlBytes = (k: string | undefined) => (k && /^[A-Za-z0-9_-]+$/.test(k) ? Buffer.from(k, 'base64url').length : 0);
+  if (config.WEB_PUSH_VAPID_PUBLIC_KEY && b64urlBytes(config.WEB_PUSH_VAPID_PUBLIC_KEY) !== 65) {
+    throw new ConfigError([
+      'WEB_PUSH_VAPID_PUBLIC_KEY: must be a P-256 public key, 65 bytes in base64url (npx web-push generate-vapid-keys)',
+    ]);
+  }
+  if (config.WEB_PUSH_VAPID_PRIVATE_KEY && b64urlBytes(config.WEB_PUSH_VAPID_PRIVATE_KEY) !== 32) {
+    throw new ConfigError(['WEB_PUSH_VAPID_PRIVATE_KEY: must be a P-256 private key, 32 bytes in base64url']);
   }
   if (config.CREDENTIALS_ENCRYPTION_KEY.length === 0) {
     throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: is required in production (keys that encrypt stored secrets)']);

@@ -5,6 +5,8 @@ import { Notification } from '../notifications/notification.entity.js';
 import { NotificationCategory, Preference } from '../preferences/preference.entity.js';
 import { TenantQuota } from '../quotas/tenant-quota.entity.js';
 import { Suppression } from '../suppressions/suppression.entity.js';
+import { PushDevice } from '../push/push-device.entity.js';
+import { PushSubscription } from '../push/push-subscription.entity.js';
 import { Template, TemplateVersion } from '../templates/template.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
@@ -23,4 +25,6 @@ export const notifyEntities: Function[] = [
   TenantQuota,
   WebhookEndpoint,
   WorkerHeartbeat,
+  PushSubscription,
+  PushDevice,
 ];

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppException, type Principal } from '#common';
+import { fcmTokenProblem } from '../../../channels/push/push-validation.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
@@ -70,16 +71,29 @@ export class SendDeliveriesUseCase {
     const channel = content.channel;
     const field = ADDRESS_FIELD[channel];
     const missing = recipients.flatMap((r, i) =>
-      r.to[field] || (channel === 'webhook' && r.to.endpointId)
+      r.to[field] || (channel === 'webhook' && r.to.endpointId) || (channel === 'push' && r.to.userId)
         ? []
         : [
             {
               field: `${cmd.recipientPath(i)}.${field}`,
-              messages: [channel === 'webhook' ? 'endpointId or url is required for webhook' : `${field} is required for ${channel}`],
+              messages: [
+                channel === 'webhook'
+                  ? 'endpointId or url is required for webhook'
+                  : channel === 'push'
+                    ? 'deviceToken or userId (their registered subscriptions and devices) is required for push'
+                    : `${field} is required for ${channel}`,
+              ],
             },
           ],
     );
     if (missing.length) throw AppException.validation(`Recipient address missing for ${channel}`, missing.slice(0, 20));
+    if (channel === 'push') {
+      const bad = recipients.flatMap((r, i) => {
+        const problem = r.to.deviceToken ? fcmTokenProblem(r.to.deviceToken) : null;
+        return problem ? [{ field: `${cmd.recipientPath(i)}.deviceToken`, messages: [problem] }] : [];
+      });
+      if (bad.length) throw AppException.validation('Invalid push device token', bad.slice(0, 20));
+    }
     const sendAt = content.sendAt ? new Date(content.sendAt).toISOString() : null;
 
     const dailyLimit = await this.quotas.consume(tenantId, principal.planTier, recipients.length);
@@ -102,7 +116,8 @@ export class SendDeliveriesUseCase {
             user_id: r.to.userId ?? null,
             channel,
             recipient: to as Record<string, string>,
-            address: normaliseAddress(channel, String(to[field as keyof typeof to])),
+            // A push to a user (no raw token) is addressed by the user id, as in-app is; the worker fans it out.
+            address: normaliseAddress(channel, String(to[field as keyof typeof to] ?? (channel === 'push' ? r.to.userId : ''))),
             template_id: template?.id ?? null,
             template_key: template?.key ?? null,
             template_version: template?.version ?? null,

@@ -13,6 +13,8 @@ import { DeliveryQueue } from '../../../queue/delivery-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
+import { PushTarget } from '../../../channels/push/push-target.js';
+import { PushTargets } from '../../../push/push-targets.js';
 import { RetryPolicy } from '../../retry-policy.js';
 
 type Prepared =
@@ -42,6 +44,7 @@ export class ProcessDeliveryUseCase {
     private readonly queue: DeliveryQueue,
     private readonly providers: ProviderRegistry,
     private readonly webhookTargets: WebhookTargets,
+    private readonly pushTargets: PushTargets,
     private readonly inbox: InboxRepository,
     private readonly inboxPublisher: InboxPublisher,
     private readonly retries: RetryPolicy,
@@ -68,7 +71,11 @@ export class ProcessDeliveryUseCase {
     const started = performance.now();
     const outcome = await this.callProvider(provider, this.message(row, attempt), step.target);
     const durationMs = Math.round(performance.now() - started);
-    await this.uow.tenant(tenantId, (tx) => this.record(tx, row, attempt, provider, outcome, durationMs));
+    await this.uow.tenant(tenantId, async (tx) => {
+      await this.record(tx, row, attempt, provider, outcome, durationMs);
+      // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
+      if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
+    });
   }
 
   private async prepare(tx: Tx, id: string): Promise<Prepared> {
@@ -121,6 +128,7 @@ export class ProcessDeliveryUseCase {
       }
       target = t;
     }
+    if (row.channel === 'push') target = await this.pushTargets.resolve(tx, row.recipient, now);
     if (!provider) {
       await this.deliveries.transition(tx, id, 'failed', {
         attempts: attempt,

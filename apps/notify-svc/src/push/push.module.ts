@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { SecretBox } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { DeliveriesModule } from '../deliveries/deliveries.module.js';
+import { DevicesController, PushSubscriptionsController } from './push-subscriptions.controller.js';
+import { PUSH_CIPHER } from './push-secrets.js';
+import { PushTargets } from './push-targets.js';
+import { ManageDevicesUseCase } from './usecases/manage-devices/manage-devices.usecase.js';
+import { ManagePushSubscriptionsUseCase } from './usecases/manage-push-subscriptions/manage-push-subscriptions.usecase.js';
+
+/** Web Push subscriptions and FCM devices users register for themselves, and the worker's view of them. */
+@Module({
+  imports: [DeliveriesModule],
+  controllers: [PushSubscriptionsController, DevicesController],
+  providers: [
+    ManagePushSubscriptionsUseCase,
+    ManageDevicesUseCase,
+    PushTargets,
+    { provide: PUSH_CIPHER, inject: [NOTIFY_CONFIG], useFactory: (c: NotifyConfig) => new SecretBox(c.CREDENTIALS_ENCRYPTION_KEY) },
+  ],
+  exports: [PushTargets],
+})
+export class PushModule {}
