@@ -21,6 +21,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
+import { TopicsModule } from './topics/topics.module.js';
 
 @Module({})
 export class AppModule {
@@ -98,6 +99,7 @@ export class AppModule {
         AdminModule,
         JobsModule,
         WebhooksModule,
+        TopicsModule,
         WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],

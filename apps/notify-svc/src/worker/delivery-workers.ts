@@ -7,6 +7,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
 import { TASK, type DeliverJob } from '../queue/delivery-queue.js';
 import { graphileLogger } from '../queue/graphile-logger.js';
+import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
@@ -33,6 +34,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly uow: UnitOfWork,
     private readonly process: ProcessDeliveryUseCase,
     private readonly maintenance: RunMaintenanceUseCase,
+    private readonly topicRetention: PurgeTopicMessagesUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -76,10 +78,12 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.deliver]: deliver,
         [TASK.purge]: async () => void (await this.maintenance.purge()),
         [TASK.repair]: async () => void (await this.maintenance.dispatchScheduled()),
+        [TASK.topicPurge]: async () => void (await this.topicRetention.execute()),
       },
       parsedCronItems: parseCronItems([
         { task: TASK.purge, match: '17 * * * *' },
         { task: TASK.repair, match: '* * * * *' },
+        { task: TASK.topicPurge, match: '*/5 * * * *' },
       ]),
       preset: { worker: { localQueue: { size: concurrency }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });

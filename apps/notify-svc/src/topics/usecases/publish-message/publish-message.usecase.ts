@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppException, ErrorCode, LIVE_BUS, createValidationPipe, type LeasedRateLimiter, type LiveBus, type Principal } from '#common';
+import { NOTIFY_CONFIG, topicPublishRateForPlan, type NotifyConfig } from '../../../config/notify-config.js';
+import { RATE_LIMITER } from '../../../throttling/throttling.tokens.js';
+import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { PublishTopicMessageDto, TOPIC_NAME } from '../../dtos/topic.dto.js';
+import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
+import { randomBase32, topicBusKey } from '../../topic-names.js';
+import { topicMessageView } from '../../topic-message.view.js';
+import { TopicsRepository } from '../../topics.repository.js';
+
+export interface PublishTopicMessageCommand {
+  principal: Principal | null;
+  /** The topic's tenant: from the credential (`/topics/:name`) or the public slug (`/t/:slug/:name`). */
+  tenantId: string;
+  name: string;
+  /** A string (text/plain, or curl -d's form encoding: the raw text) or parsed JSON. */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const PRIORITY_NAMES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 };
+const validation = createValidationPipe();
+
+/**
+ * Publishes one message: a plain body with the ntfy-style headers (Title, Priority, Tags, Click)
+ * or the JSON form. Counted against the tenant's per-minute publish limit by plan tier, stored for
+ * TOPIC_RETENTION, then signalled on the live bus (ids only) to every instance's subscribers.
+ */
+@Injectable()
+export class PublishTopicMessageUseCase {
+  private readonly log = new Logger('TopicPublish');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly topics: TopicsRepository,
+    @Inject(LIVE_BUS) private readonly bus: LiveBus,
+    @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  async execute(cmd: PublishTopicMessageCommand) {
+    const p = cmd.principal;
+    if (!p) throw AppException.unauthorized('Publishing needs a credential (JWT, X-API-Key or a topic token)');
+    if (!TOPIC_NAME.test(cmd.name)) throw AppException.notFound('Topic');
+    const msg = await this.parse(cmd.body, cmd.headers);
+    // A caller of another tenant is refused before any transaction of that tenant is opened.
+    if (p.tenantId !== cmd.tenantId) {
+      const visible = await this.uow.tenant(cmd.tenantId, (tx) => this.topics.findTopic(tx, cmd.name));
+      if (!visible) throw AppException.notFound('Topic');
+      TopicAccessPolicy.assertWrite(p, visible);
+    }
+    const { row, topic } = await this.uow.tenant(cmd.tenantId, async (tx) => {
+      const topic = await this.topics.findTopic(tx, cmd.name);
+      if (!topic) throw AppException.notFound('Topic');
+      TopicAccessPolicy.assertWrite(p, topic);
+      const rate = topicPublishRateForPlan(this.config, p.planTier);
+      const r = await this.limiter.consume(`rl:topic-pub:${tx.tenantId}`, rate);
+      if (!r.allowed)
+        throw AppException.rateLimited(
+          r.retryAfterSeconds,
+          `At most ${rate.count} topic messages per ${rate.windowSeconds} s on this plan`,
+        );
+      if (p.kind === 'topic_token' && p.credentialId) await this.topics.touchToken(tx, p.credentialId);
+      const row = await this.topics.insertMessage(tx, {
+        id: randomBase32(12),
+        topicId: topic.id,
+        expiresAt: new Date(Date.now() + this.config.TOPIC_RETENTION * 1000),
+        ...msg,
+      });
+      return { row, topic };
+    });
+    await this.bus
+      .publish(topicBusKey(topic.id), { kind: 'message', seq: row.seq })
+      .catch((err: unknown) => this.log.warn(`topic signal not sent: ${String(err)}`));
+    return topicMessageView(topic.name, row);
+  }
+
+  private async parse(body: unknown, headers: PublishTopicMessageCommand['headers']) {
+    let dto: PublishTopicMessageDto;
+    if (typeof body === 'string' || body === undefined || body === null) {
+      const h = (name: string) => {
+        const v = headers[name];
+        return (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+      };
+      const priority = h('priority') ?? h('x-priority');
+      const tags = h('tags') ?? h('x-tags');
+      const raw = {
+        message: typeof body === 'string' ? body : '',
+        title: h('title') ?? h('x-title'),
+        priority:
+          priority === undefined
+            ? undefined
+            : (PRIORITY_NAMES[priority.toLowerCase()] ?? (/^\d+$/.test(priority) ? Number(priority) : priority)),
+        tags: tags
+          ?.split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+        click: h('click') ?? h('x-click'),
+      };
+      this.assertSize(raw.message);
+      dto = (await validation.transform(JSON.parse(JSON.stringify(raw)), {
+        type: 'body',
+        metatype: PublishTopicMessageDto,
+      })) as PublishTopicMessageDto;
+    } else if (typeof body === 'object' && !Array.isArray(body)) {
+      const m = (body as { message?: unknown }).message;
+      if (typeof m === 'string') this.assertSize(m);
+      dto = (await validation.transform(body, { type: 'body', metatype: PublishTopicMessageDto })) as PublishTopicMessageDto;
+    } else {
+      throw AppException.validation('The body is the message text, or a JSON object {message, …}', [
+        { field: 'body', messages: ['must be text or an object'] },
+      ]);
+    }
+    if (headers['delay'] !== undefined || headers['x-delay'] !== undefined) {
+      throw AppException.validation('Delayed topic messages are not supported yet', [{ field: 'Delay', messages: ['not supported'] }]);
+    }
+    return {
+      message: dto.message,
+      title: dto.title ?? null,
+      priority: dto.priority ?? 3,
+      tags: dto.tags ?? [],
+      click: dto.click ?? null,
+      actions: dto.actions ? dto.actions.map((a) => ({ ...a })) : null,
+    };
+  }
+
+  private assertSize(message: string): void {
+    const bytes = Buffer.byteLength(message, 'utf8');
+    if (bytes > this.config.TOPIC_MESSAGE_MAX_BYTES) {
+      throw new AppException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `The message is ${bytes} bytes; at most ${this.config.TOPIC_MESSAGE_MAX_BYTES} are allowed`,
+        413,
+      );
+    }
+  }
+}
