@@ -123,7 +123,14 @@ export class TopicsRepository {
     return Boolean(await tx.one('SELECT 1 FROM topics WHERE id = $1', [topicId], 'topic_exists'));
   }
 
+  /**
+   * Publishes to one topic commit one at a time (a transaction-scoped advisory lock on the topic),
+   * so a topic's seqs become visible in order: a stream that has sent seq N has every message
+   * below it, and a message id is an exact resume point (Last-Event-ID, since=). Without it, a
+   * publish that took seq N-1 but committed after N would be skipped by a client resuming at N.
+   */
   async insertMessage(tx: Tx, m: NewTopicMessage): Promise<TopicMessageRow> {
+    await tx.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`topic:${m.topicId}`], 'topic_publish_lock');
     return (await tx.one<TopicMessageRow>(
       `INSERT INTO topic_messages (id, tenant_id, topic_id, expires_at, message, title, priority, tags, click, actions)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${MESSAGE_COLUMNS}`,

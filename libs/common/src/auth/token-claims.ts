@@ -53,5 +53,5 @@ export interface Principal {
   /** Access tokens: `iat`, so a user's deactivation refuses every token issued before it. */
   issuedAt?: number;
   /** Topic tokens: the one topic they open, and for what. They open nothing else. */
-  topic?: { id: string; access: 'read' | 'write' | 'read_write' };
+  topic?: { id: string; access: 'read' | 'write' | 'read_write'; expiresAtMs?: number };
 }

@@ -67,7 +67,7 @@ export class TopicCredentialGuard implements CanActivate {
       planTier: row.plan_tier as Principal['planTier'],
       credentialId: row.id,
       expiresAt: row.expires_at ? Math.floor(row.expires_at.getTime() / 1000) : undefined,
-      topic: { id: row.topic_id, access: row.access_level },
+      topic: { id: row.topic_id, access: row.access_level, expiresAtMs: row.expires_at?.getTime() },
     };
   }
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const UPGRADE = Symbol('websocket-upgrade');
+const FORM = 'application/x-www-form-urlencoded';
 type UpgradingRequest = IncomingMessage & { [UPGRADE]?: { socket: Duplex; head: Buffer } };
 
 /**
@@ -30,9 +31,9 @@ export class TopicsHttpSetup implements OnModuleInit, BeforeApplicationShutdown 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.server) return;
-    if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    }
+    // Replaces Nest's form parser: no notify-svc route takes forms (ContentTypeGuard refuses them where undeclared).
+    if (fastify.hasContentTypeParser(FORM)) fastify.removeContentTypeParser(FORM);
+    fastify.addContentTypeParser(FORM, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     fastify.server.on('upgrade', (req: UpgradingRequest, socket: Duplex, head: Buffer) => {
       req[UPGRADE] = { socket, head };
       const res = new ServerResponse(req);

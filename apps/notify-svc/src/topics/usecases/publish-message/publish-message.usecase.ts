@@ -50,17 +50,16 @@ export class PublishTopicMessageUseCase {
       if (!visible) throw AppException.notFound('Topic');
       TopicAccessPolicy.assertWrite(p, visible);
     }
+    // Counted before the transaction: the shared counter takes a connection of its own, and
+    // publishes holding one while waiting for another would starve the pool under load.
+    const rate = topicPublishRateForPlan(this.config, p.planTier);
+    const r = await this.limiter.consume(`rl:topic-pub:${cmd.tenantId}`, rate);
+    if (!r.allowed)
+      throw AppException.rateLimited(r.retryAfterSeconds, `At most ${rate.count} topic messages per ${rate.windowSeconds} s on this plan`);
     const { row, topic } = await this.uow.tenant(cmd.tenantId, async (tx) => {
       const topic = await this.topics.findTopic(tx, cmd.name);
       if (!topic) throw AppException.notFound('Topic');
       TopicAccessPolicy.assertWrite(p, topic);
-      const rate = topicPublishRateForPlan(this.config, p.planTier);
-      const r = await this.limiter.consume(`rl:topic-pub:${tx.tenantId}`, rate);
-      if (!r.allowed)
-        throw AppException.rateLimited(
-          r.retryAfterSeconds,
-          `At most ${rate.count} topic messages per ${rate.windowSeconds} s on this plan`,
-        );
       if (p.kind === 'topic_token' && p.credentialId) await this.topics.touchToken(tx, p.credentialId);
       const row = await this.topics.insertMessage(tx, {
         id: randomBase32(12),

@@ -104,8 +104,9 @@ export class SubscribeTopicUseCase {
   /** The stream ends when its credential does: expiry, and for topic tokens revocation (on every instance, by the bus). */
   private endWithCredential(p: Principal | null, topic: TopicRow, sink: TopicSink, cleanup: Array<() => void>): void {
     if (!p) return;
-    if (p.expiresAt) {
-      const t = setTimeout(() => sink.close(), Math.max(0, Math.min(2 ** 31 - 1, p.expiresAt * 1000 - Date.now())));
+    const expiresAtMs = p.topic?.expiresAtMs ?? (p.expiresAt ? p.expiresAt * 1000 : undefined);
+    if (expiresAtMs) {
+      const t = setTimeout(() => sink.close(), Math.max(0, Math.min(2 ** 31 - 1, expiresAtMs - Date.now() + 5)));
       t.unref();
       cleanup.push(() => clearTimeout(t));
     }
