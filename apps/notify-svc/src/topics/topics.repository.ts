@@ -153,7 +153,7 @@ export class TopicsRepository {
   /** Messages after `seq`, oldest first, still within retention. */
   async messagesAfter(tx: Tx, topicId: string, seq: string, limit: number): Promise<TopicMessageRow[]> {
     return tx.rows<TopicMessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM topic_messages WHERE topic_id = $1 AND seq > $2 AND expires_at > now() ORDER BY seq LIMIT $3`,
+      `SELECT ${MESSAGE_COLUMNS} FROM topic_messages WHERE topic_id = $1 AND seq > $2 AND expires_at > now() ORDER BY topic_messages.seq LIMIT $3`,
       [topicId, seq, limit],
       'topic_messages_after',
     );
