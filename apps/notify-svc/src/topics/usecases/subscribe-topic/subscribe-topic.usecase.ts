@@ -25,6 +25,14 @@ export interface SubscribeTopicCommand {
 }
 
 const PAGE = 200;
+/**
+ * How long a subscriber may take to accept one socket buffer's worth: while catching up from
+ * storage (a reconnect with a large backlog), and live. Past it the subscriber is dropped; it
+ * reconnects with since= / Last-Event-ID. Meanwhile nothing more is buffered for it (its backlog
+ * waits in the database), so a slow reader costs at most TOPIC_SUBSCRIBER_MAX_BACKLOG of memory.
+ */
+const CATCH_UP_DRAIN_MS = 30_000;
+const LIVE_DRAIN_MS = 5_000;
 /** How often a stream opened with a topic token re-checks it (revocation also ends it at once, by the bus). */
 const TOKEN_RECHECK_MS = 15_000;
 
@@ -150,8 +158,8 @@ export class SubscribeTopicUseCase {
  * One open subscription. Everything goes out through one loop (pump), so events leave in order and
  * a burst of signals costs one query. `hwm` is the highest seq sent; a message committed after a
  * newer one (two publishes racing) arrives as a signal at or below it and is sent as "late".
- * While catching up from storage the loop waits for the client to drain; live messages are written
- * at once, and a client that falls TOPIC_SUBSCRIBER_MAX_BACKLOG behind is dropped by its sink.
+ * When the client's buffer is full the loop waits for it to drain (a bounded time, see LIVE_DRAIN_MS),
+ * and any write past TOPIC_SUBSCRIBER_MAX_BACKLOG drops the client at once.
  */
 class TopicStreamSession {
   private hwm = 0n;
@@ -241,7 +249,7 @@ class TopicStreamSession {
   private async send(r: TopicMessageRow, canWait: boolean): Promise<boolean> {
     this.sent.add(r.seq);
     if (!this.sink.send({ id: r.id, event: 'message', data: topicMessageView(this.topic.name, r) })) return false;
-    return !canWait || !this.sink.backlogged || this.sink.drained();
+    return !this.sink.backlogged || this.sink.drained(canWait ? CATCH_UP_DRAIN_MS : LIVE_DRAIN_MS);
   }
 
   private read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
