@@ -315,7 +315,7 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       for (const kind of ['sse', 'json']) {
         const res = await fetch(`${env.t.baseUrl}${t.publicPath}/${kind}?poll=1`);
         expect(res.status).toBe(401);
-        expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
       }
       expect((await fetch(`${env.t.baseUrl}${TOPICS}/private-1/sse?poll=1`)).status).toBe(401);
       // Another tenant's member does not see it.
@@ -345,7 +345,7 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       // Topic A's token on topic B (even a public one), and on the rest of the API.
       expect((await publish(env.t, `${TOPICS}/tok-b`, 'x', { 'x-topic-token': both.token })).status).toBe(403);
       expect((await fetch(`${env.t.baseUrl}${tb.publicPath}/json?poll=1`, { headers: { 'x-topic-token': both.token } })).status).toBe(403);
-      for (const h of [{ authorization: `Bearer ${both.token}` }, { 'x-topic-token': both.token }]) {
+      for (const h of [{ authorization: `Bearer ${both.token}` }, { 'x-topic-token': both.token }] as Array<Record<string, string>>) {
         expect((await env.http.get('/notify/v1/deliveries', { headers: h })).status).toBe(403);
         expect((await env.http.get(`${TOPICS}/tok-a`, { headers: h })).status).toBe(403);
         expect((await env.http.post(`${TOPICS}/tok-a/access-tokens`, { name: 'x', accessLevel: 'read' }, { headers: h })).status).toBe(403);
@@ -376,7 +376,7 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       await c.ended; // ended at its expiry
       const res = await fetch(`${env.t.baseUrl}${TOPICS}/revoke-me/sse`, { headers: { 'x-topic-token': soon.token } });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('TOKEN_EXPIRED');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOKEN_EXPIRED');
     });
 
     it('never writes a ?token= to a log line', async () => {
