@@ -96,6 +96,13 @@ describe('tenant isolation', () => {
     ['GET', 'topic tokens', () => '/notify/v1/topics/iso/access-tokens', undefined],
     ['DELETE', 'topic token', () => `/notify/v1/topics/iso/access-tokens/${ids.topicToken}`, undefined],
     ['POST', 'topic token', () => '/notify/v1/topics/iso/access-tokens', () => ({ name: 'x', accessLevel: 'read' })],
+    ['GET', 'topic subscriptions', () => '/notify/v1/topics/iso/subscriptions', undefined],
+    [
+      'POST',
+      'topic subscription',
+      () => '/notify/v1/topics/iso/subscriptions',
+      () => ({ channel: 'email', to: { email: 'x@example.com' } }),
+    ],
   ];
 
   it.each(notFound)("%s %s of tenant A is 404 for tenant B's admin", async (method, _what, path, body) => {

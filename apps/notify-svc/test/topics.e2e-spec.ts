@@ -309,6 +309,43 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
     }, 60_000);
   });
 
+  describe('forwarding by channel (topic subscriptions)', () => {
+    it('turns each message into deliveries through the pipeline: suppressions apply, webhooks only to registered endpoints', async () => {
+      await createTopic(a, 'forwarded', 'private');
+      const sub = (body: object) => env.http.post(`${TOPICS}/forwarded/subscriptions`, body, { token: a.admin });
+      const ok = `fwd-${Date.now()}@example.com`;
+      const suppressed = `fwd-suppressed-${Date.now()}@example.com`;
+      expect((await sub({ channel: 'email', to: { email: ok } })).status).toBe(201);
+      expect((await sub({ channel: 'email', to: { email: suppressed } })).status).toBe(201);
+      expect((await sub({ channel: 'sms', to: { phone: '+15551234567' } })).status).toBe(201);
+      expect((await sub({ channel: 'email', to: { phone: '+15551234567' } })).status).toBe(400);
+      expect((await sub({ channel: 'webhook', to: { url: 'http://169.254.169.254/latest' } })).status).toBe(422);
+      expect((await sub({ channel: 'fax', to: { email: ok } })).status).toBe(400);
+      expect(
+        (await env.http.post('/notify/v1/suppressions', { channel: 'email', address: suppressed, reason: 'bounced' }, { token: a.admin }))
+          .status,
+      ).toBe(201);
+      const listed = await env.http.get(`${TOPICS}/forwarded/subscriptions`, { token: a.admin });
+      expect(listed.body.data).toHaveLength(3);
+
+      const res = await publish(env.t, `${TOPICS}/forwarded`, 'Deploy finished', { 'x-api-key': publisherKey, title: 'CI' });
+      expect(res.status).toBe(200);
+      const rows = await env.systemQuery<{ channel: string; address: string; status: string; content: Record<string, string> }>(
+        `SELECT channel, address, status, content FROM deliveries WHERE tenant_id = $1 AND data->>'messageId' = $2 ORDER BY channel, address`,
+        [a.tenantId, res.body.data.id],
+      );
+      expect(rows.map((r) => [r.channel, r.address, r.status])).toEqual([
+        ['email', ok, 'queued'],
+        ['email', suppressed, 'suppressed'],
+        ['sms', '+15551234567', 'queued'],
+      ]);
+      expect(rows[0]!.content).toMatchObject({ subject: 'CI', text: 'Deploy finished' });
+      const id = listed.body.data[0].id as string;
+      expect((await env.http.delete(`${TOPICS}/forwarded/subscriptions/${id}`, { token: a.admin })).status).toBe(200);
+      expect((await env.http.get(`${TOPICS}/forwarded/subscriptions`, { token: a.admin })).body.data).toHaveLength(2);
+    });
+  });
+
   describe('credentials', () => {
     it('a private topic refuses anonymous reads (401); members and read tokens may subscribe', async () => {
       const t = await createTopic(a, 'private-1', 'private');

@@ -6,7 +6,7 @@ import { NotificationCategory, Preference } from '../preferences/preference.enti
 import { TenantQuota } from '../quotas/tenant-quota.entity.js';
 import { Suppression } from '../suppressions/suppression.entity.js';
 import { Template, TemplateVersion } from '../templates/template.entity.js';
-import { Topic, TopicAccessToken, TopicMessage, TopicNamespace } from '../topics/entities/topic.entity.js';
+import { Topic, TopicAccessToken, TopicMessage, TopicNamespace, TopicSubscription } from '../topics/entities/topic.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
 
@@ -28,4 +28,5 @@ export const notifyEntities: Function[] = [
   Topic,
   TopicMessage,
   TopicAccessToken,
+  TopicSubscription,
 ];

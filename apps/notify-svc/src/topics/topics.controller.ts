@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent, PaginationQueryDto, Role, Scope, SECURITY, type Principal } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
-import { CreateTopicDto, CreateTopicTokenDto, UpdateTopicDto } from './dtos/topic.dto.js';
+import { CreateTopicDto, CreateTopicSubscriptionDto, CreateTopicTokenDto, UpdateTopicDto } from './dtos/topic.dto.js';
+import { ManageTopicSubscriptionsUseCase } from './usecases/manage-topic-subscriptions/manage-topic-subscriptions.usecase.js';
 import { ManageTopicTokensUseCase } from './usecases/manage-topic-tokens/manage-topic-tokens.usecase.js';
 import { ManageTopicsUseCase } from './usecases/manage-topics/manage-topics.usecase.js';
 
@@ -17,6 +18,7 @@ export class TopicsController {
   constructor(
     private readonly topics: ManageTopicsUseCase,
     private readonly tokens: ManageTopicTokensUseCase,
+    private readonly subscriptions: ManageTopicSubscriptionsUseCase,
   ) {}
 
   @Post()
@@ -68,5 +70,25 @@ export class TopicsController {
   @ApiOperation({ summary: 'Revoke a token: refused at once, its open streams end on every instance' })
   revokeToken(@CurrentUser() p: Principal, @Param('name') name: string, @Param('id') id: string) {
     return this.tokens.revoke(p, name, id);
+  }
+
+  @Post(':name/subscriptions')
+  @Idempotent()
+  @ApiOperation({ summary: 'Forward every message of this topic to a recipient by email, SMS, push or a registered webhook endpoint' })
+  subscribe(@CurrentUser() p: Principal, @Param('name') name: string, @Body() dto: CreateTopicSubscriptionDto) {
+    return this.subscriptions.create(p, name, dto);
+  }
+
+  @Get(':name/subscriptions')
+  @ApiOperation({ summary: "The topic's forwarding subscriptions" })
+  listSubscriptions(@CurrentUser() p: Principal, @Param('name') name: string, @Query() q: PaginationQueryDto) {
+    return this.subscriptions.list(p, name, q);
+  }
+
+  @Delete(':name/subscriptions/:id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop forwarding to this recipient' })
+  unsubscribe(@CurrentUser() p: Principal, @Param('name') name: string, @Param('id') id: string) {
+    return this.subscriptions.remove(p, name, id);
   }
 }

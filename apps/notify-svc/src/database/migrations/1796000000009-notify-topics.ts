@@ -4,7 +4,7 @@ const RLS_ROLE = 'notify_tenant_rls';
 const MAINTENANCE_ROLE = 'notify_maintenance';
 
 /** The tenant tables this migration adds; each gets the same tenant-only policy as migration 6's. */
-export const TOPIC_TABLES = ['topic_namespaces', 'topics', 'topic_messages', 'topic_access_tokens'];
+export const TOPIC_TABLES = ['topic_namespaces', 'topics', 'topic_messages', 'topic_access_tokens', 'topic_subscriptions'];
 
 const tenantPolicy = (table: string) => `
   CREATE POLICY ${table}_tenant_isolation ON ${table}
@@ -73,6 +73,19 @@ export class NotifyTopics1796000000009 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX topic_access_tokens_topic_idx ON topic_access_tokens (tenant_id, topic_id, created_at DESC, id DESC)`);
 
+    // Forwarding: each message of the topic also goes to these recipients through the delivery pipeline.
+    await q.query(`
+      CREATE TABLE topic_subscriptions (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        tenant_id uuid NOT NULL,
+        topic_id uuid NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        channel text NOT NULL CHECK (channel IN ('email', 'webhook', 'push', 'sms')),
+        recipient jsonb NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
+      )`);
+    await q.query(`CREATE INDEX topic_subscriptions_topic_idx ON topic_subscriptions (tenant_id, topic_id, created_at DESC, id DESC)`);
+
     for (const table of TOPIC_TABLES) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
@@ -92,6 +105,7 @@ export class NotifyTopics1796000000009 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS topic_subscriptions`);
     await q.query(`DROP TABLE IF EXISTS topic_access_tokens`);
     await q.query(`DROP TABLE IF EXISTS topic_messages`);
     await q.query(`DROP TABLE IF EXISTS topics`);

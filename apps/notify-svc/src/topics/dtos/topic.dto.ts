@@ -6,6 +6,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -16,7 +17,15 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { TOPIC_ACCESS_LEVELS, TOPIC_VISIBILITIES, type TopicAccessLevel, type TopicVisibility } from '../entities/topic.entity.js';
+import { RecipientDto } from '../../deliveries/dtos/send-delivery.dto.js';
+import {
+  TOPIC_ACCESS_LEVELS,
+  TOPIC_SUBSCRIPTION_CHANNELS,
+  TOPIC_VISIBILITIES,
+  type TopicAccessLevel,
+  type TopicSubscriptionChannel,
+  type TopicVisibility,
+} from '../entities/topic.entity.js';
 
 /** URL-safe topic names, unique per tenant. */
 export const TOPIC_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -79,4 +88,18 @@ export class PublishTopicMessageDto {
   @ValidateNested({ each: true })
   @Type(() => TopicActionDto)
   actions?: TopicActionDto[];
+}
+
+export class CreateTopicSubscriptionDto {
+  @ApiProperty({ enum: TOPIC_SUBSCRIPTION_CHANNELS }) @IsIn(TOPIC_SUBSCRIPTION_CHANNELS) channel: TopicSubscriptionChannel;
+
+  @ApiProperty({
+    type: RecipientDto,
+    description:
+      'email: email; sms: phone; push: deviceToken; webhook: endpointId or url of a registered endpoint; userId (optional) applies that user’s preferences',
+  })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RecipientDto)
+  to: RecipientDto;
 }

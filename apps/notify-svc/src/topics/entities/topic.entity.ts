@@ -61,3 +61,18 @@ export class TopicMessage {
   @Column('text', { nullable: true }) click: string | null;
   @Column('jsonb', { nullable: true }) actions: unknown[] | null;
 }
+
+export const TOPIC_SUBSCRIPTION_CHANNELS = ['email', 'webhook', 'push', 'sms'] as const;
+export type TopicSubscriptionChannel = (typeof TOPIC_SUBSCRIPTION_CHANNELS)[number];
+
+/** A recipient every message of the topic is forwarded to, by another channel (through the delivery pipeline). */
+@Entity({ name: 'topic_subscriptions' })
+export class TopicSubscription {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') tenant_id: string;
+  @Column('uuid') topic_id: string;
+  @Column('text') channel: TopicSubscriptionChannel;
+  @Column('jsonb') recipient: Record<string, string>;
+  @Column('text') created_by: string;
+  @Column('timestamptz', { default: () => "date_trunc('milliseconds', now())" }) created_at: Date;
+}

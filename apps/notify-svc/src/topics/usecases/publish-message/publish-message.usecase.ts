@@ -7,7 +7,9 @@ import { PublishTopicMessageDto, TOPIC_NAME } from '../../dtos/topic.dto.js';
 import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { randomBase32, topicBusKey } from '../../topic-names.js';
 import { topicMessageView } from '../../topic-message.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsRepository, type TopicMessageRow } from '../../topics.repository.js';
+import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
+import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 
 export interface PublishTopicMessageCommand {
   principal: Principal | null;
@@ -34,6 +36,7 @@ export class PublishTopicMessageUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly topics: TopicsRepository,
+    private readonly deliveries: SendDeliveriesUseCase,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -67,12 +70,52 @@ export class PublishTopicMessageUseCase {
         expiresAt: new Date(Date.now() + this.config.TOPIC_RETENTION * 1000),
         ...msg,
       });
+      await this.forward(p, topic.name, topic.id, row);
       return { row, topic };
     });
     await this.bus
       .publish(topicBusKey(topic.id), { kind: 'message', seq: row.seq })
       .catch((err: unknown) => this.log.warn(`topic signal not sent: ${String(err)}`));
     return topicMessageView(topic.name, row);
+  }
+
+  /**
+   * Each subscription of the topic gets the message as an ordinary delivery, accepted in the
+   * publish's own transaction (so a stored message is never without its forwards): preferences,
+   * suppressions, quotas and the webhook SSRF guard apply as to any send.
+   */
+  private async forward(p: Principal, topicName: string, topicId: string, row: TopicMessageRow): Promise<void> {
+    const subs = await this.uow.tenant(p.tenantId, (tx) =>
+      tx.rows<{ channel: TopicSubscriptionChannel; recipient: Record<string, string> }>(
+        'SELECT channel, recipient FROM topic_subscriptions WHERE topic_id = $1 ORDER BY created_at, id',
+        [topicId],
+        'topic_subscriptions_of',
+      ),
+    );
+    const byChannel = new Map<TopicSubscriptionChannel, Array<Record<string, string>>>();
+    for (const s of subs) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s.recipient]);
+    for (const [channel, recipients] of byChannel) {
+      for (let i = 0; i < recipients.length; i += this.config.BATCH_MAX_RECIPIENTS) {
+        await this.deliveries.execute({
+          principal: p,
+          content: {
+            channel,
+            subject: row.title ?? topicName,
+            body: row.message,
+            data: {
+              topic: topicName,
+              messageId: row.id,
+              ...(row.tags.length ? { tags: row.tags } : {}),
+              ...(row.click ? { click: row.click } : {}),
+            },
+            priority: row.priority >= 4 ? 'high' : row.priority <= 2 ? 'low' : 'normal',
+          },
+          recipients: recipients.slice(i, i + this.config.BATCH_MAX_RECIPIENTS).map((to) => ({ to })),
+          batch: true,
+          recipientPath: (n) => `subscriptions[${i + n}].to`,
+        });
+      }
+    }
   }
 
   private async parse(body: unknown, headers: PublishTopicMessageCommand['headers']) {
