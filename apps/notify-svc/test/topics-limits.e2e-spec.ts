@@ -21,6 +21,7 @@ describe('topic limits: anonymous per IP (/64), open streams per IP, publishes p
       TOPIC_MAX_STREAMS_PER_IP: '2',
       TOPIC_SUBSCRIBER_MAX_BACKLOG: '65536',
       RATE_LIMIT_IP: '100000/1m',
+      WORKERS_ENABLED: 'true',
     });
     team = env.tenant('enterprise');
     free = env.tenant('free');
@@ -130,4 +131,28 @@ describe('topic limits: anonymous per IP (/64), open streams per IP, publishes p
     expect(got).toBeLessThan(sent);
     slow.destroy();
   }, 60_000);
+
+  it('holds a message published with Delay until it is due (a queued job stores and signals it), and refuses bad delays', async () => {
+    expect((await env.http.post(TOPICS, { name: 'later', visibility: 'private' }, { token: team.admin })).status).toBe(201);
+    const path = `${TOPICS}/later`;
+    for (const delay of ['5s', '4d', 'soon']) {
+      const bad = await env.http.post(path, undefined, {
+        raw: 'x',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${team.organizer}`, delay },
+      });
+      expect(bad.status).toBe(400);
+    }
+    const c = await SseClient.open(`${env.t.baseUrl}${path}/sse`, { authorization: `Bearer ${team.user}` });
+    open.push(c);
+    await c.until((e) => e.some((x) => x.event === 'open'));
+    const t0 = Date.now();
+    const res = await env.http.post(path, { message: 'ten seconds later', delay: '10s' }, { token: team.organizer });
+    expect(res.status).toBe(200);
+    expect(res.body.data.time).toBeGreaterThanOrEqual(Math.floor(t0 / 1000) + 9);
+    const polled = await fetch(`${env.t.baseUrl}${path}/json?poll=1`, { headers: { authorization: `Bearer ${team.user}` } });
+    expect(await polled.text()).toBe('');
+    await c.until((e) => e.some((x) => x.event === 'message'), 20_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(9_500);
+    expect(JSON.parse(c.of('message')[0]!.data)).toMatchObject({ id: res.body.data.id, message: 'ten seconds later' });
+  }, 30_000);
 });

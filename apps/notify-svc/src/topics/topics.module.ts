@@ -29,6 +29,6 @@ import { SubscribeTopicUseCase } from './usecases/subscribe-topic/subscribe-topi
     SubscribeTopicUseCase,
     PurgeTopicMessagesUseCase,
   ],
-  exports: [TopicsRepository, PurgeTopicMessagesUseCase],
+  exports: [TopicsRepository, PurgeTopicMessagesUseCase, PublishTopicMessageUseCase],
 })
 export class TopicsModule {}

@@ -5,7 +5,8 @@ import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type Work
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
-import { TASK, type DeliverJob } from '../queue/delivery-queue.js';
+import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
+import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
 import { graphileLogger } from '../queue/graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
@@ -35,6 +36,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly process: ProcessDeliveryUseCase,
     private readonly maintenance: RunMaintenanceUseCase,
     private readonly topicRetention: PurgeTopicMessagesUseCase,
+    private readonly topicPublish: PublishTopicMessageUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -79,6 +81,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.purge]: async () => void (await this.maintenance.purge()),
         [TASK.repair]: async () => void (await this.maintenance.dispatchScheduled()),
         [TASK.topicPurge]: async () => void (await this.topicRetention.execute()),
+        [TASK.topicDue]: async (payload) => this.topicPublish.deliverDue(payload as TopicDueJob),
       },
       parsedCronItems: parseCronItems([
         { task: TASK.purge, match: '17 * * * *' },

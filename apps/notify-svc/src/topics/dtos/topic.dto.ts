@@ -81,6 +81,11 @@ export class PublishTopicMessageDto {
   @MaxLength(64, { each: true })
   tags?: string[];
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true, require_tld: false }) @MaxLength(2048) click?: string;
+  @ApiPropertyOptional({ example: '30m', description: 'Deliver later: a duration (30s to 3d: 90s, 30m, 2h, 1d) or a Unix time' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  delay?: string;
   @ApiPropertyOptional({ type: [TopicActionDto], maxItems: 3 })
   @IsOptional()
   @IsArray()

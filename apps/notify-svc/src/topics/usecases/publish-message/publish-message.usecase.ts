@@ -7,7 +7,9 @@ import { PublishTopicMessageDto, TOPIC_NAME } from '../../dtos/topic.dto.js';
 import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { randomBase32, topicBusKey } from '../../topic-names.js';
 import { topicMessageView } from '../../topic-message.view.js';
-import { TopicsRepository, type TopicMessageRow } from '../../topics.repository.js';
+import { TopicsRepository, type TopicMessageRow, type TopicRow } from '../../topics.repository.js';
+import { DeliveryQueue, type TopicDueJob } from '../../../queue/delivery-queue.js';
+import type { Tx } from '../../../tenancy/unit-of-work.js';
 import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 
@@ -19,6 +21,41 @@ export interface PublishTopicMessageCommand {
   /** A string (text/plain, or curl -d's form encoding: the raw text) or parsed JSON. */
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+}
+
+type StoredContent = {
+  message: string;
+  title: string | null;
+  priority: number;
+  tags: string[];
+  click: string | null;
+  actions: unknown[] | null;
+};
+
+const headerValue = (headers: PublishTopicMessageCommand['headers'], name: string) => {
+  const v = headers[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+};
+
+const DELAY = /^(\d{1,7})\s*(s|sec|m|min|h|d|days?)$/i;
+const DELAY_UNITS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, day: 86400, days: 86400 };
+const MIN_DELAY_S = 10;
+const MAX_DELAY_S = 3 * 86400;
+
+/** Delay as ntfy takes it: a duration (`30m`, `2h`, `1d`) or a Unix time; 10 s to 3 days ahead. */
+function parseDelay(raw: string): Date {
+  const v = raw.trim();
+  const d = DELAY.exec(v);
+  let at: number | null = null;
+  if (d) at = Date.now() + Number(d[1]) * DELAY_UNITS[d[2]!.toLowerCase()]! * 1000;
+  else if (/^\d{9,11}$/.test(v)) at = Number(v) * 1000;
+  const ahead = at === null ? NaN : (at - Date.now()) / 1000;
+  if (!(ahead >= MIN_DELAY_S - 1 && ahead <= MAX_DELAY_S)) {
+    throw AppException.validation('Delay must be a duration (10s to 3d, e.g. 30m) or a Unix time within that range', [
+      { field: 'delay', messages: ['must be 10s to 3d ahead: a duration like 30m or a Unix time'] },
+    ]);
+  }
+  return new Date(at!);
 }
 
 const PRIORITY_NAMES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 };
@@ -37,6 +74,7 @@ export class PublishTopicMessageUseCase {
     private readonly uow: UnitOfWork,
     private readonly topics: TopicsRepository,
     private readonly deliveries: SendDeliveriesUseCase,
+    private readonly queue: DeliveryQueue,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -59,24 +97,51 @@ export class PublishTopicMessageUseCase {
     const r = await this.limiter.consume(`rl:topic-pub:${cmd.tenantId}`, rate);
     if (!r.allowed)
       throw AppException.rateLimited(r.retryAfterSeconds, `At most ${rate.count} topic messages per ${rate.windowSeconds} s on this plan`);
-    const { row, topic } = await this.uow.tenant(cmd.tenantId, async (tx) => {
+    const { dueAt, ...content } = msg;
+    const result = await this.uow.tenant(cmd.tenantId, async (tx) => {
       const topic = await this.topics.findTopic(tx, cmd.name);
       if (!topic) throw AppException.notFound('Topic');
       TopicAccessPolicy.assertWrite(p, topic);
       if (p.kind === 'topic_token' && p.credentialId) await this.topics.touchToken(tx, p.credentialId);
-      const row = await this.topics.insertMessage(tx, {
-        id: randomBase32(12),
-        topicId: topic.id,
-        expiresAt: new Date(Date.now() + this.config.TOPIC_RETENTION * 1000),
-        ...msg,
-      });
-      await this.forward(p, topic.name, topic.id, row);
-      return { row, topic };
+      const id = randomBase32(12);
+      if (dueAt) {
+        // Stored (and signalled, and forwarded) when its job runs; the answer shows it as it will be.
+        await this.queue.enqueueTopicMessage(tx, { k: topic.id, m: { id, ...content }, p: { ...p } }, dueAt);
+        const expires = new Date(dueAt.getTime() + this.config.TOPIC_RETENTION * 1000);
+        return { topic, row: { seq: '0', id, time: dueAt, expires_at: expires, ...content } as TopicMessageRow, delayed: true };
+      }
+      const row = await this.store(tx, p, topic, { id, ...content });
+      return { row, topic, delayed: false };
     });
+    const { row, topic } = result;
+    if (result.delayed) return topicMessageView(topic.name, row);
     await this.bus
       .publish(topicBusKey(topic.id), { kind: 'message', seq: row.seq })
       .catch((err: unknown) => this.log.warn(`topic signal not sent: ${String(err)}`));
     return topicMessageView(topic.name, row);
+  }
+
+  /** Stores a message now, with its forwards (also the delayed-message job's path). */
+  async store(tx: Tx, p: Principal, topic: TopicRow, m: StoredContent & { id: string }): Promise<TopicMessageRow> {
+    const row = await this.topics.insertMessage(tx, {
+      ...m,
+      topicId: topic.id,
+      expiresAt: new Date(Date.now() + this.config.TOPIC_RETENTION * 1000),
+    });
+    await this.forward(p, topic.name, topic.id, row);
+    return row;
+  }
+
+  /** A delayed message's job: stores it now (unless its topic is gone) and signals the subscribers. */
+  async deliverDue(job: TopicDueJob): Promise<void> {
+    const done = await this.uow.tenant(job.t, async (tx) => {
+      const topic = await tx.one<TopicRow>('SELECT id, tenant_id, name, visibility FROM topics WHERE id = $1', [job.k]);
+      if (!topic) return null;
+      const m = job.m as unknown as StoredContent & { id: string };
+      if (await this.topics.seqOfId(tx, topic.id, m.id)) return null; // a job run twice stores once
+      return { topic, row: await this.store(tx, job.p as unknown as Principal, topic, m) };
+    });
+    if (done) await this.bus.publish(topicBusKey(done.topic.id), { kind: 'message', seq: done.row.seq }).catch(() => undefined);
   }
 
   /**
@@ -154,9 +219,8 @@ export class PublishTopicMessageUseCase {
         { field: 'body', messages: ['must be text or an object'] },
       ]);
     }
-    if (headers['delay'] !== undefined || headers['x-delay'] !== undefined) {
-      throw AppException.validation('Delayed topic messages are not supported yet', [{ field: 'Delay', messages: ['not supported'] }]);
-    }
+    const delayRaw = dto.delay ?? headerValue(headers, 'delay') ?? headerValue(headers, 'x-delay');
+    const dueAt = delayRaw === undefined ? null : parseDelay(delayRaw);
     return {
       message: dto.message,
       title: dto.title ?? null,
@@ -164,6 +228,7 @@ export class PublishTopicMessageUseCase {
       tags: dto.tags ?? [],
       click: dto.click ?? null,
       actions: dto.actions ? dto.actions.map((a) => ({ ...a })) : null,
+      dueAt,
     };
   }
 
