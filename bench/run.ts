@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
+import { topicScenarios } from './topics.js';
 import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, startBareFastify, startService, stopAll, type Measure } from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -151,7 +152,7 @@ async function main() {
     },
     `${AUTH}/health/ready`,
   );
-  await startService(
+  const notifyPid = await startService(
     root,
     'apps/notify-svc/src/main.js',
     {
@@ -167,6 +168,11 @@ async function main() {
       RATE_LIMIT_ENTERPRISE: '100000000/1m',
       RATE_LIMIT_IP: '100000000/1m',
       QUOTA_DAILY_FREE: '100000000',
+      TOPIC_PUBLISH_FREE: '100000000/1m',
+      TOPIC_PUBLISH_PROFESSIONAL: '100000000/1m',
+      TOPIC_PUBLISH_ENTERPRISE: '100000000/1m',
+      TOPIC_ANONYMOUS_RATE: '100000000/1m',
+      TOPIC_MAX_STREAMS_PER_IP: '5000',
     },
     `${NOTIFY}/health/ready`,
   );
@@ -269,6 +275,8 @@ async function main() {
       );
       return { ...r, met: r.rps >= 10_000 || r.met };
     });
+
+    await topicScenarios(scenario, NOTIFY, access, notifyPid);
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];
