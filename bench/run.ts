@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
@@ -173,6 +174,8 @@ async function main() {
       TOPIC_PUBLISH_ENTERPRISE: '100000000/1m',
       TOPIC_ANONYMOUS_RATE: '100000000/1m',
       TOPIC_MAX_STREAMS_PER_IP: '5000',
+      // Production mode needs its own key for stored secrets (webhook signing secrets); a fresh one per run.
+      CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     },
     `${NOTIFY}/health/ready`,
   );
