@@ -219,6 +219,16 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
         headers: { 'content-type': 'text/plain', 'x-api-key': publisherKey },
       });
       expect(put.status).toBe(200);
+      // Idempotency-Key on publish, also by public path: the replay answers the same stored message.
+      const once = { 'x-api-key': publisherKey, 'idempotency-key': `pub-${Date.now()}` };
+      const first = await publish(env.t, alerts.publicPath, 'exactly once', once);
+      const replay = await publish(other, alerts.publicPath, 'exactly once', once);
+      expect(first.status).toBe(200);
+      expect(replay.status).toBe(200);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.data.id).toBe(first.body.data.id);
+      const otherTenant = await publish(env.t, alerts.publicPath, 'x', { authorization: `Bearer ${b.admin}`, 'idempotency-key': 'k-b' });
+      expect(otherTenant.status).toBe(403);
       // A key without notifications:send, a plain user, another tenant: refused.
       expect((await publish(env.t, `${TOPICS}/alerts`, 'x', { 'x-api-key': a.apiKey(['notifications:read']) })).status).toBe(403);
       expect((await publish(env.t, `${TOPICS}/alerts`, 'x', { authorization: `Bearer ${a.user}` })).status).toBe(403);

@@ -1,27 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  AppException,
-  ErrorCode,
-  Idempotent,
-  parseLastEventId,
-  Public,
-  QueryTokenAllowed,
-  SECURITY,
-  SseStreams,
-  type Principal,
-} from '#common';
+import type { FastifyReply } from 'fastify';
+import { AppException, ErrorCode, Idempotent, parseLastEventId, Public, QueryTokenAllowed, SECURITY, SseStreams } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { Inject } from '@nestjs/common';
-import { TopicCredentialGuard } from './guards/topic-credential.guard.js';
+import { TopicCredentialGuard, type TopicRequest } from './guards/topic-credential.guard.js';
 import { NdjsonTopicSink, SseTopicSink, WebSocketTopicSink, type TopicSink } from './streams/topic-sink.js';
 import { TopicsHttpSetup } from './streams/websocket-upgrade.js';
 import { TopicsRepository } from './topics.repository.js';
 import { PublishTopicMessageUseCase } from './usecases/publish-message/publish-message.usecase.js';
 import { SubscribeTopicUseCase } from './usecases/subscribe-topic/subscribe-topic.usecase.js';
 
-type TopicRequest = FastifyRequest & { principal?: Principal | null };
 type Transport = 'sse' | 'json' | 'ws';
 
 const PUBLISH_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
@@ -82,7 +71,7 @@ export class TopicStreamController {
     @Body() body: unknown,
     @Headers() headers: Record<string, string>,
   ) {
-    return this.publishing.execute({ principal: req.principal ?? null, tenantId: await this.slugTenant(slug), name, body, headers });
+    return this.publishing.execute({ principal: req.principal ?? null, tenantId: this.slugTenant(req), name, body, headers });
   }
 
   @Put('t/:slug/:name')
@@ -155,7 +144,7 @@ export class TopicStreamController {
     @Query('since') since?: string,
     @Query('poll') poll?: string,
   ) {
-    return this.subscribe('sse', req, reply, await this.slugTenant(slug), name, since, poll);
+    return this.subscribe('sse', req, reply, this.slugTenant(req), name, since, poll);
   }
 
   @Get('t/:slug/:name/json')
@@ -170,7 +159,7 @@ export class TopicStreamController {
     @Query('since') since?: string,
     @Query('poll') poll?: string,
   ) {
-    return this.subscribe('json', req, reply, await this.slugTenant(slug), name, since, poll);
+    return this.subscribe('json', req, reply, this.slugTenant(req), name, since, poll);
   }
 
   @Get('t/:slug/:name/ws')
@@ -184,7 +173,7 @@ export class TopicStreamController {
     @Query('since') since?: string,
     @Query('poll') poll?: string,
   ) {
-    return this.subscribe('ws', req, reply, await this.slugTenant(slug), name, since, poll);
+    return this.subscribe('ws', req, reply, this.slugTenant(req), name, since, poll);
   }
 
   private async subscribe(
@@ -229,9 +218,8 @@ export class TopicStreamController {
     return tenantId;
   }
 
-  private async slugTenant(slug: string): Promise<string> {
-    const tenantId = /^[a-z2-7]{16}$/.test(slug) ? await this.topics.tenantOfSlug(slug) : undefined;
-    if (!tenantId) throw AppException.notFound('Topic');
-    return tenantId;
+  /** Resolved by TopicCredentialGuard (404 for an unknown slug). */
+  private slugTenant(req: TopicRequest): string {
+    return req.topicTenant!;
   }
 }

@@ -8,7 +8,8 @@ import { RATE_LIMITER } from '../../throttling/throttling.tokens.js';
 import { TopicsRepository } from '../topics.repository.js';
 import { hashTopicToken } from '../topic-tokens.js';
 
-type TopicRequest = FastifyRequest & { principal?: Principal | null };
+/** `topicTenant`: the tenant a public path's slug names, resolved here (before the Idempotency-Key transaction opens). */
+export type TopicRequest = FastifyRequest & { principal?: Principal | null; topicTenant?: string };
 
 /** The client an IP-based limit counts: the address, or for IPv6 its /64 (one subscriber line holds a whole /64). */
 export function clientGroup(ip: string): string {
@@ -39,6 +40,17 @@ export class TopicCredentialGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<TopicRequest>();
+    const ok = await this.authenticate(ctx, req);
+    const slug = (req.params as Record<string, string> | undefined)?.slug;
+    if (slug !== undefined) {
+      const tenantId = /^[a-z2-7]{16}$/.test(slug) ? await this.topics.tenantOfSlug(slug) : undefined;
+      if (!tenantId) throw AppException.notFound('Topic');
+      req.topicTenant = tenantId;
+    }
+    return ok;
+  }
+
+  private async authenticate(ctx: ExecutionContext, req: TopicRequest): Promise<boolean> {
     const presented = presentedCredential(req.headers);
     if (!presented) {
       req.principal = null;

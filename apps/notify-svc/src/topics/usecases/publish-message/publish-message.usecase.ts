@@ -86,10 +86,12 @@ export class PublishTopicMessageUseCase {
     if (!TOPIC_NAME.test(cmd.name)) throw AppException.notFound('Topic');
     const msg = await this.parse(cmd.body, cmd.headers);
     // A caller of another tenant is refused before any transaction of that tenant is opened.
+    // Another tenant's caller is refused before any transaction of that tenant (an Idempotency-Key
+    // request already runs in the caller's own tenant transaction).
     if (p.tenantId !== cmd.tenantId) {
-      const visible = await this.uow.tenant(cmd.tenantId, (tx) => this.topics.findTopic(tx, cmd.name));
-      if (!visible) throw AppException.notFound('Topic');
-      TopicAccessPolicy.assertWrite(p, visible);
+      throw AppException.forbidden(
+        p.kind === 'topic_token' ? 'This topic token is for another topic' : "Only the topic's own tenant may publish to it",
+      );
     }
     // Counted before the transaction: the shared counter takes a connection of its own, and
     // publishes holding one while waiting for another would starve the pool under load.
