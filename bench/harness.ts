@@ -66,7 +66,8 @@ export function startBareFastify(root: string): Promise<{ url: string }> {
   });
 }
 
-export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
+/** Starts a built service and waits until it is ready; resolves with its process id. */
+export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<number> {
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', script)], {
@@ -78,7 +79,7 @@ export async function startService(root: string, script: string, env: Record<str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(healthUrl)).ok) return child;
+      if ((await fetch(healthUrl)).ok) return child.pid!;
     } catch {
       /* starting */
     }

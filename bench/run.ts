@@ -7,10 +7,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 import { awaitArrivals, awaitQueueEmpty, percentile, queueOverhead, rssMb, sendMany, startReceiver } from './pipeline.js';
+import { topicScenarios } from './topics.js';
 import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, startBareFastify, startService, stopAll, type Measure } from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -152,7 +154,7 @@ async function main() {
     },
     `${AUTH}/health/ready`,
   );
-  const notifyProcess = await startService(
+  const notifyPid = await startService(
     root,
     'apps/notify-svc/src/main.js',
     {
@@ -170,7 +172,13 @@ async function main() {
       QUOTA_DAILY_FREE: '100000000',
       // The end-to-end scenarios deliver to a webhook receiver on loopback.
       WEBHOOK_ALLOW_PRIVATE: 'true',
-      CREDENTIALS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      TOPIC_PUBLISH_FREE: '100000000/1m',
+      TOPIC_PUBLISH_PROFESSIONAL: '100000000/1m',
+      TOPIC_PUBLISH_ENTERPRISE: '100000000/1m',
+      TOPIC_ANONYMOUS_RATE: '100000000/1m',
+      TOPIC_MAX_STREAMS_PER_IP: '5000',
+      // Production mode needs its own key for stored secrets (webhook signing secrets); a fresh one per run.
+      CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     },
     `${NOTIFY}/health/ready`,
   );
@@ -346,10 +354,10 @@ async function main() {
       const count = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 100_000);
       const { rx, send } = await webhookTarget();
       try {
-        const before = rssMb(notifyProcess.pid!);
+        const before = rssMb(notifyPid);
         const sent = await send(count);
         const { missing } = await awaitArrivals(rx, sent.starts.keys(), 600_000);
-        const after = rssMb(notifyProcess.pid!);
+        const after = rssMb(notifyPid);
         return {
           name: `notify-svc RSS after ${count} webhook deliveries (MB)`,
           rps: after,
@@ -386,6 +394,8 @@ async function main() {
       );
       return { ...r, met: r.rps >= 10_000 || r.met };
     });
+
+    await topicScenarios(scenario, NOTIFY, access, notifyPid);
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];

@@ -22,6 +22,7 @@ import { WorkerModule } from './worker/worker.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { PushModule } from './push/push.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
+import { TopicsModule } from './topics/topics.module.js';
 
 @Module({})
 export class AppModule {
@@ -100,6 +101,7 @@ export class AppModule {
         JobsModule,
         WebhooksModule,
         PushModule,
+        TopicsModule,
         WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],

@@ -4,8 +4,9 @@ import webpush from 'web-push';
 import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
 import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
+import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES];
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -61,6 +62,10 @@ describe('tenant isolation', () => {
     await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
     await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
     await env.http.put(`/notify/v1/admin/quotas/${a.tenantId}`, { dailyLimit: 777 }, { token: a.admin });
+    await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
+    ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
+    const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
+    expect(published.status).toBe(200);
     ids.notification = await env.eventually(
       async () => {
         const inbox = await env.http.get('/notify/v1/notifications', { token: a.user });
@@ -107,6 +112,21 @@ describe('tenant isolation', () => {
     ['DELETE', 'device', () => `/notify/v1/devices/${ids.device}`, undefined],
     ['GET', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, undefined],
     ['PUT', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, () => ({ dailyLimit: 1 })],
+    ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
+    ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
+    ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
+    ['POST', 'topic publish', () => '/notify/v1/topics/iso', () => ({ message: 'stolen' })],
+    ['GET', 'topic poll', () => '/notify/v1/topics/iso/json?poll=1', undefined],
+    ['GET', 'topic tokens', () => '/notify/v1/topics/iso/access-tokens', undefined],
+    ['DELETE', 'topic token', () => `/notify/v1/topics/iso/access-tokens/${ids.topicToken}`, undefined],
+    ['POST', 'topic token', () => '/notify/v1/topics/iso/access-tokens', () => ({ name: 'x', accessLevel: 'read' })],
+    ['GET', 'topic subscriptions', () => '/notify/v1/topics/iso/subscriptions', undefined],
+    [
+      'POST',
+      'topic subscription',
+      () => '/notify/v1/topics/iso/subscriptions',
+      () => ({ channel: 'email', to: { email: 'x@example.com' } }),
+    ],
   ];
 
   it.each(notFound)("%s %s of tenant A is 404 for tenant B's admin", async (method, _what, path, body) => {
@@ -125,6 +145,7 @@ describe('tenant isolation', () => {
     ['categories', '/notify/v1/preferences/categories'],
     ['push subscriptions', '/notify/v1/push-subscriptions'],
     ['devices', '/notify/v1/devices'],
+    ['topics', '/notify/v1/topics'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {

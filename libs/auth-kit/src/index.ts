@@ -13,3 +13,4 @@ export * from './introspection/http-credential.introspector.js';
 export * from './revocation/revocation-list.js';
 export * from './revocation/revocation-feed.client.js';
 export * from './cache/lru-cache.js';
+export * from './guards/credential-headers.js';

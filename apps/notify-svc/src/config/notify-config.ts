@@ -161,6 +161,48 @@ export const notifyConfigSpec = {
     'Unsent bytes a live-stream client may fall behind by before it is dropped (it reconnects and resumes with Last-Event-ID)',
     { default: '262144', min: 16384, max: 67108864 },
   ),
+  TOPIC_RETENTION: v.duration('How long topic messages are kept (a queued job purges older ones; `since=` reaches back at most this far)', {
+    default: '12h',
+    min: 60,
+    max: 2592000,
+  }),
+  TOPIC_KEEPALIVE: v.duration('Topic subscriptions (SSE, JSON stream, WebSocket) receive a keepalive event this often', {
+    default: '30s',
+    min: 1,
+    max: 3600,
+  }),
+  TOPIC_MESSAGE_MAX_BYTES: v.int('Largest topic message body in bytes (413 PAYLOAD_TOO_LARGE above it)', {
+    default: '4096',
+    min: 64,
+    max: 65536,
+  }),
+  TOPIC_MAX_STREAMS_PER_IP: v.int('Open topic subscriptions one client IP (IPv6: its /64) may hold on one instance (429 above it)', {
+    default: '30',
+    min: 1,
+    max: 100000,
+  }),
+  TOPIC_MAX_STREAMS_PER_TENANT: v.int("Open subscriptions to one tenant's topics on one instance (429 above it)", {
+    default: '5000',
+    min: 1,
+    max: 1000000,
+  }),
+  TOPIC_ANONYMOUS_RATE: v.rate(
+    'Anonymous topic requests per client IP (IPv6 grouped by /64), `<count>/<window>`; the whole window may be spent at once (burst)',
+    { default: '60/1m' },
+  ),
+  TOPIC_PUBLISH_FREE: v.rate('Topic publishes per tenant on the free plan, `<count>/<window>` (429 with Retry-After above it)', {
+    default: '10/1m',
+  }),
+  TOPIC_PUBLISH_PROFESSIONAL: v.rate('Topic publishes per tenant on the professional (essentials) plan, `<count>/<window>`', {
+    default: '30/1m',
+  }),
+  TOPIC_PUBLISH_ENTERPRISE: v.rate('Topic publishes per tenant on the enterprise (team) plan, `<count>/<window>`', {
+    default: '100/1m',
+  }),
+  TOPIC_SUBSCRIBER_MAX_BACKLOG: v.int(
+    'Unsent bytes a topic subscriber may fall behind by before it is dropped (it reconnects with since= or Last-Event-ID to catch up)',
+    { default: '262144', min: 4096, max: 67108864 },
+  ),
   RETENTION_DAYS: v.int('POST /jobs/purge deletes deliveries, events and inbox items older than this many days', {
     default: '90',
     min: 1,
@@ -203,6 +245,12 @@ export function rateForPlan(config: NotifyConfig, plan: PlanTier): Rate {
   if (plan === 'enterprise') return config.RATE_LIMIT_ENTERPRISE;
   if (plan === 'professional') return config.RATE_LIMIT_PROFESSIONAL;
   return config.RATE_LIMIT_FREE;
+}
+
+export function topicPublishRateForPlan(config: NotifyConfig, plan: PlanTier): Rate {
+  if (plan === 'enterprise') return config.TOPIC_PUBLISH_ENTERPRISE;
+  if (plan === 'professional') return config.TOPIC_PUBLISH_PROFESSIONAL;
+  return config.TOPIC_PUBLISH_FREE;
 }
 
 export function dailyQuotaForPlan(config: NotifyConfig, plan: PlanTier): number {

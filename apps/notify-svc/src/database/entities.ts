@@ -8,6 +8,7 @@ import { Suppression } from '../suppressions/suppression.entity.js';
 import { PushDevice } from '../push/push-device.entity.js';
 import { PushSubscription } from '../push/push-subscription.entity.js';
 import { Template, TemplateVersion } from '../templates/template.entity.js';
+import { Topic, TopicAccessToken, TopicMessage, TopicNamespace, TopicSubscription } from '../topics/entities/topic.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
 
@@ -27,4 +28,9 @@ export const notifyEntities: Function[] = [
   WorkerHeartbeat,
   PushSubscription,
   PushDevice,
+  TopicNamespace,
+  Topic,
+  TopicMessage,
+  TopicAccessToken,
+  TopicSubscription,
 ];

@@ -6,7 +6,7 @@ import type { Tx } from '../tenancy/unit-of-work.js';
 import { graphileLogger } from './graphile-logger.js';
 
 /** graphile-worker task names. */
-export const TASK = { deliver: 'deliver', purge: 'purge', repair: 'repair' } as const;
+export const TASK = { deliver: 'deliver', purge: 'purge', repair: 'repair', topicPurge: 'topic_purge', topicDue: 'topic_due' } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
 export interface DeliverJob {
@@ -23,8 +23,28 @@ export const jobPriority = (priority: string) => PRIORITY[priority] ?? 0;
  * delivery it is for. The job key is the delivery id: re-adding replaces a waiting job (retries,
  * replays), and cancelling removes it.
  */
+/** A delayed topic message (Delay header): stored and signalled when its job runs. */
+export interface TopicDueJob {
+  t: string;
+  /** The topic id. */
+  k: string;
+  /** The message as it will be stored, and who published it (for its forwards). */
+  m: Record<string, unknown>;
+  p: Record<string, unknown>;
+}
+
 @Injectable()
 export class DeliveryQueue {
+  /** A topic message published with Delay: its job runs at `runAt`, in the publishing transaction's commit. */
+  async enqueueTopicMessage(tx: Tx, job: Omit<TopicDueJob, 't'>, runAt: Date): Promise<void> {
+    const payload: TopicDueJob = { t: tx.tenantId, ...job };
+    await tx.exec(
+      `SELECT graphile_worker.add_job($1, $2::json, run_at := $3::timestamptz)`,
+      [TASK.topicDue, JSON.stringify(payload), runAt],
+      'queue_add_topic_due',
+    );
+  }
+
   async enqueue(tx: Tx, d: { id: string; priority: string; runAt: Date | null }): Promise<void> {
     const payload: DeliverJob = { t: tx.tenantId, d: d.id };
     await tx.exec(

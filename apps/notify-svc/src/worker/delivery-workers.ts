@@ -5,8 +5,10 @@ import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type Work
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
-import { TASK, type DeliverJob } from '../queue/delivery-queue.js';
+import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
+import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
 import { graphileLogger } from '../queue/graphile-logger.js';
+import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
@@ -33,6 +35,8 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly uow: UnitOfWork,
     private readonly process: ProcessDeliveryUseCase,
     private readonly maintenance: RunMaintenanceUseCase,
+    private readonly topicRetention: PurgeTopicMessagesUseCase,
+    private readonly topicPublish: PublishTopicMessageUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -76,10 +80,13 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.deliver]: deliver,
         [TASK.purge]: async () => void (await this.maintenance.purge()),
         [TASK.repair]: async () => void (await this.maintenance.dispatchScheduled()),
+        [TASK.topicPurge]: async () => void (await this.topicRetention.execute()),
+        [TASK.topicDue]: async (payload) => this.topicPublish.deliverDue(payload as TopicDueJob),
       },
       parsedCronItems: parseCronItems([
         { task: TASK.purge, match: '17 * * * *' },
         { task: TASK.repair, match: '* * * * *' },
+        { task: TASK.topicPurge, match: '*/5 * * * *' },
       ]),
       preset: { worker: { localQueue: { size: concurrency }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });

@@ -3,6 +3,7 @@ import { ChannelsModule } from '../channels/channels.module.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { TopicsModule } from '../topics/topics.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { PushModule } from '../push/push.module.js';
 import { DeliveryWorkers } from './delivery-workers.js';
@@ -10,7 +11,7 @@ import { RetryPolicy } from './retry-policy.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
 @Module({
-  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule],
+  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule, TopicsModule],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],
 })

@@ -27,6 +27,8 @@ export class CredentialAuthGuard implements CanActivate {
     if (route.isPublic) return true;
     const presented = presentedCredential(ctx.switchToHttp().getRequest<RequestWithHeaders>().headers);
     if (!presented) throw AppException.unauthorized();
+    // Topic routes are @Public and check their tokens themselves; everywhere else a topic token opens nothing.
+    if (presented.kind === 'topic_token') throw AppException.forbidden('A topic token opens only its own topic');
     // AuthGuard's canActivate is declared as CanActivate's union; it always returns a Promise<boolean>.
     return (await (presented.kind === 'jwt' ? this.jwt : this.apiKey).canActivate(ctx)) as boolean;
   }

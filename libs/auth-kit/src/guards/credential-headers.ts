@@ -7,11 +7,16 @@ export interface RequestWithHeaders {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export type PresentedCredential = { kind: 'jwt'; token: string } | { kind: 'api_key' | 'personal_token'; token: string } | null;
+export type PresentedCredential =
+  { kind: 'jwt'; token: string } | { kind: 'api_key' | 'personal_token' | 'topic_token'; token: string } | null;
+
+/** Topic access tokens (`tk_`): valid on their topic's publish and subscribe routes only. */
+export const TOPIC_TOKEN_PREFIX = 'tk_';
 
 /**
  * Which credential a request brings: `Authorization: Bearer <JWT>`, `Authorization: Bearer pat_...`
- * or `X-API-Key: nk_...` (Authorization wins when both are sent). Null when it brings none;
+ * `X-API-Key: nk_...`, or a topic token (`Authorization: Bearer tk_...` or `X-Topic-Token`); Authorization
+ * wins when several are sent. Null when it brings none;
  * throws 401 for a malformed one.
  */
 export function presentedCredential(headers: CredentialHeaders): PresentedCredential {
@@ -20,6 +25,7 @@ export function presentedCredential(headers: CredentialHeaders): PresentedCreden
     const m = BEARER.exec(authorization);
     if (!m) throw AppException.unauthorized('Authorization must be "Bearer <token>"');
     const token = m[1]!;
+    if (token.startsWith(TOPIC_TOKEN_PREFIX)) return { kind: 'topic_token', token };
     return token.startsWith('pat_') ? { kind: 'personal_token', token } : { kind: 'jwt', token };
   }
   const apiKey = headers['x-api-key'];
@@ -27,6 +33,8 @@ export function presentedCredential(headers: CredentialHeaders): PresentedCreden
     if (!apiKey.startsWith('nk_')) throw AppException.unauthorized('Invalid API key');
     return { kind: 'api_key', token: apiKey };
   }
+  const topicToken = headers['x-topic-token'];
+  if (typeof topicToken === 'string' && topicToken.length > 0) return { kind: 'topic_token', token: topicToken };
   return null;
 }
 

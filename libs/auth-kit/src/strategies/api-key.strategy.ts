@@ -28,7 +28,7 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy) {
 
   async validate(req: RequestWithHeaders): Promise<Principal> {
     const presented = presentedCredential(req.headers);
-    if (!presented || presented.kind === 'jwt') throw AppException.unauthorized();
+    if (!presented || presented.kind === 'jwt' || presented.kind === 'topic_token') throw AppException.unauthorized();
     const hint = presented.kind;
     const what = hint === 'api_key' ? 'API key' : 'personal access token';
     if (!this.options.introspector || presented.token.length > 512) throw AppException.unauthorized(`Invalid ${what}`);

@@ -30,7 +30,7 @@ export interface RefreshTokenClaims {
   jti: string;
 }
 
-export type CredentialKind = 'access_token' | 'api_key' | 'personal_token' | 'internal';
+export type CredentialKind = 'access_token' | 'api_key' | 'personal_token' | 'internal' | 'topic_token';
 
 /** Who is calling, as every guard and use case sees it. The tenant comes only from here. */
 export interface Principal {
@@ -52,4 +52,6 @@ export interface Principal {
   sessionId?: string;
   /** Access tokens: `iat`, so a user's deactivation refuses every token issued before it. */
   issuedAt?: number;
+  /** Topic tokens: the one topic they open, and for what. They open nothing else. */
+  topic?: { id: string; access: 'read' | 'write' | 'read_write'; expiresAtMs?: number };
 }

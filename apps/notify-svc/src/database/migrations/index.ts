@@ -6,6 +6,7 @@ import { NotifyListFunction1796000000004 } from './1796000000004-notify-list-fun
 import { NotifyInboxSeq1796000000005 } from './1796000000005-notify-inbox-seq.js';
 import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-delivery-pipeline.js';
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
+import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -16,4 +17,5 @@ export const notifyMigrations: Function[] = [
   NotifyInboxSeq1796000000005,
   NotifyDeliveryPipeline1796000000006,
   NotifyPush1796000000008,
+  NotifyTopics1796000000009,
 ];
