@@ -88,7 +88,11 @@ export async function sendMany(o: SendOptions): Promise<Sent> {
 }
 
 /** Waits until every accepted id has arrived at the receiver (or the deadline passes). */
-export async function awaitArrivals(rx: Receiver, ids: Iterable<string>, timeoutMs: number): Promise<{ missing: number; lastArrival: number }> {
+export async function awaitArrivals(
+  rx: Receiver,
+  ids: Iterable<string>,
+  timeoutMs: number,
+): Promise<{ missing: number; lastArrival: number }> {
   const wanted = [...ids];
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -110,7 +114,11 @@ export function percentile(values: number[], p: number): number {
  * graphile-worker alone, in a database of its own: `jobs` no-op jobs added in batches, then drained by
  * one runner with the service's concurrency. Returns jobs/s; 1e6 / that is the queue's µs per job.
  */
-export async function queueOverhead(connectionString: string, jobs: number, concurrency: number): Promise<{ jobsPerSecond: number; usPerJob: number }> {
+export async function queueOverhead(
+  connectionString: string,
+  jobs: number,
+  concurrency: number,
+): Promise<{ jobsPerSecond: number; usPerJob: number }> {
   const pool = new pg.Pool({ connectionString, max: concurrency + 4 });
   const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
   await utils.migrate();
@@ -163,4 +171,3 @@ export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
-

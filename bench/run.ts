@@ -246,22 +246,26 @@ async function main() {
       );
     });
 
-    await scenario('notify-svc POST /notify/v1/deliveries', '≥ 3.75% of bare Fastify (≈ 1,500/s at 40k), job in the same transaction', async () => {
-      const base = await insertBaseline(notifyDb);
-      rows.push({ ...base, target: 'baseline' });
-      console.log(`(baseline ${base.rps} INSERT commits/s) `);
-      const r = await againstBare(
-        'notify-svc POST /notify/v1/deliveries',
-        {
-          url: `${NOTIFY}/notify/v1/deliveries`,
-          method: 'POST',
-          headers: { authorization: `Bearer ${access}` },
-          body: JSON.stringify({ channel: 'email', to: { email: 'load@example.com' }, subject: 'Load', body: 'Load test' }),
-        },
-        0.0375,
-      );
-      return { ...r, ratio: `${r.ratio}; ${Math.round((r.rps / base.rps) * 100)}% of pg INSERT` };
-    });
+    await scenario(
+      'notify-svc POST /notify/v1/deliveries',
+      '≥ 3.75% of bare Fastify (≈ 1,500/s at 40k), job in the same transaction',
+      async () => {
+        const base = await insertBaseline(notifyDb);
+        rows.push({ ...base, target: 'baseline' });
+        console.log(`(baseline ${base.rps} INSERT commits/s) `);
+        const r = await againstBare(
+          'notify-svc POST /notify/v1/deliveries',
+          {
+            url: `${NOTIFY}/notify/v1/deliveries`,
+            method: 'POST',
+            headers: { authorization: `Bearer ${access}` },
+            body: JSON.stringify({ channel: 'email', to: { email: 'load@example.com' }, subject: 'Load', body: 'Load test' }),
+          },
+          0.0375,
+        );
+        return { ...r, ratio: `${r.ratio}; ${Math.round((r.rps / base.rps) * 100)}% of pg INSERT` };
+      },
+    );
 
     // Accept → sent through the workers to a local webhook receiver answering at once.
     const e2eCount = Number(process.env.BENCH_E2E_DELIVERIES ?? 3000);
@@ -271,7 +275,13 @@ async function main() {
       const left = await awaitQueueEmpty(notifyDb, 300_000);
       if (left) throw new Error(`${left} jobs still queued from earlier scenarios`);
       const rx = await startReceiver();
-      const endpoint = await api(NOTIFY, 'POST', '/notify/v1/webhook-endpoints', { url: `${rx.url}/hook` }, { authorization: `Bearer ${access}` });
+      const endpoint = await api(
+        NOTIFY,
+        'POST',
+        '/notify/v1/webhook-endpoints',
+        { url: `${rx.url}/hook` },
+        { authorization: `Bearer ${access}` },
+      );
       const send = (count: number, rate?: number) =>
         sendMany({
           url: `${NOTIFY}/notify/v1/deliveries`,
