@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import type { OutboundMessage } from '../channel-provider.js';
 import { retryAfterMs } from '../webhook/webhook.provider.js';
 import type { FcmServiceAccount } from './fcm-service-account.js';
-import { peerRequest } from './peer-request.js';
+import { peerRequest } from '../peer-request.js';
 import type { PushEndpoint } from './push-target.js';
 import type { EndpointOutcome } from './web-push.sender.js';
 

@@ -3,7 +3,7 @@ import webpush from 'web-push';
 import { addressDecision, guardedLookup, type GuardOptions } from '../webhook/ssrf-guard.js';
 import { retryAfterMs } from '../webhook/webhook.provider.js';
 import type { OutboundMessage } from '../channel-provider.js';
-import { peerRequest } from './peer-request.js';
+import { peerRequest } from '../peer-request.js';
 import type { PushEndpoint, PushEndpointResult } from './push-target.js';
 
 export interface WebPushOptions extends GuardOptions {

@@ -1,13 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
 import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
+import { peerRequest } from '../peer-request.js';
 import type { WebhookTarget } from '../../webhooks/webhook-targets.js';
 import { addressDecision, guardedLookup, type GuardOptions } from './ssrf-guard.js';
 
-/** The most of a receiver's answer we read (then drop): enough for an id, never a memory sink. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 const TEMPORARY_STATUSES = new Set([408, 425, 429]);
 
 export interface WebhookProviderOptions extends GuardOptions {
@@ -65,41 +62,11 @@ export class WebhookProvider implements ChannelProvider {
     return this.post(url, headers, payload);
   }
 
-  private post(url: URL, headers: Record<string, string>, body: string): Promise<SendOutcome> {
-    const lib = url.protocol === 'https:' ? https : http;
-    return new Promise<SendOutcome>((resolve) => {
-      let settled = false;
-      const done = (o: SendOutcome) => {
-        if (!settled) {
-          settled = true;
-          clearTimeout(timer);
-          resolve(o);
-        }
-      };
-      const req = lib.request(url, { method: 'POST', headers, lookup: this.lookup, agent: false }, (res) => {
-        const status = res.statusCode ?? 0;
-        let size = 0;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          if (size < MAX_RESPONSE_BYTES) chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
-          size += c.length;
-          if (size > MAX_RESPONSE_BYTES) res.destroy();
-        });
-        const finish = () => done(classify(status, res.headers['retry-after'], Buffer.concat(chunks).toString('utf8')));
-        res.on('end', finish);
-        res.on('close', finish);
-        res.on('error', finish);
-      });
-      const timer = setTimeout(() => {
-        req.destroy();
-        done({ kind: 'temporary', code: 'TIMEOUT', error: `no answer within ${this.opts.timeoutMs} ms` });
-      }, this.opts.timeoutMs);
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'SSRF_BLOCKED') done({ kind: 'permanent', code: 'SSRF_BLOCKED', error: err.message });
-        else done({ kind: 'temporary', code: err.code ?? 'NETWORK', error: err.message });
-      });
-      req.end(body);
-    });
+  private async post(url: URL, headers: Record<string, string>, body: string): Promise<SendOutcome> {
+    const a = await peerRequest(url, { method: 'POST', headers, body, timeoutMs: this.opts.timeoutMs, lookup: this.lookup });
+    if (a.ok) return classify(a.status, a.headers['retry-after'], a.body);
+    if (a.code === 'SSRF_BLOCKED') return { kind: 'permanent', code: 'SSRF_BLOCKED', error: a.error };
+    return { kind: 'temporary', code: a.code, error: a.error };
   }
 }
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 
+/** The most of a peer's answer we read (then drop): enough for an id or an error, never a memory sink. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export type PeerAnswer =
@@ -10,7 +11,7 @@ export type PeerAnswer =
 /**
  * One HTTP request to a push service, bounded in time and answer size, never following redirects.
  * Hand-written over node:http rather than fetch because a `lookup` (the SSRF guard applied at
- * connect time) can only be given to node:http; the webhook channel does the same.
+ * connect time) can only be given to node:http. The webhook and push channels both send through it.
  */
 export function peerRequest(
   url: URL,
