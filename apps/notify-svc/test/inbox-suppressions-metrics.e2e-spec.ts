@@ -16,7 +16,8 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
 
   describe('in-app inbox', () => {
     it('lists own notifications with the unread count, marks read/unread and reads all', async () => {
-      for (const body of ['one', 'two', 'three']) {
+      // One at a time: concurrent workers may store deliveries accepted together in either order.
+      for (const [i, body] of ['one', 'two', 'three'].entries()) {
         expect(
           (
             await env.http.post(
@@ -26,6 +27,7 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
             )
           ).status,
         ).toBe(202);
+        await env.eventually(async () => (await env.http.get('/notify/v1/notifications', { token: a.user })).body.data.length === i + 1);
       }
       await env.http.post(
         '/notify/v1/deliveries',
