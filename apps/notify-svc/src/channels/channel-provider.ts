@@ -10,6 +10,20 @@ export interface OutboundMessage {
   data: Record<string, unknown> | null;
   category: string | null;
   createdAt: Date;
+  /**
+   * The tenant's own account for this provider (PUT /notify/v1/providers/:provider), decrypted for
+   * this send only; absent means the platform's account from the environment.
+   */
+  account?: ProviderAccount;
+}
+
+/** A provider account brought by a tenant: credentials (secret), sender identity and an optional base URL. */
+export interface ProviderAccount {
+  owner: 'tenant';
+  provider: string; // the ChannelProvider.provider key, e.g. 'twilio', 'meta'
+  credentials: Record<string, string>; // twilio {accountSid, authToken}; meta {accessToken, phoneNumberId, appSecret}
+  sender: Record<string, string>; // twilio {from?, whatsappFrom?, messagingServiceSid?}; meta {} (phone number id is the sender)
+  baseUrl?: string; // already checked by the SSRF guard when stored
 }
 export type SendOutcome =
   | { kind: 'sent'; providerMessageId: string | null; detail?: Record<string, unknown> }
@@ -18,5 +32,7 @@ export type SendOutcome =
 export interface ChannelProvider {
   readonly channel: Channel;
   readonly name: string; // shown in GET /admin/providers and in attempt rows, e.g. 'smtp', 'webhook', 'dev'
+  /** The account family a tenant can bring credentials for (PUT /providers/:provider), e.g. 'twilio' for both SMS and WhatsApp. */
+  readonly provider?: string;
   send(msg: OutboundMessage, target?: unknown): Promise<SendOutcome>; // never throws for peer failures: classify them
 }
