@@ -123,6 +123,10 @@ export const notifyConfigSpec = {
     'Allow webhooks to loopback and private addresses (metadata addresses stay refused); for tests and closed networks only',
     { default: 'false' },
   ),
+  PROVIDER_ALLOW_PRIVATE: v.bool(
+    "Allow tenants' provider base URLs (PUT /notify/v1/providers/:provider) on loopback and private addresses, and plain http to loopback (metadata addresses stay refused); for tests and closed networks only",
+    { default: 'false' },
+  ),
   WEB_PUSH_VAPID_PUBLIC_KEY: v.optString(
     'VAPID public key (base64url, from `npx web-push generate-vapid-keys`) for Web Push; clients read it at GET /notify/v1/push-subscriptions/vapid-public-key. npm start generates a pair once and keeps it in .data/; without a pair Web Push is off (the routes answer 503 SERVICE_UNAVAILABLE)',
   ),
@@ -147,7 +151,7 @@ export const notifyConfigSpec = {
     protocols: ['http', 'https'],
   }),
   CREDENTIALS_ENCRYPTION_KEY: v.list(
-    'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets) with AES-256-GCM: the first encrypts, all decrypt (rotation)',
+    'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets, push endpoints and tokens, tenant provider accounts) with AES-256-GCM: the first encrypts, all decrypt, so a new key goes in front and the old one stays until re-encrypted (rotation)',
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
   ),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
