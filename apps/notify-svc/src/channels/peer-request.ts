@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { guardedLookup, literalHostDecision, type GuardOptions } from './webhook/ssrf-guard.js';
 
 /** The most of a peer's answer we read (then drop): enough for an id or an error, never a memory sink. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -16,27 +15,8 @@ export type PeerAnswer =
  */
 export function peerRequest(
   url: URL,
-  opts: {
-    method: string;
-    headers: Record<string, string>;
-    body?: Buffer | string;
-    timeoutMs: number;
-    lookup?: LookupFunction;
-    /** The SSRF guard for the whole request: an IP-literal host is judged before any socket, a name at lookup. */
-    guard?: GuardOptions;
-  },
+  opts: { method: string; headers: Record<string, string>; body?: Buffer | string; timeoutMs: number; lookup?: LookupFunction },
 ): Promise<PeerAnswer> {
-  if (opts.guard) {
-    const literal = literalHostDecision(url, opts.guard);
-    if (literal && !literal.allowed) {
-      return Promise.resolve({
-        ok: false,
-        code: 'SSRF_BLOCKED',
-        error: `SSRF guard: ${url.hostname} is a refused address (${literal.reason})`,
-      });
-    }
-  }
-  const lookup = opts.lookup ?? (opts.guard ? guardedLookup(opts.guard) : undefined);
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise<PeerAnswer>((resolve) => {
     let settled = false;
@@ -47,20 +27,24 @@ export function peerRequest(
         resolve(a);
       }
     };
-    const req = lib.request(url, { method: opts.method, headers: opts.headers, agent: false, ...(lookup ? { lookup } : {}) }, (res) => {
-      let size = 0;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_RESPONSE_BYTES) chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
-        size += c.length;
-        if (size > MAX_RESPONSE_BYTES) res.destroy();
-      });
-      const finish = () =>
-        done({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.on('end', finish);
-      res.on('close', finish);
-      res.on('error', finish);
-    });
+    const req = lib.request(
+      url,
+      { method: opts.method, headers: opts.headers, agent: false, ...(opts.lookup ? { lookup: opts.lookup } : {}) },
+      (res) => {
+        let size = 0;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) res.destroy();
+        });
+        const finish = () =>
+          done({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.on('end', finish);
+        res.on('close', finish);
+        res.on('error', finish);
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       done({ ok: false, code: 'TIMEOUT', error: `no answer within ${opts.timeoutMs} ms` });

@@ -120,11 +120,7 @@ export const notifyConfigSpec = {
   SMTP_FROM: v.string('Sender of emails (a bare address or `Name <address>`)', { default: 'Notify <notify@localhost>' }),
   WEBHOOK_TIMEOUT: v.duration('Time a webhook receiver has to answer (connect to last byte)', { default: '10s', min: 1, max: 120 }),
   WEBHOOK_ALLOW_PRIVATE: v.bool(
-    'Allow webhooks to loopback and private addresses (metadata addresses stay refused); for tests and closed networks only',
-    { default: 'false' },
-  ),
-  PROVIDER_ALLOW_PRIVATE: v.bool(
-    "Allow tenants' provider base URLs (PUT /notify/v1/providers/:provider) on loopback and private addresses, and plain http to loopback (metadata addresses stay refused); for tests and closed networks only",
+    "Allow webhooks and tenants' provider base URLs to loopback and private addresses (and provider base URLs plain http to loopback); metadata addresses stay refused; for tests and closed networks only",
     { default: 'false' },
   ),
   WEB_PUSH_VAPID_PUBLIC_KEY: v.optString(

@@ -114,9 +114,3 @@ export async function baseUrlProblem(raw: string, opts: GuardOptions, resolve: R
   } else if (url.protocol !== 'https:') return 'only https URLs';
   return urlProblem(raw, opts, resolve);
 }
-
-/** The decision for an IP-literal host (which node:http connects to without a lookup), or null for a name. */
-export function literalHostDecision(url: URL, opts: GuardOptions): Decision | null {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return ipaddr.isValid(host) ? addressDecision(host, opts) : null;
-}

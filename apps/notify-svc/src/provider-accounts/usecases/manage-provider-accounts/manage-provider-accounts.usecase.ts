@@ -60,7 +60,7 @@ export class ManageProviderAccountsUseCase {
     baseUrl: string | undefined,
   ) {
     if (baseUrl) {
-      const problem = await baseUrlProblem(baseUrl, { allowPrivate: this.config.PROVIDER_ALLOW_PRIVATE });
+      const problem = await baseUrlProblem(baseUrl, { allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE });
       if (problem) throw AppException.validation(`Invalid request: baseUrl (${problem})`, [{ field: 'baseUrl', messages: [problem] }]);
     }
     return this.uow.tenant(p.tenantId, async (tx) => {
