@@ -183,7 +183,16 @@ export class ProcessDeliveryUseCase {
         row.id,
         'sent',
         { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
-        { detail: { attempt, provider: provider.name, account: accountOwner, providerMessageId: outcome.providerMessageId } },
+        // The provider's own facts (e.g. sms segments and encoding) beside ours, which they cannot overwrite.
+        {
+          detail: {
+            ...outcome.detail,
+            attempt,
+            provider: provider.name,
+            account: accountOwner,
+            providerMessageId: outcome.providerMessageId,
+          },
+        },
       );
       return;
     }
