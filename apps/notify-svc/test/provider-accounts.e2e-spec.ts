@@ -373,6 +373,9 @@ describe("provider accounts: a tenant's own Twilio / Meta credentials", () => {
   it('no secret appears in any response body or log line', () => {
     expect(bodies.length).toBeGreaterThan(40);
     expect(logLines.length).toBeGreaterThan(20);
+    // Both kinds of line are captured: the access log and the services' own (Nest) loggers.
+    expect(logLines.some((l) => l.includes('/notify/v1/providers/twilio'))).toBe(true);
+    expect(logLines.some((l) => l.includes('re-encrypted the twilio account'))).toBe(true);
     for (const secret of [TENANT_TOKEN, META_TOKEN, META_SECRET, PLATFORM_TOKEN, KEY_A, KEY_B]) {
       expect(bodies.filter((x) => x.includes(secret))).toEqual([]);
       expect(logLines.filter((x) => x.includes(secret))).toEqual([]);
