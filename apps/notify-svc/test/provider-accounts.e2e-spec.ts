@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, PinoNestLogger, SecretBox } from '#common';
 import { startTestApp, type TestApp } from '#testing';
 import { AppModule } from '../src/app.module.js';
+import { ProviderAccounts } from '../src/provider-accounts/provider-accounts.js';
 import type { NotifyConfig } from '../src/config/notify-config.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
@@ -249,6 +250,22 @@ describe("provider accounts: a tenant's own Twilio / Meta credentials", () => {
       expect((await call('GET', '/notify/v1/providers', b.admin)).body.data).toEqual([]);
       expect((await call('GET', '/notify/v1/providers/twilio', b.admin)).status).toBe(404);
       expect((await call('GET', '/notify/v1/providers/meta', a.admin)).status).toBe(404);
+    });
+
+    it('ProviderAccounts.forTenants (for receipts) answers each tenant its own account only', async () => {
+      const found = await app.app.get(ProviderAccounts).forTenants('twilio', [a.tenantId, b.tenantId, a.tenantId]);
+      expect(found).toEqual([
+        {
+          tenantId: a.tenantId,
+          account: {
+            owner: 'tenant',
+            provider: 'twilio',
+            credentials: { accountSid: TENANT_SID, authToken: TENANT_TOKEN },
+            sender: { from: '+14155550100' },
+            baseUrl: twilio.url,
+          },
+        },
+      ]);
     });
 
     it("tenant A's SMS goes with A's own account, tenant B's with the platform's; the event says which", async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ProviderAccount } from '../channels/channel-provider.js';
 import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
-import type { Tx } from '../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { ProviderAccountRecord } from './provider-account.entity.js';
 
 /** The additional data a provider account's blob is bound to: a blob copied to another tenant or provider does not decrypt. */
@@ -17,7 +17,10 @@ export const accountAad = (tenantId: string, provider: string) => `${tenantId}:$
 export class ProviderAccounts {
   private readonly log = new Logger('provider-accounts');
 
-  constructor(@Inject(SECRET_CIPHER) private readonly cipher: SecretCipher) {}
+  constructor(
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
+    private readonly uow: UnitOfWork,
+  ) {}
 
   /** The tenant's account for this provider key (ChannelProvider.provider), or null: the platform's account applies. */
   async forTenant(tx: Tx, provider: string | undefined): Promise<ProviderAccount | null> {
@@ -33,5 +36,19 @@ export class ProviderAccounts {
       this.log.log(`re-encrypted the ${provider} account of tenant ${r.tenant_id} under the current key`);
     }
     return { owner: 'tenant', provider, credentials, sender: r.sender, ...(r.base_url ? { baseUrl: r.base_url } : {}) };
+  }
+
+  /**
+   * The accounts of these tenants with one provider (each read in its own tenant transaction, so
+   * row-level security still binds): for callers outside a tenant's transaction, such as a
+   * provider's receipt webhook that names deliveries of several tenants.
+   */
+  async forTenants(provider: string, tenantIds: readonly string[]): Promise<Array<{ tenantId: string; account: ProviderAccount }>> {
+    const out: Array<{ tenantId: string; account: ProviderAccount }> = [];
+    for (const tenantId of new Set(tenantIds)) {
+      const account = await this.uow.tenant(tenantId, (tx) => this.forTenant(tx, provider));
+      if (account) out.push({ tenantId, account });
+    }
+    return out;
   }
 }
