@@ -327,7 +327,12 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       const suppressed = `fwd-suppressed-${Date.now()}@example.com`;
       expect((await sub({ channel: 'email', to: { email: ok } })).status).toBe(201);
       expect((await sub({ channel: 'email', to: { email: suppressed } })).status).toBe(201);
-      expect((await sub({ channel: 'sms', to: { phone: '+14155534567' } })).status).toBe(201);
+      const smsSub = await sub({ channel: 'sms', to: { phone: '+1 415 553 4567' } });
+      expect(smsSub.status).toBe(201);
+      expect(smsSub.body.data.to.phone).toBe('+14155534567'); // stored in E.164
+      const badPhone = await sub({ channel: 'sms', to: { phone: '+1555' } });
+      expect(badPhone.status).toBe(400);
+      expect(badPhone.body.error.details[0].field).toBe('to.phone');
       expect((await sub({ channel: 'email', to: { phone: '+14155534567' } })).status).toBe(400);
       expect((await sub({ channel: 'webhook', to: { url: 'http://169.254.169.254/latest' } })).status).toBe(422);
       expect((await sub({ channel: 'fax', to: { email: ok } })).status).toBe(400);
