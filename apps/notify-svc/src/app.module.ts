@@ -21,6 +21,7 @@ import { QueueModule } from './queue/queue.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { PushModule } from './push/push.module.js';
+import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
 
@@ -101,6 +102,7 @@ export class AppModule {
         JobsModule,
         WebhooksModule,
         PushModule,
+        ProviderAccountsModule,
         TopicsModule,
         WorkerModule,
       ],

@@ -110,7 +110,7 @@ describe('notify-svc guards: tokens, API keys, personal tokens, roles, internal 
     it('an API key with notifications:send sends; one without it cannot', async () => {
       const sender = a.apiKey(['notifications:send']);
       const reader = a.apiKey(['notifications:read']);
-      const body = { channel: 'sms', to: { phone: '+15551234567' }, body: 'code 1234' };
+      const body = { channel: 'sms', to: { phone: '+14155534567' }, body: 'code 1234' };
       const ok = await env.http.post('/notify/v1/deliveries', body, { headers: { 'x-api-key': sender } });
       expect(ok.status).toBe(202);
       expect(ok.body.data.createdBy).toMatch(/^api_key:/);

@@ -65,7 +65,7 @@ describe('deliveries', () => {
     const nasty = `O'Reilly \\ "$1" $2 E'\\x27' ); DROP TABLE deliveries; -- ü 🚀`;
     const res = await send({
       channel: 'sms',
-      to: { phone: '+15550009999' },
+      to: { phone: '+14155509999' },
       body: nasty,
       data: { "k'ey": nasty, n: [1, null, { deep: '$3' }] },
     });
@@ -73,9 +73,9 @@ describe('deliveries', () => {
     const got = await env.http.get(`/notify/v1/deliveries/${res.body.data.id}`, { token: a.admin });
     expect(got.body.data.content.text).toBe(nasty);
     expect(got.body.data.data).toEqual({ "k'ey": nasty, n: [1, null, { deep: '$3' }] });
-    const nul = await send({ channel: 'sms', to: { phone: '+15550009999' }, body: 'a\u0000b' });
+    const nul = await send({ channel: 'sms', to: { phone: '+14155509999' }, body: 'a\u0000b' });
     expect(nul.status).toBe(400);
-    const nulData = await send({ channel: 'sms', to: { phone: '+15550009999' }, body: 'ok', data: { x: 'a\u0000b' } });
+    const nulData = await send({ channel: 'sms', to: { phone: '+14155509999' }, body: 'ok', data: { x: 'a\u0000b' } });
     expect(nulData.status).toBe(400);
   });
 
@@ -184,7 +184,7 @@ describe('deliveries', () => {
         { token: a.organizer },
       );
       expect(edit.body.data.version).toBe(2);
-      const v2 = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateId, data: { order: { id: 8 } } });
+      const v2 = await send({ channel: 'sms', to: { phone: '+14155501111' }, templateId, data: { order: { id: 8 } } });
       expect(v2.body.data).toMatchObject({ templateVersion: 2, content: { text: 'v2 8' } });
       const versions = await env.http.get(`/notify/v1/templates/${templateId}/versions`, { token: a.organizer });
       expect(versions.body.data.map((v: { version: number }) => v.version)).toEqual([2, 1]);
@@ -192,7 +192,7 @@ describe('deliveries', () => {
 
     it('a missing variable is 422 at send time (strict), and nothing is stored', async () => {
       const before = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
-      const res = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'order-shipped', data: { name: 'x' } });
+      const res = await send({ channel: 'sms', to: { phone: '+14155501111' }, templateKey: 'order-shipped', data: { name: 'x' } });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('TEMPLATE_RENDER_FAILED');
       const noChannel = await send({
@@ -202,7 +202,7 @@ describe('deliveries', () => {
         data: {},
       });
       expect(noChannel.status).toBe(422);
-      const unknown = await send({ channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'nope', data: {} });
+      const unknown = await send({ channel: 'sms', to: { phone: '+14155501111' }, templateKey: 'nope', data: {} });
       expect(unknown.status).toBe(404);
       const after = await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries');
       expect(after[0]!.n).toBe(before[0]!.n);
@@ -316,13 +316,13 @@ describe('deliveries', () => {
   it('walks 250 deliveries page by page with no duplicate and no gap', async () => {
     const b = env.tenant();
     const created = new Set<string>();
-    const recipients = Array.from({ length: 150 }, (_, i) => ({ to: { phone: `+1555000${String(i).padStart(4, '0')}` } }));
+    const recipients = Array.from({ length: 150 }, (_, i) => ({ to: { phone: `+1415550${String(i).padStart(4, '0')}` } }));
     const batch = await env.http.post('/notify/v1/deliveries/batch', { channel: 'sms', body: 'x', recipients }, { token: b.organizer });
     for (const d of batch.body.data.deliveries) created.add(d.id);
     for (let i = 0; i < 100; i += 10) {
       const res = await Promise.all(
         Array.from({ length: 10 }, () =>
-          env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone: '+15559990000' }, body: 'y' }, { token: b.organizer }),
+          env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone: '+14155590000' }, body: 'y' }, { token: b.organizer }),
         ),
       );
       for (const r of res) created.add(r.body.data.id);
@@ -408,7 +408,7 @@ describe('deliveries', () => {
       expect(byAdmin.headers.get('idempotent-replayed')).toBeNull();
       expect(byAdmin.body.data.id).not.toBe(byOrganizer.body.data.id);
       const failKey = randomUUID();
-      const broken = { channel: 'sms', to: { phone: '+15550001111' }, templateKey: 'order-shipped', data: {} };
+      const broken = { channel: 'sms', to: { phone: '+14155501111' }, templateKey: 'order-shipped', data: {} };
       expect((await send(broken, a.organizer, { 'idempotency-key': failKey })).status).toBe(422);
       const fixed = await send({ ...broken, data: { order: { id: 1 } } }, a.organizer, { 'idempotency-key': failKey });
       expect(fixed.status).toBe(202);
@@ -421,7 +421,7 @@ describe('deliveries', () => {
       Array.from({ length: 40 }, (_, i) =>
         env.http.post(
           '/notify/v1/deliveries',
-          { channel: 'sms', to: { phone: `+1555123${String(i).padStart(4, '0')}` }, body: 'z' },
+          { channel: 'sms', to: { phone: `+1415553${String(i).padStart(4, '0')}` }, body: 'z' },
           { token: c.organizer },
         ),
       ),

@@ -92,13 +92,13 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
       expect(other.status).toBe(403);
       const byOrg = await env.http.post(
         '/notify/v1/suppressions',
-        { channel: 'sms', address: '+15550002222', reason: 'stop' },
+        { channel: 'sms', address: '+14155502222', reason: 'stop' },
         { token: a.organizer },
       );
       expect(byOrg.status).toBe(201);
       const dup = await env.http.post(
         '/notify/v1/suppressions',
-        { channel: 'sms', address: '+15550002222', reason: 'again' },
+        { channel: 'sms', address: '+14155502222', reason: 'again' },
         { token: a.organizer },
       );
       expect(dup.status).toBe(409);
@@ -169,8 +169,8 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
       const later = new Date(Date.now() + 3600_000).toISOString();
       const post = (phone: string) =>
         env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone }, body: 'x', sendAt: later }, { token: a.organizer });
-      const temporary = (await post('+15550003333')).body.data.id as string;
-      const permanent = (await post('+15550003334')).body.data.id as string;
+      const temporary = (await post('+14155503333')).body.data.id as string;
+      const permanent = (await post('+14155503334')).body.data.id as string;
       for (const [id, outcome] of [
         [temporary, 'temporary'],
         [permanent, 'permanent'],
@@ -200,12 +200,12 @@ describe('inbox, suppressions, metrics summary and maintenance jobs', () => {
     it('purge deletes finished deliveries past retention, with their events, and keeps pending ones', async () => {
       const old = await env.http.post(
         '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550004444' }, body: 'x' },
+        { channel: 'sms', to: { phone: '+14155504444' }, body: 'x' },
         { token: a.organizer },
       );
       const pending = await env.http.post(
         '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550004445' }, body: 'x', sendAt: new Date(Date.now() + 3600_000).toISOString() },
+        { channel: 'sms', to: { phone: '+14155504445' }, body: 'x', sendAt: new Date(Date.now() + 3600_000).toISOString() },
         { token: a.organizer },
       );
       await env.systemQuery(`UPDATE deliveries SET status = 'delivered', created_at = now() - interval '400 days' WHERE id = $1`, [

@@ -16,7 +16,7 @@ describe('rate limits per plan tier and daily quotas', () => {
     await env?.close();
   });
 
-  const sms = { channel: 'sms', to: { phone: '+15550001111' }, body: 'hi' };
+  const sms = { channel: 'sms', to: { phone: '+14155501111' }, body: 'hi' };
 
   it('limits requests per tenant by plan: 429 RATE_LIMITED with Retry-After, other tenants unaffected', async () => {
     const free = env.tenant('free');
@@ -40,7 +40,7 @@ describe('rate limits per plan tier and daily quotas', () => {
     for (let i = 0; i < 3; i++) expect((await send()).status).toBe(202);
     const batch = await env.http.post(
       '/notify/v1/deliveries/batch',
-      { channel: 'sms', body: 'x', recipients: [1, 2, 3].map(() => ({ to: { phone: '+15550001111' } })) },
+      { channel: 'sms', body: 'x', recipients: [1, 2, 3].map(() => ({ to: { phone: '+14155501111' } })) },
       { token: t.admin },
     );
     expect(batch.status).toBe(429);

@@ -71,7 +71,7 @@ describe('delivery pipeline', () => {
     const t = env.tenant();
     const res = await env.http.post(
       '/notify/v1/deliveries',
-      { channel: 'sms', to: { phone: '+15550007777' }, body: 'x', sendAt: new Date(Date.now() + 1000).toISOString() },
+      { channel: 'sms', to: { phone: '+14155507777' }, body: 'x', sendAt: new Date(Date.now() + 1000).toISOString() },
       { token: t.organizer },
     );
     expect((await env.http.put(`/notify/v1/admin/quotas/${t.tenantId}`, { dailyLimit: 0 }, { token: t.admin })).status).toBe(200);
@@ -86,7 +86,7 @@ describe('delivery pipeline', () => {
   it('records every attempt and lifecycle event; an admin replays a failed delivery', async () => {
     const res = await env.http.post(
       '/notify/v1/deliveries',
-      { channel: 'sms', to: { phone: '+15550008888' }, body: 'hello' },
+      { channel: 'sms', to: { phone: '+14155508888' }, body: 'hello' },
       { token: a.organizer },
     );
     const sent = await until(res.body.data.id, 'sent');
@@ -137,7 +137,7 @@ describe('worker processes', () => {
     const ids: string[] = [];
     for (let start = 0; start < n; start += 1000) {
       const recipients = Array.from({ length: Math.min(1000, n - start) }, (_, i) => ({
-        to: { phone: `+1555${String(start + i).padStart(7, '0')}` },
+        to: { phone: `+1415${2000000 + start + i}` },
       }));
       const res = await env.http.post('/notify/v1/deliveries/batch', { channel, body: 'x', recipients }, { token: a.organizer });
       expect(res.status).toBe(202);
@@ -178,7 +178,7 @@ describe('worker processes', () => {
 
   it('an Idempotency-Key request whose process is killed right after its commit, retried: one delivery', async () => {
     const key = randomUUID();
-    const body = { channel: 'sms', to: { phone: '+15550009999' }, body: `kill-${key}` };
+    const body = { channel: 'sms', to: { phone: '+14155509999' }, body: `kill-${key}` };
     const api = await startApiProcess(env);
     const first = fetch(`${api.url}/notify/v1/deliveries`, {
       method: 'POST',

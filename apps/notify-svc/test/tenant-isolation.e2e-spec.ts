@@ -5,8 +5,9 @@ import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
 import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
+import { PROVIDER_ACCOUNT_TABLES } from '../src/database/migrations/1796000000011-notify-provider-accounts.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES];
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...PROVIDER_ACCOUNT_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -62,6 +63,12 @@ describe('tenant isolation', () => {
     await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
     await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
     await env.http.put(`/notify/v1/admin/quotas/${a.tenantId}`, { dailyLimit: 777 }, { token: a.admin });
+    const account = await env.http.put(
+      '/notify/v1/providers/twilio',
+      { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') },
+      { token: a.admin },
+    );
+    expect(account.status).toBe(200);
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -112,6 +119,9 @@ describe('tenant isolation', () => {
     ['DELETE', 'device', () => `/notify/v1/devices/${ids.device}`, undefined],
     ['GET', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, undefined],
     ['PUT', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, () => ({ dailyLimit: 1 })],
+    ['GET', 'provider account', () => '/notify/v1/providers/twilio', undefined],
+    ['DELETE', 'provider account', () => '/notify/v1/providers/twilio', undefined],
+    ['POST', 'provider account test', () => '/notify/v1/providers/twilio/test', () => ({ to: '+14155552671' })],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
@@ -146,6 +156,7 @@ describe('tenant isolation', () => {
     ['push subscriptions', '/notify/v1/push-subscriptions'],
     ['devices', '/notify/v1/devices'],
     ['topics', '/notify/v1/topics'],
+    ['provider accounts', '/notify/v1/providers'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {
@@ -206,6 +217,8 @@ describe('tenant isolation', () => {
     expect(subs.body.data.map((x: { id: string }) => x.id)).toEqual([ids.pushSubscription]);
     const devices = await env.http.get('/notify/v1/devices', { token: a.user });
     expect(devices.body.data.map((x: { id: string }) => x.id)).toEqual([ids.device]);
+    const accounts = await env.http.get('/notify/v1/providers', { token: a.admin });
+    expect(accounts.body.data.map((x: { provider: string }) => x.provider)).toEqual(['twilio']);
   });
 
   describe('row-level security', () => {

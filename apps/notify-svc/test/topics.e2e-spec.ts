@@ -327,8 +327,13 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       const suppressed = `fwd-suppressed-${Date.now()}@example.com`;
       expect((await sub({ channel: 'email', to: { email: ok } })).status).toBe(201);
       expect((await sub({ channel: 'email', to: { email: suppressed } })).status).toBe(201);
-      expect((await sub({ channel: 'sms', to: { phone: '+15551234567' } })).status).toBe(201);
-      expect((await sub({ channel: 'email', to: { phone: '+15551234567' } })).status).toBe(400);
+      const smsSub = await sub({ channel: 'sms', to: { phone: '+1 415 553 4567' } });
+      expect(smsSub.status).toBe(201);
+      expect(smsSub.body.data.to.phone).toBe('+14155534567'); // stored in E.164
+      const badPhone = await sub({ channel: 'sms', to: { phone: '+1555' } });
+      expect(badPhone.status).toBe(400);
+      expect(badPhone.body.error.details[0].field).toBe('to.phone');
+      expect((await sub({ channel: 'email', to: { phone: '+14155534567' } })).status).toBe(400);
       expect((await sub({ channel: 'webhook', to: { url: 'http://169.254.169.254/latest' } })).status).toBe(422);
       expect((await sub({ channel: 'fax', to: { email: ok } })).status).toBe(400);
       expect(
@@ -347,7 +352,7 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       expect(rows.map((r) => [r.channel, r.address, r.status])).toEqual([
         ['email', ok, 'queued'],
         ['email', suppressed, 'suppressed'],
-        ['sms', '+15551234567', 'queued'],
+        ['sms', '+14155534567', 'queued'],
       ]);
       expect(rows[0]!.content).toMatchObject({ subject: 'CI', text: 'Deploy finished' });
       const id = listed.body.data[0].id as string;

@@ -72,7 +72,7 @@ describe('notify-svc with a real auth-svc', () => {
     const send = () =>
       notify.http.post(
         '/notify/v1/deliveries',
-        { channel: 'sms', to: { phone: '+15550001111' }, body: 'hi' },
+        { channel: 'sms', to: { phone: '+14155501111' }, body: 'hi' },
         { headers: { 'x-api-key': key } },
       );
     const ok = await send();

@@ -5,6 +5,7 @@ import { DevProvider } from './dev/dev.provider.js';
 import { SmtpEmailProvider } from './email/smtp-email.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
 import { buildPushProvider } from './push/build-push-provider.js';
+import { buildSmsProviders, buildWhatsAppProviders } from './sms/build-sms-providers.js';
 import { WebhookProvider } from './webhook/webhook.provider.js';
 
 @Module({
@@ -17,8 +18,8 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
         return [
           config.SMTP_URL ? new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM }) : new DevProvider('email', production),
           new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
-          new DevProvider('sms', production),
-          new DevProvider('whatsapp', production),
+          ...orDev(buildSmsProviders(config), new DevProvider('sms', production)),
+          ...orDev(buildWhatsAppProviders(config), new DevProvider('whatsapp', production)),
           buildPushProvider(config),
         ];
       },
@@ -28,3 +29,8 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
   exports: [ProviderRegistry],
 })
 export class ChannelsModule {}
+
+/** The configured providers of a channel, or the dev provider when none is. */
+function orDev(list: ChannelProvider[], dev: ChannelProvider): ChannelProvider[] {
+  return list.length ? list : [dev];
+}

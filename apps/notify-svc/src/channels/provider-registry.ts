@@ -9,7 +9,7 @@ export const CHANNEL_PROVIDERS = Symbol('CHANNEL_PROVIDERS');
 export class ProviderRegistry {
   private readonly byChannel = new Map<Channel, ChannelProvider>();
 
-  constructor(@Inject(CHANNEL_PROVIDERS) providers: ChannelProvider[]) {
+  constructor(@Inject(CHANNEL_PROVIDERS) private readonly providers: ChannelProvider[]) {
     for (const p of providers) if (!this.byChannel.has(p.channel)) this.byChannel.set(p.channel, p);
   }
 
@@ -19,5 +19,10 @@ export class ProviderRegistry {
 
   all(): ChannelProvider[] {
     return [...this.byChannel.values()];
+  }
+
+  /** The adapter that sends on this channel with accounts of this provider family (ChannelProvider.provider), if registered. */
+  forAccount(provider: string, channel: Channel): ChannelProvider | undefined {
+    return this.providers.find((p) => p.provider === provider && p.channel === channel);
   }
 }

@@ -9,6 +9,7 @@ import {
   type PlanTier,
   type Rate,
 } from '#common';
+import { isPhoneRegion } from '../deliveries/policy/phone-number.js';
 
 export const notifyConfigSpec = {
   ...commonConfigSpec,
@@ -120,7 +121,7 @@ export const notifyConfigSpec = {
   SMTP_FROM: v.string('Sender of emails (a bare address or `Name <address>`)', { default: 'Notify <notify@localhost>' }),
   WEBHOOK_TIMEOUT: v.duration('Time a webhook receiver has to answer (connect to last byte)', { default: '10s', min: 1, max: 120 }),
   WEBHOOK_ALLOW_PRIVATE: v.bool(
-    'Allow webhooks to loopback and private addresses (metadata addresses stay refused); for tests and closed networks only',
+    "Allow webhooks and tenants' provider base URLs to loopback and private addresses (and provider base URLs plain http to loopback); metadata addresses stay refused; for tests and closed networks only",
     { default: 'false' },
   ),
   WEB_PUSH_VAPID_PUBLIC_KEY: v.optString(
@@ -146,8 +147,48 @@ export const notifyConfigSpec = {
   FCM_TOKEN_URL: v.optUrl("OAuth token endpoint the service-account assertion is exchanged at (default: the service account's token_uri)", {
     protocols: ['http', 'https'],
   }),
+  NOTIFY_PUBLIC_URL: v.optUrl(
+    "Public base URL of notify-svc as providers reach it; delivery receipts come back to <this>/notify/v1/webhooks/<provider> (Twilio's StatusCallback, whose signature covers this URL). Default: AUTH_ISSUER, the gateway's public URL",
+    { protocols: ['http', 'https'] },
+  ),
+  SMS_DEFAULT_REGION: v.optString(
+    'ISO 3166-1 country (e.g. GB) whose national format is accepted for sms/whatsapp numbers without +; unset: only international numbers (E.164) are accepted',
+  ),
+  SMS_TIMEOUT: v.duration('Time an SMS or WhatsApp provider (Twilio, WhatsApp Cloud API) has to answer one send', {
+    default: '10s',
+    min: 1,
+    max: 120,
+  }),
+  TWILIO_ACCOUNT_SID: v.optString(
+    "Platform Twilio account (AC…) for sms and whatsapp; set with TWILIO_AUTH_TOKEN and a sender. Unset: SMS/WhatsApp are logged by the dev provider outside production (a tenant's own account still applies)",
+  ),
+  TWILIO_AUTH_TOKEN: v.optString(
+    'Auth token of TWILIO_ACCOUNT_SID (HTTP basic auth to the Messages API; signs its StatusCallback requests)',
+    {
+      secret: true,
+    },
+  ),
+  TWILIO_FROM: v.optString('Sender of SMS: an E.164 number of the account, or an alphanumeric sender id (up to 11 characters)'),
+  TWILIO_WHATSAPP_FROM: v.optString('Sender of WhatsApp messages through Twilio: an E.164 number (written with or without `whatsapp:`)'),
+  TWILIO_MESSAGING_SERVICE_SID: v.optString(
+    'Twilio Messaging Service (MG…) that picks the sender when TWILIO_FROM / TWILIO_WHATSAPP_FROM are unset',
+  ),
+  TWILIO_API_URL: v.url('Base URL of the Twilio REST API', { default: 'https://api.twilio.com', protocols: ['http', 'https'] }),
+  WHATSAPP_CLOUD_API_URL: v.url('Base URL of the Meta Graph API for the WhatsApp Cloud API', {
+    default: 'https://graph.facebook.com',
+    protocols: ['http', 'https'],
+  }),
+  WHATSAPP_CLOUD_API_VERSION: v.string('Graph API version of the WhatsApp Cloud API calls, e.g. v21.0', { default: 'v21.0' }),
+  WHATSAPP_CLOUD_ACCESS_TOKEN: v.optString(
+    'Access token (system user) for the WhatsApp Cloud API; set with WHATSAPP_CLOUD_PHONE_NUMBER_ID. Unset: no Meta provider for whatsapp',
+    { secret: true },
+  ),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: v.optString('Phone number id (not the number) the WhatsApp Cloud API sends from'),
+  WHATSAPP_CLOUD_APP_SECRET: v.optString("Meta app secret: checks the X-Hub-Signature-256 of the Cloud API's webhooks (receipts)", {
+    secret: true,
+  }),
   CREDENTIALS_ENCRYPTION_KEY: v.list(
-    'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets) with AES-256-GCM: the first encrypts, all decrypt (rotation)',
+    'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets, push endpoints and tokens, tenant provider accounts) with AES-256-GCM: the first encrypts, all decrypt, so a new key goes in front and the old one stays until re-encrypted (rotation)',
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
   ),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
@@ -232,6 +273,8 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
   if (config.WEB_PUSH_VAPID_PRIVATE_KEY && b64urlBytes(config.WEB_PUSH_VAPID_PRIVATE_KEY) !== 32) {
     throw new ConfigError(['WEB_PUSH_VAPID_PRIVATE_KEY: must be a P-256 private key, 32 bytes in base64url']);
   }
+  const smsProblems = smsConfigProblems(config);
+  if (smsProblems.length) throw new ConfigError(smsProblems);
   if (config.CREDENTIALS_ENCRYPTION_KEY.length === 0) {
     throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: is required in production (keys that encrypt stored secrets)']);
   }
@@ -239,6 +282,43 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
     throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: each key must be 32 bytes, written as 64 hex characters or base64']);
   }
   return config;
+}
+
+/** Half-configured SMS / WhatsApp providers: the variables that are missing or malformed. */
+function smsConfigProblems(c: NotifyConfig): string[] {
+  const problems: string[] = [];
+  const e164 = /^\+[1-9]\d{6,14}$/;
+  if (c.SMS_DEFAULT_REGION && !isPhoneRegion(c.SMS_DEFAULT_REGION)) {
+    problems.push('SMS_DEFAULT_REGION: must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB');
+  }
+  if (c.TWILIO_ACCOUNT_SID && !c.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: is required with TWILIO_ACCOUNT_SID');
+  if (c.TWILIO_AUTH_TOKEN && !c.TWILIO_ACCOUNT_SID) problems.push('TWILIO_ACCOUNT_SID: is required with TWILIO_AUTH_TOKEN');
+  if (c.TWILIO_ACCOUNT_SID && !/^AC[0-9a-fA-F]{32}$/.test(c.TWILIO_ACCOUNT_SID)) {
+    problems.push('TWILIO_ACCOUNT_SID: must be an account SID, AC followed by 32 hex characters');
+  }
+  if (c.TWILIO_ACCOUNT_SID && !c.TWILIO_FROM && !c.TWILIO_WHATSAPP_FROM && !c.TWILIO_MESSAGING_SERVICE_SID) {
+    problems.push('TWILIO_FROM: a sender is required with TWILIO_ACCOUNT_SID (or TWILIO_WHATSAPP_FROM, TWILIO_MESSAGING_SERVICE_SID)');
+  }
+  if (c.TWILIO_FROM && !e164.test(c.TWILIO_FROM) && !/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(c.TWILIO_FROM)) {
+    problems.push('TWILIO_FROM: must be an E.164 number (+14155552671) or an alphanumeric sender id of up to 11 characters');
+  }
+  if (c.TWILIO_WHATSAPP_FROM && !e164.test(c.TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, ''))) {
+    problems.push('TWILIO_WHATSAPP_FROM: must be an E.164 number, e.g. whatsapp:+14155238886');
+  }
+  if (c.TWILIO_MESSAGING_SERVICE_SID && !/^MG[0-9a-fA-F]{32}$/.test(c.TWILIO_MESSAGING_SERVICE_SID)) {
+    problems.push('TWILIO_MESSAGING_SERVICE_SID: must be a messaging service SID, MG followed by 32 hex characters');
+  }
+  if (c.WHATSAPP_CLOUD_ACCESS_TOKEN && !c.WHATSAPP_CLOUD_PHONE_NUMBER_ID) {
+    problems.push('WHATSAPP_CLOUD_PHONE_NUMBER_ID: is required with WHATSAPP_CLOUD_ACCESS_TOKEN');
+  }
+  if (c.WHATSAPP_CLOUD_PHONE_NUMBER_ID && !c.WHATSAPP_CLOUD_ACCESS_TOKEN) {
+    problems.push('WHATSAPP_CLOUD_ACCESS_TOKEN: is required with WHATSAPP_CLOUD_PHONE_NUMBER_ID');
+  }
+  if (c.WHATSAPP_CLOUD_PHONE_NUMBER_ID && !/^\d{1,30}$/.test(c.WHATSAPP_CLOUD_PHONE_NUMBER_ID)) {
+    problems.push('WHATSAPP_CLOUD_PHONE_NUMBER_ID: must be the numeric phone number id');
+  }
+  if (!/^v\d+\.\d+$/.test(c.WHATSAPP_CLOUD_API_VERSION)) problems.push('WHATSAPP_CLOUD_API_VERSION: must look like v21.0');
+  return problems;
 }
 
 export function rateForPlan(config: NotifyConfig, plan: PlanTier): Rate {

@@ -5,6 +5,7 @@ import { Notification } from '../notifications/notification.entity.js';
 import { NotificationCategory, Preference } from '../preferences/preference.entity.js';
 import { TenantQuota } from '../quotas/tenant-quota.entity.js';
 import { Suppression } from '../suppressions/suppression.entity.js';
+import { ProviderAccountRecord } from '../provider-accounts/provider-account.entity.js';
 import { PushDevice } from '../push/push-device.entity.js';
 import { PushSubscription } from '../push/push-subscription.entity.js';
 import { Template, TemplateVersion } from '../templates/template.entity.js';
@@ -33,4 +34,5 @@ export const notifyEntities: Function[] = [
   TopicMessage,
   TopicAccessToken,
   TopicSubscription,
+  ProviderAccountRecord,
 ];

@@ -41,6 +41,9 @@ export interface NewDelivery {
   status: DeliveryStatus;
   status_reason: string | null;
   plan_tier: string;
+  sms_encoding: string | null;
+  sms_characters: number | null;
+  sms_segments: number | null;
 }
 
 export interface DeliveryFilter {
@@ -52,7 +55,7 @@ export interface DeliveryFilter {
 }
 
 const COLS =
-  'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
+  'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, sms_encoding, sms_characters, sms_segments, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
 
 // Deliveries and their first events in one statement for any number of rows (prepared once per
 // connection): the accept path's one write besides the queue's add_job.
@@ -60,12 +63,15 @@ const INSERT_SQL = `
   WITH input AS (
     SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
       ord int, user_id uuid, channel text, recipient jsonb, address text, template_id uuid, template_key text, template_version int,
-      content jsonb, data jsonb, category text, priority text, send_at timestamptz, status text, status_reason text, plan_tier text)
+      content jsonb, data jsonb, category text, priority text, send_at timestamptz, status text, status_reason text, plan_tier text,
+      sms_encoding text, sms_characters int, sms_segments int)
   ), d AS (
     INSERT INTO deliveries (tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
-                            content, data, category, priority, status, status_reason, send_at, batch_id, plan_tier)
+                            content, data, category, priority, status, status_reason, send_at, batch_id, plan_tier,
+                            sms_encoding, sms_characters, sms_segments)
     SELECT $2, user_id, $3, channel, recipient, address, template_id, template_key, template_version,
-           content, data, category, priority, status, status_reason, send_at, $4, plan_tier
+           content, data, category, priority, status, status_reason, send_at, $4, plan_tier,
+           sms_encoding, sms_characters, sms_segments
     FROM input ORDER BY ord
     RETURNING ${COLS}
   ), ev AS (

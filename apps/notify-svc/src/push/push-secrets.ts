@@ -2,5 +2,3 @@ import { createHash } from 'node:crypto';
 
 /** Lookup key of a token or endpoint stored encrypted: SHA-256, hex. */
 export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
-export const PUSH_CIPHER = Symbol('PUSH_CIPHER');

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
 import { PushTarget, type PushEndpoint } from '../channels/push/push-target.js';
-import type { SecretCipher } from '../webhooks/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
 import type { Tx } from '../tenancy/unit-of-work.js';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
 import { PushDevice } from './push-device.entity.js';
 import { PushSubscription } from './push-subscription.entity.js';
-import { PUSH_CIPHER, sha256 } from './push-secrets.js';
+import { sha256 } from './push-secrets.js';
 
 /**
  * Where a push delivery goes, and what happens to the endpoints afterwards (worker side, inside
@@ -18,7 +18,7 @@ export class PushTargets {
   private readonly log = new Logger('push');
 
   constructor(
-    @Inject(PUSH_CIPHER) private readonly cipher: SecretCipher,
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
     private readonly deliveries: DeliveriesRepository,
   ) {}
 

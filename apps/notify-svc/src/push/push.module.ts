@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SecretBox } from '#common';
-import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { DevicesController, PushSubscriptionsController } from './push-subscriptions.controller.js';
-import { PUSH_CIPHER } from './push-secrets.js';
 import { PushTargets } from './push-targets.js';
 import { ManageDevicesUseCase } from './usecases/manage-devices/manage-devices.usecase.js';
 import { ManagePushSubscriptionsUseCase } from './usecases/manage-push-subscriptions/manage-push-subscriptions.usecase.js';
@@ -12,12 +9,7 @@ import { ManagePushSubscriptionsUseCase } from './usecases/manage-push-subscript
 @Module({
   imports: [DeliveriesModule],
   controllers: [PushSubscriptionsController, DevicesController],
-  providers: [
-    ManagePushSubscriptionsUseCase,
-    ManageDevicesUseCase,
-    PushTargets,
-    { provide: PUSH_CIPHER, inject: [NOTIFY_CONFIG], useFactory: (c: NotifyConfig) => new SecretBox(c.CREDENTIALS_ENCRYPTION_KEY) },
-  ],
+  providers: [ManagePushSubscriptionsUseCase, ManageDevicesUseCase, PushTargets],
   exports: [PushTargets],
 })
 export class PushModule {}

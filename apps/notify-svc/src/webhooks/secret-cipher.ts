@@ -1,6 +1,2 @@
-/** Encrypts secrets at rest (AES-256-GCM under CREDENTIALS_ENCRYPTION_KEY); `aad` binds a blob to its row. */
-export interface SecretCipher {
-  encrypt(plaintext: string, aad: string): string;
-  decrypt(blob: string, aad: string): string;
-}
-export const SECRET_CIPHER = Symbol('SECRET_CIPHER');
+// The cipher is global now (tenancy/secret-cipher.ts); this path stays for existing imports.
+export { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';

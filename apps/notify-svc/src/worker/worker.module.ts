@@ -6,12 +6,22 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { PushModule } from '../push/push.module.js';
+import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module.js';
 import { DeliveryWorkers } from './delivery-workers.js';
 import { RetryPolicy } from './retry-policy.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
 @Module({
-  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule, TopicsModule],
+  imports: [
+    DeliveriesModule,
+    ChannelsModule,
+    WebhooksModule,
+    PushModule,
+    ProviderAccountsModule,
+    NotificationsModule,
+    JobsModule,
+    TopicsModule,
+  ],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],
 })

@@ -92,3 +92,25 @@ export function guardedLookup(opts: GuardOptions): LookupFunction {
     });
   };
 }
+
+/**
+ * Why a tenant-set provider base URL may not be used, or null when it may: https only (plain http
+ * only to a loopback address, and only when private addresses are allowed: the tests' local
+ * stand-ins), no credentials, query or fragment, and every address the host resolves to passes
+ * the same decision as webhooks. Checked when stored and again before each send.
+ */
+export async function baseUrlProblem(raw: string, opts: GuardOptions, resolve: Resolver = systemResolver): Promise<string | null> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.search || url.hash) return 'a base URL has no query or fragment';
+  if (url.protocol === 'http:') {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const loopback = host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
+    if (!(opts.allowPrivate && loopback)) return 'only https URLs';
+  } else if (url.protocol !== 'https:') return 'only https URLs';
+  return urlProblem(raw, opts, resolve);
+}

@@ -5,8 +5,10 @@ import { NotifyAcceptFunction1796000000003 } from './1796000000003-notify-accept
 import { NotifyListFunction1796000000004 } from './1796000000004-notify-list-function.js';
 import { NotifyInboxSeq1796000000005 } from './1796000000005-notify-inbox-seq.js';
 import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-delivery-pipeline.js';
+import { NotifySmsSegments1796000000007 } from './1796000000007-notify-sms-segments.js';
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
 import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
+import { NotifyProviderAccounts1796000000011 } from './1796000000011-notify-provider-accounts.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -16,6 +18,8 @@ export const notifyMigrations: Function[] = [
   NotifyListFunction1796000000004,
   NotifyInboxSeq1796000000005,
   NotifyDeliveryPipeline1796000000006,
+  NotifySmsSegments1796000000007,
   NotifyPush1796000000008,
   NotifyTopics1796000000009,
+  NotifyProviderAccounts1796000000011,
 ];

@@ -20,6 +20,8 @@ export interface DeliveryView {
   provider: string | null;
   providerMessageId: string | null;
   nextAttemptAt: Date | null;
+  /** sms: how the text travels (GSM-7 or UCS-2), its characters and the segments it is billed as. */
+  sms?: { encoding: string; characters: number; segments: number };
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -54,6 +56,9 @@ export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[]; a
     provider: r.provider,
     providerMessageId: r.provider_message_id,
     nextAttemptAt: r.status === 'queued' ? r.next_attempt_at : null,
+    ...(r.sms_segments !== null && r.sms_segments !== undefined
+      ? { sms: { encoding: r.sms_encoding ?? 'GSM-7', characters: r.sms_characters ?? 0, segments: r.sms_segments } }
+      : {}),
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -31,9 +31,14 @@ export class RecipientDto {
 
   @ApiPropertyOptional({ example: 'ada@example.com' }) @IsOptional() @IsEmail() @MaxLength(320) email?: string;
 
-  @ApiPropertyOptional({ example: '+15551234567', description: 'E.164' })
+  @ApiPropertyOptional({
+    example: '+14155552671',
+    description:
+      'sms / whatsapp: an international number (E.164; spaces, dashes and brackets allowed), or a national one when SMS_DEFAULT_REGION is set; validated and stored in E.164',
+  })
   @IsOptional()
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 format, e.g. +15551234567' })
+  @IsString()
+  @MaxLength(40)
   phone?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(4096) deviceToken?: string;

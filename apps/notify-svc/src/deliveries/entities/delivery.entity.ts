@@ -49,6 +49,10 @@ export class Delivery {
   @Column('text', { nullable: true }) provider_message_id: string | null;
   /** While `sending`: until when the sending worker holds it (a lease); while queued for a retry: when it is due. */
   @Column('timestamptz', { nullable: true }) next_attempt_at: Date | null;
+  /** sms only: the encoding, characters and segments of the rendered text (channels/sms/sms-segments.ts). */
+  @Column('text', { nullable: true }) sms_encoding: string | null;
+  @Column('int', { nullable: true }) sms_characters: number | null;
+  @Column('int', { nullable: true }) sms_segments: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) created_at: Date;
   @Column('timestamptz') updated_at: Date;
   @Column('timestamptz', { nullable: true }) sent_at: Date | null;

@@ -14,6 +14,8 @@ import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
 import { DeliveryPolicy } from '../../policy/delivery-policy.js';
+import { normalizePhone } from '../../policy/phone-number.js';
+import { smsSegments } from '../../../channels/sms/sms-segments.js';
 import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
 
@@ -94,6 +96,8 @@ export class SendDeliveriesUseCase {
       });
       if (bad.length) throw AppException.validation('Invalid push device token', bad.slice(0, 20));
     }
+    // sms / whatsapp: each number valid and written in E.164 (the address and the stored recipient).
+    const phones = channel === 'sms' || channel === 'whatsapp' ? this.phones(recipients, cmd.recipientPath) : null;
     const sendAt = content.sendAt ? new Date(content.sendAt).toISOString() : null;
 
     const dailyLimit = await this.quotas.consume(tenantId, principal.planTier, recipients.length);
@@ -110,8 +114,15 @@ export class SendDeliveriesUseCase {
         }
         const endpoints = channel === 'webhook' ? await this.webhookEndpoints(tx, recipients, cmd.recipientPath) : [];
         const drafts = recipients.map((r, i) => {
-          const to = channel === 'webhook' ? { endpointId: endpoints[i]!.id, url: endpoints[i]!.url } : { ...r.to };
+          const to =
+            channel === 'webhook'
+              ? { endpointId: endpoints[i]!.id, url: endpoints[i]!.url }
+              : phones
+                ? { ...r.to, phone: phones[i]! }
+                : { ...r.to };
           const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
+          const rendered = template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content);
+          const sms = channel === 'sms' ? smsSegments(rendered['text'] ?? '') : null;
           return {
             user_id: r.to.userId ?? null,
             channel,
@@ -121,11 +132,14 @@ export class SendDeliveriesUseCase {
             template_id: template?.id ?? null,
             template_key: template?.key ?? null,
             template_version: template?.version ?? null,
-            content: template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content),
+            content: rendered,
             data,
             category: content.category ?? null,
             priority: content.priority ?? 'normal',
             send_at: sendAt,
+            sms_encoding: sms?.encoding ?? null,
+            sms_characters: sms?.characters ?? null,
+            sms_segments: sms?.segments ?? null,
           };
         });
         const facts = await this.facts.load(tx, channel, drafts, dailyLimit);
@@ -148,6 +162,14 @@ export class SendDeliveriesUseCase {
       await this.quotas.refund(tenantId, principal.planTier, recipients.length);
       throw err;
     }
+  }
+
+  /** Every recipient's phone in E.164, or one 400 naming each bad one (by its index in a batch). */
+  private phones(recipients: SendCommand['recipients'], path: (i: number) => string): string[] {
+    const results = recipients.map((r) => normalizePhone(r.to.phone ?? '', this.config.SMS_DEFAULT_REGION));
+    const bad = results.flatMap((p, i) => (p.ok ? [] : [{ field: `${path(i)}.phone`, messages: [`phone ${p.problem}`] }]));
+    if (bad.length) throw AppException.validation('Invalid phone number', bad.slice(0, 20));
+    return results.map((p) => (p as { e164: string }).e164);
   }
 
   /** A webhook goes only to a registered endpoint (by id, or by its exact URL): anything else is 422. */

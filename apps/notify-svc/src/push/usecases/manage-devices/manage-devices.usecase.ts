@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal } from '#common';
 import { fcmTokenProblem } from '../../../channels/push/push-validation.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
-import type { SecretCipher } from '../../../webhooks/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
 import type { RegisterDeviceDto } from '../../dtos/push-subscription.dto.js';
 import { PushDevice } from '../../push-device.entity.js';
 import { ownerOf } from '../../push-owner.js';
-import { PUSH_CIPHER, sha256 } from '../../push-secrets.js';
+import { sha256 } from '../../push-secrets.js';
 
 const view = (d: PushDevice) => ({
   id: d.id,
@@ -27,7 +27,7 @@ const view = (d: PushDevice) => ({
 export class ManageDevicesUseCase {
   constructor(
     private readonly uow: UnitOfWork,
-    @Inject(PUSH_CIPHER) private readonly cipher: SecretCipher,
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
   ) {}
 
   async register(p: Principal, dto: RegisterDeviceDto) {

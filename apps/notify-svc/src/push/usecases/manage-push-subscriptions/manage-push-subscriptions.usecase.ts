@@ -5,10 +5,10 @@ import { authSecretProblem, p256dhProblem } from '../../../channels/push/push-va
 import { urlProblem } from '../../../channels/webhook/ssrf-guard.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
-import type { SecretCipher } from '../../../webhooks/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
 import type { CreatePushSubscriptionDto } from '../../dtos/push-subscription.dto.js';
 import { PushSubscription } from '../../push-subscription.entity.js';
-import { PUSH_CIPHER, sha256 } from '../../push-secrets.js';
+import { sha256 } from '../../push-secrets.js';
 import { ownerOf } from '../../push-owner.js';
 
 const view = (s: PushSubscription) => ({
@@ -30,7 +30,7 @@ const view = (s: PushSubscription) => ({
 export class ManagePushSubscriptionsUseCase {
   constructor(
     private readonly uow: UnitOfWork,
-    @Inject(PUSH_CIPHER) private readonly cipher: SecretCipher,
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { normalizePhone } from '../../../deliveries/policy/phone-number.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookEndpoint } from '../../../webhooks/webhook-endpoint.entity.js';
@@ -31,7 +33,10 @@ const view = (s: TopicSubscription, topic: string) => ({
  */
 @Injectable()
 export class ManageTopicSubscriptionsUseCase {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
 
   create(p: Principal, topicName: string, dto: CreateTopicSubscriptionDto) {
     return this.uow.tenant(p.tenantId, async (tx) => {
@@ -89,6 +94,13 @@ export class ManageTopicSubscriptionsUseCase {
       throw AppException.validation(`to.${field} is required for ${dto.channel}`, [
         { field: `to.${field}`, messages: [`required for ${dto.channel}`] },
       ]);
+    if (field === 'phone') {
+      // The same rule as a send: a subscription's number is valid and kept in E.164, so a publish never trips on it.
+      const phone = normalizePhone(value, this.config.SMS_DEFAULT_REGION);
+      if (!phone.ok) throw AppException.validation('Invalid phone number', [{ field: 'to.phone', messages: [`phone ${phone.problem}`] }]);
+      out[field] = phone.e164;
+      return out;
+    }
     out[field] = value;
     return out;
   }

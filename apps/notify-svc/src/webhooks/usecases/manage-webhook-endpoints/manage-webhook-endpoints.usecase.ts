@@ -6,7 +6,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import type { CreateWebhookEndpointDto, RotateWebhookSecretDto } from '../../dtos/webhook-endpoint.dto.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
 import { WebhookEndpoint } from '../../webhook-endpoint.entity.js';
 
 const view = (e: WebhookEndpoint) => ({

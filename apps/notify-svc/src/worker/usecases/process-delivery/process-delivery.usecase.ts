@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PlanTier } from '#common';
-import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from '../../../channels/channel-provider.js';
+import type { Channel, ChannelProvider, OutboundMessage, ProviderAccount, SendOutcome } from '../../../channels/channel-provider.js';
 import { ProviderRegistry } from '../../../channels/provider-registry.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { DeliveriesRepository, type DeliveryRow } from '../../../deliveries/deliveries.repository.js';
@@ -15,12 +15,13 @@ import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { PushTarget } from '../../../channels/push/push-target.js';
 import { PushTargets } from '../../../push/push-targets.js';
+import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { RetryPolicy } from '../../retry-policy.js';
 
 type Prepared =
   | { kind: 'done' }
   | { kind: 'later'; at: Date }
-  | { kind: 'send'; row: DeliveryRow; attempt: number; provider: ChannelProvider; target?: unknown }
+  | { kind: 'send'; row: DeliveryRow; attempt: number; provider: ChannelProvider; target?: unknown; account?: ProviderAccount }
   | { kind: 'stored-in-app'; row: DeliveryRow; seq: string };
 
 /**
@@ -45,6 +46,7 @@ export class ProcessDeliveryUseCase {
     private readonly providers: ProviderRegistry,
     private readonly webhookTargets: WebhookTargets,
     private readonly pushTargets: PushTargets,
+    private readonly accounts: ProviderAccounts,
     private readonly inbox: InboxRepository,
     private readonly inboxPublisher: InboxPublisher,
     private readonly retries: RetryPolicy,
@@ -67,12 +69,12 @@ export class ProcessDeliveryUseCase {
       return;
     }
     if (step.kind !== 'send') return;
-    const { row, attempt, provider } = step;
+    const { row, attempt, provider, account } = step;
     const started = performance.now();
-    const outcome = await this.callProvider(provider, this.message(row, attempt), step.target);
+    const outcome = await this.callProvider(provider, this.message(row, attempt, account), step.target);
     const durationMs = Math.round(performance.now() - started);
     await this.uow.tenant(tenantId, async (tx) => {
-      await this.record(tx, row, attempt, provider, outcome, durationMs);
+      await this.record(tx, row, attempt, provider, outcome, durationMs, account ? 'tenant' : 'platform');
       // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
       if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
     });
@@ -137,15 +139,17 @@ export class ProcessDeliveryUseCase {
       });
       return { kind: 'done' };
     }
+    // The tenant's own account for this provider family, when it set one (decrypted for this send only).
+    const account = (await this.accounts.forTenant(tx, provider.provider)) ?? undefined;
     const lease = new Date(now.getTime() + this.config.DELIVERY_SEND_LEASE * 1000);
     await this.deliveries.transition(
       tx,
       id,
       'sending',
       { attempts: attempt, provider: provider.name, next_attempt_at: lease },
-      { detail: { attempt, provider: provider.name } },
+      { detail: { attempt, provider: provider.name, account: account ? 'tenant' : 'platform' } },
     );
-    return { kind: 'send', row, attempt, provider, target };
+    return { kind: 'send', row, attempt, provider, target, account };
   }
 
   private async record(
@@ -155,6 +159,7 @@ export class ProcessDeliveryUseCase {
     provider: ChannelProvider,
     outcome: SendOutcome,
     durationMs: number,
+    accountOwner: 'tenant' | 'platform',
   ): Promise<void> {
     const current = await this.deliveries.lock(tx, row.id);
     if (!current) return;
@@ -178,7 +183,16 @@ export class ProcessDeliveryUseCase {
         row.id,
         'sent',
         { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
-        { detail: { attempt, provider: provider.name, providerMessageId: outcome.providerMessageId } },
+        // The provider's own facts (e.g. sms segments and encoding) beside ours, which they cannot overwrite.
+        {
+          detail: {
+            ...outcome.detail,
+            attempt,
+            provider: provider.name,
+            account: accountOwner,
+            providerMessageId: outcome.providerMessageId,
+          },
+        },
       );
       return;
     }
@@ -190,7 +204,16 @@ export class ProcessDeliveryUseCase {
         row.id,
         'failed',
         { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
-        { detail: { attempt, provider: provider.name, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
+        {
+          detail: {
+            attempt,
+            provider: provider.name,
+            account: accountOwner,
+            code: outcome.code,
+            error: outcome.error.slice(0, 500),
+            final: true,
+          },
+        },
       );
       this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`);
       return;
@@ -203,7 +226,14 @@ export class ProcessDeliveryUseCase {
       { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
       {
         type: 'retry_scheduled',
-        detail: { attempt, provider: provider.name, code: outcome.code, error: outcome.error.slice(0, 500), retryAt: at.toISOString() },
+        detail: {
+          attempt,
+          provider: provider.name,
+          account: accountOwner,
+          code: outcome.code,
+          error: outcome.error.slice(0, 500),
+          retryAt: at.toISOString(),
+        },
       },
     );
     await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: at });
@@ -218,7 +248,7 @@ export class ProcessDeliveryUseCase {
     }
   }
 
-  private message(row: DeliveryRow, attempt: number): OutboundMessage {
+  private message(row: DeliveryRow, attempt: number, account?: ProviderAccount): OutboundMessage {
     return {
       deliveryId: row.id,
       tenantId: row.tenant_id,
@@ -230,6 +260,7 @@ export class ProcessDeliveryUseCase {
       data: row.data,
       category: row.category,
       createdAt: row.created_at,
+      ...(account ? { account } : {}),
     };
   }
 }

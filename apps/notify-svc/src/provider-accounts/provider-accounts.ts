@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ProviderAccount } from '../channels/channel-provider.js';
+import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
+import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { ProviderAccountRecord } from './provider-account.entity.js';
+
+/** The additional data a provider account's blob is bound to: a blob copied to another tenant or provider does not decrypt. */
+export const accountAad = (tenantId: string, provider: string) => `${tenantId}:${provider}`;
+
+/**
+ * Tenants' own provider accounts as the senders see them: decrypted for one send, never cached.
+ * A blob encrypted under an older CREDENTIALS_ENCRYPTION_KEY entry is re-encrypted under the
+ * current one when read (same transaction), so after a key rotation the old key can be dropped
+ * once every account was used or re-saved (see the README, "Provider accounts").
+ */
+@Injectable()
+export class ProviderAccounts {
+  private readonly log = new Logger('provider-accounts');
+
+  constructor(
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  /** The tenant's account for this provider key (ChannelProvider.provider), or null: the platform's account applies. */
+  async forTenant(tx: Tx, provider: string | undefined): Promise<ProviderAccount | null> {
+    if (!provider) return null;
+    const repo = tx.repo(ProviderAccountRecord);
+    const r = await repo.findOneBy({ tenant_id: tx.tenantId, provider });
+    if (!r) return null;
+    const aad = accountAad(r.tenant_id, r.provider);
+    const credentials = JSON.parse(this.cipher.decrypt(r.secret_enc, aad)) as Record<string, string>;
+    if (!this.cipher.isCurrent(r.secret_enc)) {
+      const secret_enc = this.cipher.encrypt(JSON.stringify(credentials), aad);
+      await repo.update({ tenant_id: r.tenant_id, provider: r.provider }, { secret_enc });
+      this.log.log(`re-encrypted the ${provider} account of tenant ${r.tenant_id} under the current key`);
+    }
+    return { owner: 'tenant', provider, credentials, sender: r.sender, ...(r.base_url ? { baseUrl: r.base_url } : {}) };
+  }
+
+  /**
+   * The accounts of these tenants with one provider (each read in its own tenant transaction, so
+   * row-level security still binds): for callers outside a tenant's transaction, such as a
+   * provider's receipt webhook that names deliveries of several tenants.
+   */
+  async forTenants(provider: string, tenantIds: readonly string[]): Promise<Array<{ tenantId: string; account: ProviderAccount }>> {
+    const out: Array<{ tenantId: string; account: ProviderAccount }> = [];
+    for (const tenantId of new Set(tenantIds)) {
+      const account = await this.uow.tenant(tenantId, (tx) => this.forTenant(tx, provider));
+      if (account) out.push({ tenantId, account });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Channel } from '../channels/channel-provider.js';
+import type { MetaAccountDto, TwilioAccountDto } from './dtos/provider-account.dto.js';
+
+/** What notify-svc knows of each provider a tenant can bring an account for. */
+export interface ProviderKind<Dto> {
+  /** The channels its adapter sends on; the first is the test route's default. */
+  channels: Channel[];
+  /** Credentials (encrypted, shown as last 4) and sender identity (shown) split from the PUT body. */
+  split(dto: Dto): { credentials: Record<string, string>; sender: Record<string, string> };
+}
+
+const defined = (o: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
+
+export const PROVIDER_KINDS = {
+  twilio: {
+    channels: ['sms', 'whatsapp'],
+    split: (d: TwilioAccountDto) => ({
+      credentials: { accountSid: d.accountSid, authToken: d.authToken },
+      sender: defined({ from: d.from, whatsappFrom: d.whatsappFrom, messagingServiceSid: d.messagingServiceSid }),
+    }),
+  } satisfies ProviderKind<TwilioAccountDto>,
+  meta: {
+    channels: ['whatsapp'],
+    split: (d: MetaAccountDto) => ({
+      credentials: defined({ accessToken: d.accessToken, phoneNumberId: d.phoneNumberId, appSecret: d.appSecret }),
+      sender: {},
+    }),
+  } satisfies ProviderKind<MetaAccountDto>,
+};
+
+export type ProviderName = keyof typeof PROVIDER_KINDS;
+
+export const isProviderName = (s: string): s is ProviderName => Object.hasOwn(PROVIDER_KINDS, s);
