@@ -23,6 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { PushModule } from './push/push.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
+import { ReceiptsModule } from './receipts/receipts.module.js';
 
 @Module({})
 export class AppModule {
@@ -102,6 +103,7 @@ export class AppModule {
         WebhooksModule,
         PushModule,
         TopicsModule,
+        ReceiptsModule,
         WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],

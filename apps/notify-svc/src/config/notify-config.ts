@@ -146,6 +146,26 @@ export const notifyConfigSpec = {
   FCM_TOKEN_URL: v.optUrl("OAuth token endpoint the service-account assertion is exchanged at (default: the service account's token_uri)", {
     protocols: ['http', 'https'],
   }),
+  NOTIFY_PUBLIC_URL: v.url(
+    'Public base URL of notify-svc as providers reach it (default: the dev gateway). Twilio status callbacks are sent to it, and their X-Twilio-Signature is checked over this URL plus the request path and query',
+    { default: 'http://localhost:3000', protocols: ['http', 'https'] },
+  ),
+  TWILIO_AUTH_TOKEN: v.optString(
+    "Auth token of the platform's Twilio account: authenticates sends and verifies the X-Twilio-Signature of receipts and inbound messages at POST /notify/v1/webhooks/twilio (unset: only tenants' own accounts verify)",
+    { secret: true },
+  ),
+  WHATSAPP_CLOUD_APP_SECRET: v.optString(
+    "App secret of the platform's Meta app: verifies X-Hub-Signature-256 of WhatsApp Cloud API webhooks at POST /notify/v1/webhooks/meta (unset: refused with 401)",
+    { secret: true },
+  ),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: v.optString(
+    'Verify token of the Meta webhook subscription handshake (GET /notify/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=...); unset: the handshake is refused',
+    { secret: true },
+  ),
+  RECEIPTS_WEBHOOK_SECRET: v.optString(
+    'Standard Webhooks secret (`whsec_` + base64) a generic provider signs its receipts with at POST /notify/v1/webhooks/generic (unset: refused with 401)',
+    { secret: true },
+  ),
   CREDENTIALS_ENCRYPTION_KEY: v.list(
     'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets) with AES-256-GCM: the first encrypts, all decrypt (rotation)',
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
@@ -232,6 +252,9 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
   if (config.WEB_PUSH_VAPID_PRIVATE_KEY && b64urlBytes(config.WEB_PUSH_VAPID_PRIVATE_KEY) !== 32) {
     throw new ConfigError(['WEB_PUSH_VAPID_PRIVATE_KEY: must be a P-256 private key, 32 bytes in base64url']);
   }
+  if (config.RECEIPTS_WEBHOOK_SECRET && !isStandardWebhooksSecret(config.RECEIPTS_WEBHOOK_SECRET)) {
+    throw new ConfigError(['RECEIPTS_WEBHOOK_SECRET: must be `whsec_` followed by base64 of at least 24 bytes']);
+  }
   if (config.CREDENTIALS_ENCRYPTION_KEY.length === 0) {
     throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: is required in production (keys that encrypt stored secrets)']);
   }
@@ -257,4 +280,12 @@ export function dailyQuotaForPlan(config: NotifyConfig, plan: PlanTier): number 
   if (plan === 'enterprise') return config.QUOTA_DAILY_ENTERPRISE;
   if (plan === 'professional') return config.QUOTA_DAILY_PROFESSIONAL;
   return config.QUOTA_DAILY_FREE;
+}
+
+/** `whsec_` + base64 of 24 to 64 bytes, as Standard Webhooks secrets are written. */
+function isStandardWebhooksSecret(s: string): boolean {
+  const b64 = s.startsWith('whsec_') ? s.slice(6) : '';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
+  const n = Buffer.from(b64, 'base64').length;
+  return n >= 24 && n <= 64;
 }
