@@ -330,6 +330,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
       expect(ok.text).toBe('1158201444');
       const bad = await env.http.get('/notify/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1');
       expect(bad.status).toBe(403);
+      expect(bad.body.error.code).toBe('FORBIDDEN');
       expect((await env.http.get('/notify/v1/webhooks/twilio?hub.mode=subscribe')).status).toBe(404);
     });
 
@@ -404,5 +405,25 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
       expect((await generic({ type: 'delivered', providerMessageId: 'x', extra: 1 })).status).toBe(400);
       expect((await generic({ type: 'delivered', deliveryId: randomUUID() })).body.data).toMatchObject({ unknownMessage: 1 });
     });
+  });
+});
+
+describe('provider webhooks: rate limit', () => {
+  let env: NotifyTestEnv;
+  beforeAll(async () => {
+    env = await NotifyTestEnv.start({ RATE_LIMIT_WEBHOOKS_IP: '3/1m', RATE_LIMIT_IP: '1000/1m', TWILIO_AUTH_TOKEN: TWILIO_TOKEN });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('limits webhooks per client IP with their own budget (429 with Retry-After), leaving other public routes alone', async () => {
+    const post = () => env.http.request('POST', TWILIO_PATH, { raw: 'MessageSid=SM1&MessageStatus=delivered', headers: FORM });
+    for (let i = 0; i < 3; i++) expect((await post()).status).toBe(401);
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await env.http.get('/notify/v1/push-subscriptions/vapid-public-key')).status).not.toBe(429);
   });
 });

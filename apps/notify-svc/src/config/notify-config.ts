@@ -67,6 +67,10 @@ export const notifyConfigSpec = {
   RATE_LIMIT_PROFESSIONAL: v.rate('Requests per tenant on the professional plan, `<count>/<window>`', { default: '6000/1m' }),
   RATE_LIMIT_ENTERPRISE: v.rate('Requests per tenant on the enterprise plan, `<count>/<window>`', { default: '60000/1m' }),
   RATE_LIMIT_IP: v.rate('Requests per client IP on unauthenticated routes, `<count>/<window>`', { default: '300/1m' }),
+  RATE_LIMIT_WEBHOOKS_IP: v.rate(
+    'Provider webhooks (POST /notify/v1/webhooks/*) per client IP, `<count>/<window>`: providers post receipts from a few addresses, at the pace of your sends',
+    { default: '6000/1m' },
+  ),
   RATE_LIMIT_LEASE_MAX: v.int(
     'Largest block of a tenant budget one instance reserves from the shared counter at once (1 = one shared-store hit per request; larger = fewer round trips, slightly coarser limits)',
     { default: '100', min: 1, max: 100000 },
