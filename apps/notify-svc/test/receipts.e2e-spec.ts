@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { buildGateway } from '../../gateway/src/gateway.js';
+import { RECEIPT_ACCOUNTS, type ReceiptAccounts } from '../src/receipts/receipt-accounts.js';
 import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const PUBLIC_URL = 'https://notify.example.com';
@@ -425,5 +426,57 @@ describe('provider webhooks: rate limit', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await env.http.get('/notify/v1/push-subscriptions/vapid-public-key')).status).not.toBe(429);
+  });
+});
+
+describe("provider webhooks: a tenant's own account", () => {
+  let env: NotifyTestEnv;
+  let a: TestTenant;
+  let b: TestTenant;
+  const tenantToken = `tenant-${randomBytes(12).toString('hex')}`;
+
+  beforeAll(async () => {
+    // Stands in for the tenant provider accounts (PUT /providers/:provider) behind the same port: tenant a has its own Twilio account.
+    const accounts: ReceiptAccounts = {
+      twilioAuthTokens: (tenantIds) =>
+        Promise.resolve([
+          ...tenantIds.filter((t) => t === a.tenantId).map((tenantId) => ({ secret: tenantToken, tenantId })),
+          { secret: TWILIO_TOKEN, tenantId: null },
+        ]),
+      metaAppSecrets: () => Promise.resolve([]),
+    };
+    env = await NotifyTestEnv.start({ WORKERS_ENABLED: 'true', NOTIFY_PUBLIC_URL: PUBLIC_URL, TWILIO_AUTH_TOKEN: TWILIO_TOKEN }, (m) =>
+      m.overrideProvider(RECEIPT_ACCOUNTS).useValue(accounts),
+    );
+    a = env.tenant();
+    b = env.tenant();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function sentSms(t: TestTenant, phone: string) {
+    const id = (await env.http.post('/notify/v1/deliveries', { channel: 'sms', to: { phone }, body: 'x' }, { token: t.organizer })).body
+      .data.id as string;
+    return env.eventually(async () => {
+      const d = (await env.http.get(`/notify/v1/deliveries/${id}`, { token: t.admin })).body.data;
+      return d.status === 'sent' && { id, sid: d.providerMessageId as string };
+    });
+  }
+  const post = (token: string, params: Record<string, string>) =>
+    env.http.request('POST', TWILIO_PATH, {
+      raw: new URLSearchParams(params).toString(),
+      headers: { ...FORM, 'x-twilio-signature': twilioSign(token, PUBLIC_URL + TWILIO_PATH, params) },
+    });
+
+  it("verifies with the tenant's auth token, which vouches for that tenant's messages only", async () => {
+    const mine = await sentSms(a, '+15551140001');
+    const theirs = await sentSms(b, '+15551140002');
+    expect((await post(tenantToken, { MessageSid: theirs.sid, MessageStatus: 'delivered' })).status).toBe(401);
+    expect((await env.http.get(`/notify/v1/deliveries/${theirs.id}`, { token: b.admin })).body.data.status).toBe('sent');
+    expect((await post(tenantToken, { MessageSid: mine.sid, MessageStatus: 'delivered' })).status).toBe(200);
+    expect((await env.http.get(`/notify/v1/deliveries/${mine.id}`, { token: a.admin })).body.data.status).toBe('delivered');
+    // The platform's token still verifies the other tenant's receipts.
+    expect((await post(TWILIO_TOKEN, { MessageSid: theirs.sid, MessageStatus: 'delivered' })).status).toBe(200);
   });
 });
