@@ -111,11 +111,13 @@ export class HandleProviderWebhookUseCase {
 
   private async twilio(r: ProviderWebhookRequest, raw: Buffer): Promise<WebhookSummary> {
     if (mediaType(r.headers) !== FORM) throw unsupported(FORM);
+    const signature = header(r.headers, 'x-twilio-signature');
+    // Unsigned: refused before any lookup.
+    if (!signature) throw this.refuse('twilio');
     const params = parseForm(raw.toString('utf8'));
     const event = twilioEvent(params);
     const resolved = await this.resolve(event ? [event] : []);
     const url = this.config.NOTIFY_PUBLIC_URL.replace(/\/+$/, '') + r.url;
-    const signature = header(r.headers, 'x-twilio-signature');
     const secrets = await this.accounts.twilioAuthTokens(tenantsOf(resolved));
     const signer = firstValid(secrets, (s) => verifyTwilio(s, signature, url, params));
     if (!signer) throw this.refuse('twilio');
@@ -126,9 +128,10 @@ export class HandleProviderWebhookUseCase {
 
   private async meta(r: ProviderWebhookRequest, raw: Buffer): Promise<WebhookSummary> {
     if (mediaType(r.headers) !== JSON_TYPE) throw unsupported(JSON_TYPE);
+    const signature = header(r.headers, 'x-hub-signature-256');
+    if (!signature) throw this.refuse('meta');
     const events = metaEvents(r.body);
     const resolved = await this.resolve(events ?? []);
-    const signature = header(r.headers, 'x-hub-signature-256');
     const secrets = await this.accounts.metaAppSecrets(tenantsOf(resolved));
     const signer = firstValid(secrets, (s) => verifyMeta(s, signature, raw));
     if (!signer) throw this.refuse('meta');
