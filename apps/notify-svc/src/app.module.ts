@@ -24,6 +24,7 @@ import { PushModule } from './push/push.module.js';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
+import { ReceiptsModule } from './receipts/receipts.module.js';
 
 @Module({})
 export class AppModule {
@@ -104,6 +105,7 @@ export class AppModule {
         PushModule,
         ProviderAccountsModule,
         TopicsModule,
+        ReceiptsModule,
         WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],

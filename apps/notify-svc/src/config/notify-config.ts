@@ -68,6 +68,10 @@ export const notifyConfigSpec = {
   RATE_LIMIT_PROFESSIONAL: v.rate('Requests per tenant on the professional plan, `<count>/<window>`', { default: '6000/1m' }),
   RATE_LIMIT_ENTERPRISE: v.rate('Requests per tenant on the enterprise plan, `<count>/<window>`', { default: '60000/1m' }),
   RATE_LIMIT_IP: v.rate('Requests per client IP on unauthenticated routes, `<count>/<window>`', { default: '300/1m' }),
+  RATE_LIMIT_WEBHOOKS_IP: v.rate(
+    'Provider webhooks (POST /notify/v1/webhooks/*) per client IP, `<count>/<window>`: providers post receipts from a few addresses, at the pace of your sends',
+    { default: '6000/1m' },
+  ),
   RATE_LIMIT_LEASE_MAX: v.int(
     'Largest block of a tenant budget one instance reserves from the shared counter at once (1 = one shared-store hit per request; larger = fewer round trips, slightly coarser limits)',
     { default: '100', min: 1, max: 100000 },
@@ -184,9 +188,18 @@ export const notifyConfigSpec = {
     { secret: true },
   ),
   WHATSAPP_CLOUD_PHONE_NUMBER_ID: v.optString('Phone number id (not the number) the WhatsApp Cloud API sends from'),
-  WHATSAPP_CLOUD_APP_SECRET: v.optString("Meta app secret: checks the X-Hub-Signature-256 of the Cloud API's webhooks (receipts)", {
-    secret: true,
-  }),
+  WHATSAPP_CLOUD_APP_SECRET: v.optString(
+    "App secret of the platform's Meta app: verifies X-Hub-Signature-256 of WhatsApp Cloud API webhooks at POST /notify/v1/webhooks/meta (unset: refused with 401)",
+    { secret: true },
+  ),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: v.optString(
+    'Verify token of the Meta webhook subscription handshake (GET /notify/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=...); unset: the handshake is refused',
+    { secret: true },
+  ),
+  RECEIPTS_WEBHOOK_SECRET: v.optString(
+    'Standard Webhooks secret (`whsec_` + base64) a generic provider signs its receipts with at POST /notify/v1/webhooks/generic (unset: refused with 401)',
+    { secret: true },
+  ),
   CREDENTIALS_ENCRYPTION_KEY: v.list(
     'Comma-separated 32-byte keys (base64 or 64 hex) that encrypt stored secrets (webhook signing secrets, push endpoints and tokens, tenant provider accounts) with AES-256-GCM: the first encrypts, all decrypt, so a new key goes in front and the old one stays until re-encrypted (rotation)',
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
@@ -275,6 +288,9 @@ export function loadNotifyConfig(env: Record<string, string | undefined> = proce
   }
   const smsProblems = smsConfigProblems(config);
   if (smsProblems.length) throw new ConfigError(smsProblems);
+  if (config.RECEIPTS_WEBHOOK_SECRET && !isStandardWebhooksSecret(config.RECEIPTS_WEBHOOK_SECRET)) {
+    throw new ConfigError(['RECEIPTS_WEBHOOK_SECRET: must be `whsec_` followed by base64 of at least 24 bytes']);
+  }
   if (config.CREDENTIALS_ENCRYPTION_KEY.length === 0) {
     throw new ConfigError(['CREDENTIALS_ENCRYPTION_KEY: is required in production (keys that encrypt stored secrets)']);
   }
@@ -337,4 +353,17 @@ export function dailyQuotaForPlan(config: NotifyConfig, plan: PlanTier): number 
   if (plan === 'enterprise') return config.QUOTA_DAILY_ENTERPRISE;
   if (plan === 'professional') return config.QUOTA_DAILY_PROFESSIONAL;
   return config.QUOTA_DAILY_FREE;
+}
+
+/** `whsec_` + base64 of 24 to 64 bytes, as Standard Webhooks secrets are written. */
+function isStandardWebhooksSecret(s: string): boolean {
+  const b64 = s.startsWith('whsec_') ? s.slice(6) : '';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
+  const n = Buffer.from(b64, 'base64').length;
+  return n >= 24 && n <= 64;
+}
+
+/** The public base URL of notify-svc as providers reach it (no trailing slash): NOTIFY_PUBLIC_URL, else the gateway's (AUTH_ISSUER). */
+export function notifyPublicUrl(config: Pick<NotifyConfig, 'NOTIFY_PUBLIC_URL' | 'AUTH_ISSUER'>): string {
+  return (config.NOTIFY_PUBLIC_URL ?? config.AUTH_ISSUER).replace(/\/+$/, '');
 }

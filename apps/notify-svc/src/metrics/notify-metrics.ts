@@ -36,6 +36,13 @@ export class NotifyMetrics {
     registers: [this.registry],
   });
 
+  readonly receipts = new Counter({
+    name: 'notify_receipts_total',
+    help: 'Provider webhooks at /notify/v1/webhooks/:provider, by provider and outcome: bad_signature (refused, 401), accepted (changed a delivery or a suppression), duplicate (already applied), ignored (a status that changes nothing, e.g. queued), unknown_message',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     this.registry.setDefaultLabels({ service: 'notify-svc' });
     collectDefaultMetrics({ register: this.registry });

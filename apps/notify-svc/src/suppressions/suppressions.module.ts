@@ -3,5 +3,9 @@ import { SuppressionsController } from './suppressions.controller.js';
 import { SuppressionsRepository } from './suppressions.repository.js';
 import { ManageSuppressionsUseCase } from './usecases/manage-suppressions/manage-suppressions.usecase.js';
 
-@Module({ controllers: [SuppressionsController], providers: [SuppressionsRepository, ManageSuppressionsUseCase] })
+@Module({
+  controllers: [SuppressionsController],
+  providers: [SuppressionsRepository, ManageSuppressionsUseCase],
+  exports: [SuppressionsRepository],
+})
 export class SuppressionsModule {}

@@ -33,6 +33,34 @@ export class SuppressionsRepository {
     );
   }
 
+  /**
+   * Adds the address unless it is already suppressed (a provider's bounce, complaint or opt-out),
+   * joining the caller's transaction; true when it was added.
+   */
+  async ensure(tenantId: string, s: { channel: string; address: string; reason: string }, by: string): Promise<boolean> {
+    const added = await this.uow.tenant(tenantId, (tx) =>
+      tx.exec(
+        `INSERT INTO suppressions (tenant_id, channel, address, reason, user_id, created_by) VALUES ($1, $2, $3, $4, NULL, $5)
+         ON CONFLICT (tenant_id, channel, address) DO NOTHING`,
+        [tenantId, s.channel, s.address, s.reason.slice(0, 500), by],
+      ),
+    );
+    return added > 0;
+  }
+
+  /** Lifts the address's suppression if `by` added it (an opt-in lifts what an opt-out added, never an admin's); true when lifted. */
+  async liftAddedBy(tenantId: string, channel: string, address: string, by: string): Promise<boolean> {
+    const lifted = await this.uow.tenant(tenantId, (tx) =>
+      tx.exec(`DELETE FROM suppressions WHERE tenant_id = $1 AND channel = $2 AND address = $3 AND created_by = $4`, [
+        tenantId,
+        channel,
+        address,
+        by,
+      ]),
+    );
+    return lifted > 0;
+  }
+
   list(tenantId: string, f: { userId?: string; channel?: string }, limit: number, cursor?: string): Promise<Page<SuppressionRow>> {
     const params: unknown[] = [tenantId, limit + 1];
     const where = ['tenant_id = $1'];

@@ -4,8 +4,11 @@ import { AppException, type Principal, type Rate, type LeasedRateLimiter } from 
 import { NOTIFY_CONFIG, rateForPlan, type NotifyConfig } from '../config/notify-config.js';
 import { RATE_LIMITER } from './throttling.tokens.js';
 
+const WEBHOOKS_PATH = '/notify/v1/webhooks/';
+
 /**
- * Requests per tenant by plan tier once authenticated, per client IP on public routes. The
+ * Requests per tenant by plan tier once authenticated, per client IP on public routes (provider
+ * webhooks with their own, larger, budget). The
  * internal key (jobs, metrics) and health probes are not limited. A global guard registered after
  * the auth kit's guards, so it sees the principal they established; a guard rather than an
  * interceptor because a global Nest interceptor costs ~40% of a cheap route's throughput.
@@ -28,6 +31,10 @@ export class TenantRateLimitGuard implements CanActivate {
       rate = rateForPlan(this.config, p.planTier);
     } else if (p?.kind === 'internal' || req.url.startsWith('/health')) {
       return true;
+    } else if (req.url.startsWith(WEBHOOKS_PATH)) {
+      // Signed provider receipts: a few provider addresses carry every tenant's receipts.
+      key = `rl:hook:${req.ip}`;
+      rate = this.config.RATE_LIMIT_WEBHOOKS_IP;
     } else {
       key = `rl:ip:${req.ip}`;
       rate = this.config.RATE_LIMIT_IP;

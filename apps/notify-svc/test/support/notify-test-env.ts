@@ -12,6 +12,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '#testing';
+import type { TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { loadNotifyConfig, type NotifyConfig } from '../../src/config/notify-config.js';
 
@@ -47,7 +48,11 @@ export class NotifyTestEnv {
     readonly config: NotifyConfig,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<NotifyTestEnv> {
+  /** `override` swaps providers through Nest DI (e.g. a port another feature implements later). */
+  static async start(
+    env: Record<string, string> = {},
+    override?: (b: TestingModuleBuilder) => TestingModuleBuilder,
+  ): Promise<NotifyTestEnv> {
     const db = await createTestDatabase('notify');
     const key = new TestSigningKey(ISSUER, AUDIENCE);
     const jwks = await startJwksServer(() => [key]);
@@ -68,7 +73,7 @@ export class NotifyTestEnv {
       WORKERS_ENABLED: 'false',
       ...env,
     });
-    const t = await startTestApp(AppModule.forRoot(config));
+    const t = await startTestApp(AppModule.forRoot(config), { override });
     return new NotifyTestEnv(t, db, key, jwks, introspection, config);
   }
 

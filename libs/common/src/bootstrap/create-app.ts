@@ -52,7 +52,9 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication, opts: AppOptions): void {
   const adapter = app.getHttpAdapter() as FastifyAdapter;
   const fastify = adapter.getInstance();
-  adapter.useBodyParser('application/json', false, { bodyLimit: opts.bodyLimit }, jsonBodyParser(fastify));
+  // rawBody: Nest keeps the exact bytes as `req.rawBody` (RawBodyRequest, a reference, not a copy)
+  // for routes that check a signature over them (provider receipts).
+  adapter.useBodyParser('application/json', true, { bodyLimit: opts.bodyLimit }, jsonBodyParser(fastify));
   void fastify.register(helmet, SECURITY_HEADERS);
   const cors = corsOptions(opts.corsOrigins ?? []);
   if (cors) app.enableCors(cors);

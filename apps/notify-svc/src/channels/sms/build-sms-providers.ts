@@ -1,4 +1,4 @@
-import type { NotifyConfig } from '../../config/notify-config.js';
+import { notifyPublicUrl, type NotifyConfig } from '../../config/notify-config.js';
 import type { ChannelProvider } from '../channel-provider.js';
 import { guardedLookup } from '../webhook/ssrf-guard.js';
 import { MetaWhatsAppProvider } from './meta-whatsapp.provider.js';
@@ -6,7 +6,7 @@ import { TwilioProvider, type TwilioAccount } from './twilio.provider.js';
 
 /** Where Twilio posts the status of each message (receipts route): NOTIFY_PUBLIC_URL, else the gateway's public URL. */
 export function twilioStatusCallback(config: NotifyConfig): string {
-  return `${(config.NOTIFY_PUBLIC_URL ?? config.AUTH_ISSUER).replace(/\/+$/, '')}/notify/v1/webhooks/twilio`;
+  return `${notifyPublicUrl(config)}/notify/v1/webhooks/twilio`;
 }
 
 /** A tenant's own base URL goes through the webhooks' SSRF guard (WEBHOOK_ALLOW_PRIVATE lets tests use loopback). */

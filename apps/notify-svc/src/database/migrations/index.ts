@@ -9,6 +9,7 @@ import { NotifySmsSegments1796000000007 } from './1796000000007-notify-sms-segme
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
 import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
 import { NotifyProviderAccounts1796000000011 } from './1796000000011-notify-provider-accounts.js';
+import { NotifyReceipts1796000000012 } from './1796000000012-notify-receipts.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -22,4 +23,5 @@ export const notifyMigrations: Function[] = [
   NotifyPush1796000000008,
   NotifyTopics1796000000009,
   NotifyProviderAccounts1796000000011,
+  NotifyReceipts1796000000012,
 ];
