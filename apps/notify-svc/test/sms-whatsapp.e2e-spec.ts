@@ -288,6 +288,22 @@ describe('sms and whatsapp: Twilio Messages API and the WhatsApp Cloud API', () 
     expect(twilio.requests.length).toBe(calls);
   });
 
+  it('a suppressed number (written in any format) is stored in E.164 and matches the next send', async () => {
+    const sup = await env.http.post(
+      '/notify/v1/suppressions',
+      { channel: 'sms', address: '+1 (415) 555-0177', reason: 'stop' },
+      { token: a.admin },
+    );
+    expect(sup.status).toBe(201);
+    expect(sup.body.data.address).toBe('+14155550177');
+    const res = await send(env, a.admin, { channel: 'sms', to: { phone: '+14155550177' }, body: 'not to be sent' });
+    expect(res.status).toBe(202);
+    expect(res.body.data.status).toBe('suppressed');
+    const bad = await env.http.post('/notify/v1/suppressions', { channel: 'sms', address: '+1555', reason: 'x' }, { token: a.admin });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('address');
+  });
+
   it('the auth token never reaches a response: delivery views, lists and the admin provider view', async () => {
     const list = await env.http.get('/notify/v1/deliveries?channel=sms', { token: a.admin });
     bodies.push(JSON.stringify(list.body));

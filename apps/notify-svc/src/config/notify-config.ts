@@ -164,7 +164,7 @@ export const notifyConfigSpec = {
     max: 120,
   }),
   TWILIO_ACCOUNT_SID: v.optString(
-    "Platform Twilio account (AC…) for sms and whatsapp; set with TWILIO_AUTH_TOKEN and a sender. Unset: SMS/WhatsApp are logged by the dev provider outside production (a tenant's own account still applies)",
+    'Platform Twilio account (AC…) for sms and whatsapp; set with TWILIO_AUTH_TOKEN and a sender. Unset: SMS/WhatsApp are logged by the dev provider outside production',
   ),
   TWILIO_AUTH_TOKEN: v.optString(
     'Auth token of TWILIO_ACCOUNT_SID (HTTP basic auth to the Messages API; signs its StatusCallback requests)',

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { normalizePhone } from '../../../deliveries/policy/phone-number.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { CreateSuppressionDto, ListSuppressionsQueryDto } from '../../dtos/suppression.dto.js';
@@ -22,10 +24,13 @@ const view = (r: SuppressionRow) => ({
  */
 @Injectable()
 export class ManageSuppressionsUseCase {
-  constructor(private readonly suppressions: SuppressionsRepository) {}
+  constructor(
+    private readonly suppressions: SuppressionsRepository,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
 
   async create(p: Principal, dto: CreateSuppressionDto) {
-    const address = dto.channel === 'email' ? dto.address.trim().toLowerCase() : dto.address.trim();
+    const address = this.address(dto);
     const own =
       p.userId !== null &&
       ((dto.channel === 'email' && address === p.email?.toLowerCase()) || (dto.channel === 'in_app' && address === p.userId));
@@ -37,6 +42,17 @@ export class ManageSuppressionsUseCase {
         actorOf(p),
       ),
     );
+  }
+
+  /** The address as deliveries store it (email lowercased, phone in E.164), so a suppression matches their address. */
+  private address(dto: CreateSuppressionDto): string {
+    if (dto.channel === 'email') return dto.address.trim().toLowerCase();
+    if (dto.channel === 'sms' || dto.channel === 'whatsapp') {
+      const phone = normalizePhone(dto.address, this.config.SMS_DEFAULT_REGION);
+      if (!phone.ok) throw AppException.validation('Invalid phone number', [{ field: 'address', messages: [`phone ${phone.problem}`] }]);
+      return phone.e164;
+    }
+    return dto.address.trim();
   }
 
   async list(p: Principal, q: ListSuppressionsQueryDto) {
