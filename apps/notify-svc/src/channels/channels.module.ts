@@ -14,8 +14,12 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
       inject: [NOTIFY_CONFIG],
       useFactory: (config: NotifyConfig): ChannelProvider[] => {
         const production = config.NODE_ENV === 'production';
+        // Registration order is the default failover order of each channel (EMAIL_PROVIDERS etc. reorder it).
         return [
           config.SMTP_URL ? new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM }) : new DevProvider('email', production),
+          ...(config.SMTP_FALLBACK_URL
+            ? [new SmtpEmailProvider({ url: config.SMTP_FALLBACK_URL, from: config.SMTP_FROM, name: 'smtp-fallback' })]
+            : []),
           new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
           new DevProvider('sms', production),
           new DevProvider('whatsapp', production),
