@@ -52,7 +52,7 @@ interface ChannelView {
   providers: ProviderView[];
 }
 
-const HALF_OPEN_AFTER_S = 3;
+const HALF_OPEN_AFTER_S = 5;
 
 /** Email failover between two SMTP servers: the breaker opens, the secondary takes over, a probe brings the primary back. */
 describe('provider failover (circuit breakers)', () => {
