@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, SamplingBreaker, circuitBreaker, handleWhenResult, type CircuitBreakerPolicy } from 'cockatiel';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from './channel-provider.js';
@@ -56,9 +56,14 @@ export class ProviderCircuit {
         }),
       },
     );
+    const log = new Logger('provider-breaker');
+    const who = `${provider.channel} provider ${provider.name}`;
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      log.warn(`${who}: circuit open, its sends go to the next provider; a probe in ${s.halfOpenAfterMs / 1000} s`);
     });
+    this.breaker.onHalfOpen(() => log.log(`${who}: half-open, sending a probe`));
+    this.breaker.onReset(() => log.log(`${who}: circuit closed, it takes the sends again`));
   }
 
   get name(): string {
@@ -104,13 +109,14 @@ export class ProviderCircuit {
   /** Sends through the breaker; a breaker that opened since the claim answers CIRCUIT_OPEN (nothing sent). */
   async send(msg: OutboundMessage, target: unknown): Promise<SendOutcome> {
     if (!this.breaker) return callProvider(this.provider, msg, target);
+    const probe = this.breaker.state === CircuitState.Open; // this call is the claimed probe
     try {
       return await this.breaker.execute(() => callProvider(this.provider, msg, target));
     } catch (err) {
       if (err instanceof BrokenCircuitError) return circuitOpen(msg.channel, [this]);
       throw err;
     } finally {
-      this.probeClaimedUntil = 0;
+      if (probe) this.probeClaimedUntil = 0;
     }
   }
 }
