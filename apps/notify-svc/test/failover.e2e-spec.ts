@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
+import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 /**
  * A real SMTP server on loopback. While `down` it answers 421 (service not available, a temporary
@@ -172,6 +172,9 @@ describe('provider failover (circuit breakers)', () => {
     expect(view.providers[0]!.last24h.lastError).toMatch(/service not available/);
     expect(new Date(view.providers[0]!.probeAt!).getTime()).toBeGreaterThan(Date.now() - 1000);
     expect(view.providers[1]).toMatchObject({ name: 'smtp-fallback', state: 'closed' });
+    const metrics = (await env.http.get('/metrics', { headers: { 'x-internal-api-key': INTERNAL_KEY } })).text;
+    expect(metrics).toMatch(/notify_provider_breaker_state\{[^}]*channel="email",provider="smtp"[^}]*\} 1/);
+    expect(metrics).toMatch(/notify_provider_breaker_opened_total\{[^}]*channel="email",provider="smtp"[^}]*\} 1/);
     const triesBefore = primary.tries;
     const direct = await until(await send('while-open@example.com'), ['sent']);
     expect(direct.providerAttempts).toMatchObject([{ attempt: 1, provider: 'smtp-fallback', outcome: 'sent' }]);

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, SamplingBreaker, circuitBreaker, handleWhenResult, type CircuitBreakerPolicy } from 'cockatiel';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { NotifyMetrics } from '../metrics/notify-metrics.js';
 import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from './channel-provider.js';
 
 /** Every ChannelProvider the service sends with (multi-provider token, filled by ChannelsModule). */
@@ -41,8 +42,10 @@ export class ProviderCircuit {
   constructor(
     readonly provider: ChannelProvider,
     private readonly s: BreakerSettings,
+    metrics?: NotifyMetrics,
   ) {
     if (WITHOUT_BREAKER.has(provider.channel)) return;
+    const labels = { channel: provider.channel, provider: provider.name };
     this.breaker = circuitBreaker(
       handleWhenResult((o) => (o as SendOutcome).kind === 'temporary'),
       {
@@ -60,10 +63,15 @@ export class ProviderCircuit {
     const who = `${provider.channel} provider ${provider.name}`;
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      metrics?.breakerOpened.inc(labels);
       log.warn(`${who}: circuit open, its sends go to the next provider; a probe in ${s.halfOpenAfterMs / 1000} s`);
     });
     this.breaker.onHalfOpen(() => log.log(`${who}: half-open, sending a probe`));
     this.breaker.onReset(() => log.log(`${who}: circuit closed, it takes the sends again`));
+    metrics?.breakerState.set(labels, 0);
+    this.breaker.onStateChange((state) =>
+      metrics?.breakerState.set(labels, state === CircuitState.Closed ? 0 : state === CircuitState.HalfOpen ? 2 : 1),
+    );
   }
 
   get name(): string {
@@ -134,7 +142,11 @@ export type ProviderPick =
 export class ProviderRegistry {
   private readonly byChannel = new Map<Channel, ProviderCircuit[]>();
 
-  constructor(@Inject(CHANNEL_PROVIDERS) providers: ChannelProvider[], @Inject(NOTIFY_CONFIG) config: NotifyConfig) {
+  constructor(
+    @Inject(CHANNEL_PROVIDERS) providers: ChannelProvider[],
+    @Inject(NOTIFY_CONFIG) config: NotifyConfig,
+    @Optional() metrics?: NotifyMetrics,
+  ) {
     const settings: BreakerSettings = {
       failures: config.PROVIDER_BREAKER_FAILURES,
       errorRate: config.PROVIDER_BREAKER_ERROR_RATE / 100,
@@ -170,7 +182,7 @@ export class ProviderRegistry {
       }
       this.byChannel.set(
         channel,
-        ordered.map((p) => new ProviderCircuit(p, settings)),
+        ordered.map((p) => new ProviderCircuit(p, settings, metrics)),
       );
     }
   }
