@@ -214,4 +214,50 @@ describe('provider failover (circuit breakers)', () => {
     // Across the whole run no message arrived twice.
     expect([...arrivals().values()].every((c) => c === 1)).toBe(true);
   });
+  it('a delivery the primary may already hold (crash mid-send, ambiguous timeout) stays with it across the switch', async () => {
+    primary.down = true;
+    const breakers = await Promise.all([0, 1, 2, 3].map((i) => send(`rebreak-${i}@example.com`)));
+    await Promise.all(breakers.map((id) => until(id, ['sent'])));
+    expect((await email()).providers[0]).toMatchObject({ state: 'open' });
+    // Two deliveries left as the worker leaves them when smtp may hold the message: one caught mid-send
+    // by a crash (still `sending`, its lease over), one queued for a retry after a timeout (provider kept).
+    const post = async (to: string) => {
+      const res = await env.http.post(
+        '/notify/v1/deliveries',
+        { channel: 'email', to: { email: to }, subject: 'S', body: 'B', sendAt: new Date(Date.now() + 1500).toISOString() },
+        { token: a.organizer },
+      );
+      expect(res.body.data.status).toBe('scheduled');
+      return res.body.data.id as string;
+    };
+    const crashed = await post('crashed@example.com');
+    const timedOut = await post('timed-out@example.com');
+    await env.systemQuery(
+      `UPDATE deliveries SET status = 'sending', attempts = 1, provider = 'smtp', next_attempt_at = now() - interval '1 second' WHERE id = $1`,
+      [crashed],
+    );
+    await env.systemQuery(
+      `UPDATE deliveries SET status = 'queued', attempts = 1, provider = 'smtp', next_attempt_at = now() WHERE id = $1`,
+      [timedOut],
+    );
+    // While smtp's breaker is open they wait (CIRCUIT_OPEN, nothing sent), pinned to smtp: never the secondary.
+    for (const id of [crashed, timedOut]) {
+      const d = await env.eventually(async () => {
+        const r = await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin });
+        const x = r.body.data;
+        return x.providerAttempts.some((p: { errorCode: string }) => p.errorCode === 'CIRCUIT_OPEN') && x;
+      });
+      expect(d.provider).toBe('smtp');
+      expect(d.providerAttempts.every((p: { provider: string }) => p.provider === 'smtp')).toBe(true);
+    }
+    primary.down = false;
+    for (const id of [crashed, timedOut]) {
+      const d = await until(id, ['sent'], 20_000);
+      expect(d.provider).toBe('smtp');
+      expect(d.providerAttempts.every((p: { provider: string }) => p.provider === 'smtp')).toBe(true);
+      expect(primary.mails.filter((m) => m.messageId === messageId(id))).toHaveLength(1);
+      expect(secondary.mails.filter((m) => m.messageId === messageId(id))).toHaveLength(0);
+    }
+    expect([...arrivals().values()].every((c) => c === 1)).toBe(true);
+  });
 });
