@@ -14,12 +14,15 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
       inject: [NOTIFY_CONFIG],
       useFactory: (config: NotifyConfig): ChannelProvider[] => {
         const production = config.NODE_ENV === 'production';
-        // Registration order is the default failover order of each channel (EMAIL_PROVIDERS etc. reorder it).
-        return [
-          config.SMTP_URL ? new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM }) : new DevProvider('email', production),
+        const email: ChannelProvider[] = [
+          ...(config.SMTP_URL ? [new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM })] : []),
           ...(config.SMTP_FALLBACK_URL
             ? [new SmtpEmailProvider({ url: config.SMTP_FALLBACK_URL, from: config.SMTP_FROM, name: 'smtp-fallback' })]
             : []),
+        ];
+        // Registration order is the default failover order of each channel (EMAIL_PROVIDERS etc. reorder it).
+        return [
+          ...(email.length ? email : [new DevProvider('email', production)]),
           new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
           new DevProvider('sms', production),
           new DevProvider('whatsapp', production),
