@@ -35,12 +35,15 @@ async function main() {
   const twilio = new TwilioProvider({
     channel: 'sms',
     platform: { accountSid: `AC${'0'.repeat(32)}`, authToken: 'bench-token', from: '+14155550123', baseUrl: url },
+    apiUrl: url,
+    accountOnly: false,
     statusCallback: 'https://notify.example.com/notify/v1/webhooks/twilio',
     timeoutMs: 10_000,
     tenantGuard: guard,
   });
   const meta = new MetaWhatsAppProvider({
     platform: { accessToken: 'bench-token', phoneNumberId: '106540352242922', baseUrl: url },
+    apiUrl: url,
     apiVersion: 'v21.0',
     timeoutMs: 10_000,
     tenantGuard: guard,

@@ -31,7 +31,9 @@ export class AdminController {
   }
 
   @Get('providers')
-  @ApiOperation({ summary: 'Status of the provider behind each channel' })
+  @ApiOperation({
+    summary: "Each channel's providers in failover order: circuit breaker state (on this instance), 24 h counts, error rate, last error",
+  })
   listProviders(@CurrentTenant() tenantId: string) {
     return this.providers.execute(tenantId);
   }

@@ -15,8 +15,15 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
       inject: [NOTIFY_CONFIG],
       useFactory: (config: NotifyConfig): ChannelProvider[] => {
         const production = config.NODE_ENV === 'production';
+        const email: ChannelProvider[] = [
+          ...(config.SMTP_URL ? [new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM })] : []),
+          ...(config.SMTP_FALLBACK_URL
+            ? [new SmtpEmailProvider({ url: config.SMTP_FALLBACK_URL, from: config.SMTP_FROM, name: 'smtp-fallback' })]
+            : []),
+        ];
+        // Registration order is the default failover order of each channel (EMAIL_PROVIDERS etc. reorder it).
         return [
-          config.SMTP_URL ? new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM }) : new DevProvider('email', production),
+          ...(email.length ? email : [new DevProvider('email', production)]),
           new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
           ...orDev(buildSmsProviders(config), new DevProvider('sms', production)),
           ...orDev(buildWhatsAppProviders(config), new DevProvider('whatsapp', production)),
@@ -30,7 +37,7 @@ import { WebhookProvider } from './webhook/webhook.provider.js';
 })
 export class ChannelsModule {}
 
-/** The configured providers of a channel, or the dev provider when none is. */
+/** The channel's providers, with the dev provider when none of them has a platform account (the account-only ones stay for tenants' own accounts). */
 function orDev(list: ChannelProvider[], dev: ChannelProvider): ChannelProvider[] {
-  return list.length ? list : [dev];
+  return list.some((p) => !p.accountOnly) ? list : [...list, dev];
 }

@@ -123,6 +123,36 @@ export const notifyConfigSpec = {
     { protocols: ['smtp', 'smtps'], secret: true },
   ),
   SMTP_FROM: v.string('Sender of emails (a bare address or `Name <address>`)', { default: 'Notify <notify@localhost>' }),
+  SMTP_FALLBACK_URL: v.optUrl(
+    'A second SMTP server (provider `smtp-fallback`, same SMTP_FROM) that takes the emails while the breaker of `smtp` is open (failover)',
+    { protocols: ['smtp', 'smtps'], secret: true },
+  ),
+  EMAIL_PROVIDERS: v.list(
+    'Failover order of the email providers, by name (e.g. `smtp,smtp-fallback`); unset: the order they are configured in. A configured provider left out of the list is not used',
+  ),
+  SMS_PROVIDERS: v.list('Failover order of the SMS providers, by name (e.g. `twilio`); unset: the order they are configured in'),
+  WHATSAPP_PROVIDERS: v.list(
+    'Failover order of the WhatsApp providers, by name (e.g. `meta,twilio`); unset: the order they are configured in',
+  ),
+  PUSH_PROVIDERS: v.list('Failover order of the push providers, by name; unset: the order they are configured in'),
+  PROVIDER_BREAKER_FAILURES: v.int(
+    "A provider's circuit breaker opens when, within PROVIDER_BREAKER_WINDOW, at least this many sends went to it and more than PROVIDER_BREAKER_ERROR_RATE % of them failed temporarily (a permanent failure of one message counts as an answer, never as a failure)",
+    { default: '5', min: 1, max: 100000 },
+  ),
+  PROVIDER_BREAKER_ERROR_RATE: v.int('Percentage of temporary failures within the window above which the breaker opens (1-99)', {
+    default: '50',
+    min: 1,
+    max: 99,
+  }),
+  PROVIDER_BREAKER_WINDOW: v.duration('Sliding window the breaker counts sends and temporary failures over', {
+    default: '30s',
+    min: 1,
+    max: 3600,
+  }),
+  PROVIDER_BREAKER_HALF_OPEN_AFTER: v.duration(
+    'How long an open breaker keeps its provider out; then one probe send goes to it: sent closes the breaker, a temporary failure opens it again',
+    { default: '30s', min: 1, max: 86400 },
+  ),
   WEBHOOK_TIMEOUT: v.duration('Time a webhook receiver has to answer (connect to last byte)', { default: '10s', min: 1, max: 120 }),
   WEBHOOK_ALLOW_PRIVATE: v.bool(
     "Allow webhooks and tenants' provider base URLs to loopback and private addresses (and provider base URLs plain http to loopback); metadata addresses stay refused; for tests and closed networks only",

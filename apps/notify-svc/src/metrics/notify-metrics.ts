@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /** Prometheus metrics of this instance. Its own registry, so several apps in one process never clash. */
 @Injectable()
@@ -27,6 +27,18 @@ export class NotifyMetrics {
     name: 'notify_provider_attempts_total',
     help: 'Provider attempts by channel, provider and outcome (sent, temporary, permanent)',
     labelNames: ['channel', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly breakerState = new Gauge({
+    name: 'notify_provider_breaker_state',
+    help: 'Circuit breaker of each provider on this instance: 0 closed, 1 open, 2 half-open (probing)',
+    labelNames: ['channel', 'provider'] as const,
+    registers: [this.registry],
+  });
+  readonly breakerOpened = new Counter({
+    name: 'notify_provider_breaker_opened_total',
+    help: 'Times the circuit breaker of a provider opened on this instance (its sends went to the next provider)',
+    labelNames: ['channel', 'provider'] as const,
     registers: [this.registry],
   });
   readonly deliveriesFinal = new Counter({

@@ -38,6 +38,14 @@ export class ProviderAccounts {
     return { owner: 'tenant', provider, credentials, sender: r.sender, ...(r.base_url ? { baseUrl: r.base_url } : {}) };
   }
 
+  /** The tenant's account with the first of these providers it has one with (in their order), or null. */
+  async firstOf(tx: Tx, providers: readonly string[]): Promise<ProviderAccount | null> {
+    if (!providers.length) return null;
+    const have = await tx.repo(ProviderAccountRecord).find({ select: { provider: true }, where: { tenant_id: tx.tenantId } });
+    const provider = providers.find((p) => have.some((h) => h.provider === p));
+    return provider ? this.forTenant(tx, provider) : null;
+  }
+
   /**
    * The accounts of these tenants with one provider (each read in its own tenant transaction, so
    * row-level security still binds): for callers outside a tenant's transaction, such as a

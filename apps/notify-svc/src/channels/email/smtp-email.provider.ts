@@ -5,6 +5,8 @@ export interface SmtpOptions {
   url: string;
   from: string;
   timeoutMs?: number;
+  /** The provider name in failover lists and attempt rows (default `smtp`; the second server is `smtp-fallback`). */
+  name?: string;
 }
 
 /**
@@ -14,11 +16,12 @@ export interface SmtpOptions {
  */
 export class SmtpEmailProvider implements ChannelProvider {
   readonly channel = 'email' as const;
-  readonly name = 'smtp';
+  readonly name: string;
   private readonly transport: Transporter;
   private readonly domain: string;
 
   constructor(private readonly opts: SmtpOptions) {
+    this.name = opts.name ?? 'smtp';
     const timeout = opts.timeoutMs ?? 15_000;
     this.transport = nodemailer.createTransport(opts.url, {
       pool: true,
@@ -59,12 +62,17 @@ export class SmtpEmailProvider implements ChannelProvider {
   }
 }
 
-/** SMTP reply codes: 4xx is "try later", 5xx is final; no reply (connection, timeout) is temporary. */
+/**
+ * SMTP reply codes: 4xx is "try later", 5xx is final; no reply (connection, timeout) is temporary.
+ * A reply means the server did not take the message; no reply is ambiguous (it may have had the
+ * whole message when the answer was lost) unless the connection was never made.
+ */
 function classify(err: { responseCode?: number; code?: string; message?: string }): SendOutcome {
   const error = (err.message ?? String(err)).slice(0, 500);
   if (err.responseCode && err.responseCode >= 500) return { kind: 'permanent', code: `SMTP_${err.responseCode}`, error };
-  if (err.responseCode && err.responseCode >= 400) return { kind: 'temporary', code: `SMTP_${err.responseCode}`, error };
-  return { kind: 'temporary', code: err.code ?? 'SMTP_CONNECTION', error };
+  if (err.responseCode && err.responseCode >= 400) return { kind: 'temporary', code: `SMTP_${err.responseCode}`, error, ambiguous: false };
+  const neverConnected = err.code === 'EDNS' || /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/.test(error);
+  return { kind: 'temporary', code: err.code ?? 'SMTP_CONNECTION', error, ambiguous: !neverConnected };
 }
 
 function stripTags(html: string): string {

@@ -28,39 +28,46 @@ function platformTwilio(config: NotifyConfig): TwilioAccount | null {
 }
 
 function twilio(config: NotifyConfig, channel: 'sms' | 'whatsapp'): TwilioProvider {
+  const platform = platformTwilio(config);
+  const sender = channel === 'sms' ? platform?.from : platform?.whatsappFrom;
   return new TwilioProvider({
     channel,
-    platform: platformTwilio(config),
+    platform,
+    apiUrl: config.TWILIO_API_URL,
+    accountOnly: !platform || !(sender || platform.messagingServiceSid),
     statusCallback: twilioStatusCallback(config),
     timeoutMs: config.SMS_TIMEOUT * 1000,
     tenantGuard: tenantGuard(config),
   });
 }
 
-/** The sms providers from the configuration, in order: Twilio when its platform account has an SMS sender (none: the dev provider stays). */
+/**
+ * The sms providers: Twilio, always registered (tenants may bring their own account); it is in the
+ * channel's failover list only when the platform's account has an SMS sender (else `accountOnly`,
+ * and the dev provider takes the platform's sends).
+ */
 export function buildSmsProviders(config: NotifyConfig): ChannelProvider[] {
-  const account = platformTwilio(config);
-  return account && (account.from || account.messagingServiceSid) ? [twilio(config, 'sms')] : [];
+  return [twilio(config, 'sms')];
 }
 
-/** The whatsapp providers from the configuration, in order: Twilio (with a WhatsApp sender), then Meta's Cloud API, each when configured. */
+/** The whatsapp providers, in order: Twilio, then Meta's Cloud API; each `accountOnly` without a platform account. */
 export function buildWhatsAppProviders(config: NotifyConfig): ChannelProvider[] {
-  const list: ChannelProvider[] = [];
-  const account = platformTwilio(config);
-  if (account && (account.whatsappFrom || account.messagingServiceSid)) list.push(twilio(config, 'whatsapp'));
-  if (config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID) {
-    list.push(
-      new MetaWhatsAppProvider({
-        platform: {
+  const meta =
+    config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID
+      ? {
           accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN,
           phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID,
           baseUrl: config.WHATSAPP_CLOUD_API_URL,
-        },
-        apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
-        timeoutMs: config.SMS_TIMEOUT * 1000,
-        tenantGuard: tenantGuard(config),
-      }),
-    );
-  }
-  return list;
+        }
+      : null;
+  return [
+    twilio(config, 'whatsapp'),
+    new MetaWhatsAppProvider({
+      platform: meta,
+      apiUrl: config.WHATSAPP_CLOUD_API_URL,
+      apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
+      timeoutMs: config.SMS_TIMEOUT * 1000,
+      tenantGuard: tenantGuard(config),
+    }),
+  ];
 }

@@ -12,6 +12,8 @@ export interface MetaAccount {
 
 export interface MetaWhatsAppOptions {
   platform: MetaAccount | null;
+  /** Base URL of the Graph API for tenants' accounts that set none (WHATSAPP_CLOUD_API_URL). */
+  apiUrl: string;
   apiVersion: string;
   timeoutMs: number;
   tenantGuard: { lookup: LookupFunction; opts: GuardOptions };
@@ -33,8 +35,11 @@ export class MetaWhatsAppProvider implements ChannelProvider {
   readonly channel = 'whatsapp' as const;
   readonly name = 'meta';
   readonly provider = 'meta';
+  readonly accountOnly: boolean;
 
-  constructor(private readonly opts: MetaWhatsAppOptions) {}
+  constructor(private readonly opts: MetaWhatsAppOptions) {
+    this.accountOnly = opts.platform === null;
+  }
 
   async send(msg: OutboundMessage): Promise<SendOutcome> {
     const tenant = msg.account?.provider === this.provider ? msg.account : undefined;
@@ -43,7 +48,7 @@ export class MetaWhatsAppProvider implements ChannelProvider {
         ? {
             accessToken: tenant.credentials['accessToken'],
             phoneNumberId: tenant.credentials['phoneNumberId'],
-            baseUrl: tenant.baseUrl ?? this.opts.platform?.baseUrl ?? 'https://graph.facebook.com',
+            baseUrl: tenant.baseUrl ?? this.opts.apiUrl,
           }
         : null
       : this.opts.platform;

@@ -45,6 +45,8 @@ function twilio(allowPrivate: boolean) {
   return new TwilioProvider({
     channel: 'sms',
     platform: { accountSid: 'ACplatform', authToken: 'platform-token', from: '+14155550123', baseUrl: url },
+    apiUrl: url,
+    accountOnly: false,
     statusCallback: 'https://n.example.com/notify/v1/webhooks/twilio',
     timeoutMs: 2000,
     tenantGuard: guard(allowPrivate),
@@ -87,7 +89,13 @@ describe('sms/whatsapp providers with a tenant account', () => {
 
   it("Meta sends with the tenant's token and phone number id; no account at all is a permanent NO_PROVIDER_ACCOUNT", async () => {
     seen.length = 0;
-    const p = new MetaWhatsAppProvider({ platform: null, apiVersion: 'v21.0', timeoutMs: 2000, tenantGuard: guard(true) });
+    const p = new MetaWhatsAppProvider({
+      platform: null,
+      apiUrl: 'https://graph.facebook.com',
+      apiVersion: 'v21.0',
+      timeoutMs: 2000,
+      tenantGuard: guard(true),
+    });
     expect(await p.send(msg())).toMatchObject({ kind: 'permanent', code: 'NO_PROVIDER_ACCOUNT' });
     const account: ProviderAccount = {
       owner: 'tenant',

@@ -18,6 +18,10 @@ export interface TwilioProviderOptions {
   channel: 'sms' | 'whatsapp';
   /** The platform's account; null when only tenants' own accounts may send. */
   platform: TwilioAccount | null;
+  /** Base URL of the API for tenants' accounts that set none (TWILIO_API_URL). */
+  apiUrl: string;
+  /** Only tenants' own accounts send through this instance (no platform account or no sender for the channel). */
+  accountOnly: boolean;
   /** StatusCallback URL: receipts come back to POST /notify/v1/webhooks/twilio. */
   statusCallback: string;
   timeoutMs: number;
@@ -36,14 +40,16 @@ export class TwilioProvider implements ChannelProvider {
   readonly name = 'twilio';
   readonly provider = 'twilio';
   readonly channel: 'sms' | 'whatsapp';
+  readonly accountOnly: boolean;
 
   constructor(private readonly opts: TwilioProviderOptions) {
     this.channel = opts.channel;
+    this.accountOnly = opts.accountOnly;
   }
 
   async send(msg: OutboundMessage): Promise<SendOutcome> {
     const tenant = msg.account?.provider === this.provider ? msg.account : undefined;
-    const account = tenant ? fromTenant(tenant, this.opts.platform?.baseUrl) : this.opts.platform;
+    const account = tenant ? fromTenant(tenant, this.opts.apiUrl) : this.opts.platform;
     if (!account) return { kind: 'permanent', code: 'NO_PROVIDER_ACCOUNT', error: 'no Twilio account (platform or tenant) is configured' };
     const whatsapp = this.channel === 'whatsapp';
     const text = msg.content['text'] ?? '';

@@ -17,6 +17,7 @@ export interface DeliveryView {
   sendAt: Date | null;
   batchId: string | null;
   attempts: number;
+  /** The provider that sent it, is sending it, or may hold it (kept on a retry after a timeout: its retries stay there); null while any may take it. */
   provider: string | null;
   providerMessageId: string | null;
   nextAttemptAt: Date | null;

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PlanTier } from '#common';
-import type { Channel, ChannelProvider, OutboundMessage, ProviderAccount, SendOutcome } from '../../../channels/channel-provider.js';
-import { ProviderRegistry } from '../../../channels/provider-registry.js';
+import {
+  mayHaveReachedPeer,
+  type Channel,
+  type OutboundMessage,
+  type ProviderAccount,
+  type SendOutcome,
+} from '../../../channels/channel-provider.js';
+import { ProviderRegistry, type ProviderPick } from '../../../channels/provider-registry.js';
+import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { DeliveriesRepository, type DeliveryRow } from '../../../deliveries/deliveries.repository.js';
 import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
@@ -15,13 +22,12 @@ import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { PushTarget } from '../../../channels/push/push-target.js';
 import { PushTargets } from '../../../push/push-targets.js';
-import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { RetryPolicy } from '../../retry-policy.js';
 
 type Prepared =
   | { kind: 'done' }
   | { kind: 'later'; at: Date }
-  | { kind: 'send'; row: DeliveryRow; attempt: number; provider: ChannelProvider; target?: unknown; account?: ProviderAccount }
+  | { kind: 'send'; row: DeliveryRow; attempt: number; pick: ProviderPick; pinned: boolean; target?: unknown; account?: ProviderAccount }
   | { kind: 'stored-in-app'; row: DeliveryRow; seq: string };
 
 /**
@@ -31,6 +37,14 @@ type Prepared =
  * backoff's time, or `failed`. A worker that dies mid-send leaves `sending`; the job runs again
  * once its lease is over and sends with the same idempotency key (webhook-id, Message-ID), so a
  * peer that deduplicates sees one message.
+ *
+ * Failover: each attempt goes to the first provider of the channel's list whose circuit breaker
+ * lets it (ProviderRegistry.pick); a temporary failure is retried on the backoff and the retry
+ * picks again, so it lands on the next provider once the first one's breaker has opened. Never
+ * twice across the switch: a delivery that a provider may already hold (a crash mid-send, or a
+ * timeout or lost connection: mayHaveReachedPeer) stays pinned to it, shown by `deliveries.provider`
+ * kept while it waits for its retry (it is null while any provider may take it), and its retries
+ * go only there with the same idempotency key, as they did before failover existed.
  */
 @Injectable()
 export class ProcessDeliveryUseCase {
@@ -44,9 +58,9 @@ export class ProcessDeliveryUseCase {
     private readonly quotas: QuotaService,
     private readonly queue: DeliveryQueue,
     private readonly providers: ProviderRegistry,
+    private readonly accounts: ProviderAccounts,
     private readonly webhookTargets: WebhookTargets,
     private readonly pushTargets: PushTargets,
-    private readonly accounts: ProviderAccounts,
     private readonly inbox: InboxRepository,
     private readonly inboxPublisher: InboxPublisher,
     private readonly retries: RetryPolicy,
@@ -69,12 +83,13 @@ export class ProcessDeliveryUseCase {
       return;
     }
     if (step.kind !== 'send') return;
-    const { row, attempt, provider, account } = step;
+    const { row, attempt, pick, account } = step;
     const started = performance.now();
-    const outcome = await this.callProvider(provider, this.message(row, attempt, account), step.target);
+    // Outside any transaction, through the provider's breaker (CIRCUIT_OPEN when none may send).
+    const outcome = pick.kind === 'circuit_open' ? pick.outcome : await pick.circuit.send(this.message(row, attempt, account), step.target);
     const durationMs = Math.round(performance.now() - started);
     await this.uow.tenant(tenantId, async (tx) => {
-      await this.record(tx, row, attempt, provider, outcome, durationMs, account ? 'tenant' : 'platform');
+      await this.record(tx, row, attempt, pick.circuit.name, step.pinned, outcome, durationMs, account ? 'tenant' : 'platform');
       // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
       if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
     });
@@ -116,7 +131,6 @@ export class ProcessDeliveryUseCase {
       await this.deliveries.transition(tx, id, 'delivered', { delivered_at: now });
       return { kind: 'stored-in-app', row, seq: item.seq };
     }
-    const provider = this.providers.for(row.channel as Channel);
     let target: unknown;
     if (row.channel === 'webhook') {
       const t = await this.webhookTargets.resolve(tx, row.recipient);
@@ -131,7 +145,14 @@ export class ProcessDeliveryUseCase {
       target = t;
     }
     if (row.channel === 'push') target = await this.pushTargets.resolve(tx, row.recipient, now);
-    if (!provider) {
+    // A delivery a provider may already hold stays with it: a crash mid-send leaves `sending`, an
+    // ambiguous outcome leaves the provider on the queued row (record below); a replay starts afresh.
+    const pinnedTo =
+      row.status === 'sending' || (row.status === 'queued' && row.attempts > row.attempts_before_replay) ? row.provider : null;
+    // The tenant's own account (decrypted for this send only) goes first to its provider's adapter.
+    const own = await this.accounts.firstOf(tx, this.providers.accountProviders(row.channel as Channel));
+    const pick = this.providers.pick(row.channel as Channel, pinnedTo, own?.provider);
+    if (!pick) {
       await this.deliveries.transition(tx, id, 'failed', {
         attempts: attempt,
         failed_at: now,
@@ -139,27 +160,27 @@ export class ProcessDeliveryUseCase {
       });
       return { kind: 'done' };
     }
-    // The tenant's own account for this provider family, when it set one (decrypted for this send only).
-    const account = (await this.accounts.forTenant(tx, provider.provider)) ?? undefined;
+    const account = own && pick.circuit.provider.provider === own.provider ? own : undefined;
     const lease = new Date(now.getTime() + this.config.DELIVERY_SEND_LEASE * 1000);
     await this.deliveries.transition(
       tx,
       id,
       'sending',
-      { attempts: attempt, provider: provider.name, next_attempt_at: lease },
-      { detail: { attempt, provider: provider.name, account: account ? 'tenant' : 'platform' } },
+      { attempts: attempt, provider: pick.circuit.name, next_attempt_at: lease },
+      { detail: { attempt, provider: pick.circuit.name, account: account ? 'tenant' : 'platform' } },
     );
-    return { kind: 'send', row, attempt, provider, target, account };
+    return { kind: 'send', row, attempt, pick, pinned: !!pinnedTo && pinnedTo === pick.circuit.name, target, account };
   }
 
   private async record(
     tx: Tx,
     row: DeliveryRow,
     attempt: number,
-    provider: ChannelProvider,
+    provider: string,
+    pinned: boolean,
     outcome: SendOutcome,
     durationMs: number,
-    accountOwner: 'tenant' | 'platform',
+    account: 'tenant' | 'platform',
   ): Promise<void> {
     const current = await this.deliveries.lock(tx, row.id);
     if (!current) return;
@@ -167,14 +188,14 @@ export class ProcessDeliveryUseCase {
       delivery_id: row.id,
       attempt,
       channel: row.channel,
-      provider: provider.name,
+      provider,
       outcome: outcome.kind,
       provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
       duration_ms: durationMs,
       error_code: outcome.kind === 'sent' ? null : outcome.code,
       error: outcome.kind === 'sent' ? null : outcome.error.slice(0, 1000),
     });
-    this.metrics.providerAttempts.inc({ channel: row.channel, provider: provider.name, outcome: outcome.kind });
+    this.metrics.providerAttempts.inc({ channel: row.channel, provider, outcome: outcome.kind });
     if (current.status !== 'sending' || current.attempts !== attempt) return; // a newer attempt owns it now
     const now = new Date();
     if (outcome.kind === 'sent') {
@@ -184,15 +205,7 @@ export class ProcessDeliveryUseCase {
         'sent',
         { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
         // The provider's own facts (e.g. sms segments and encoding) beside ours, which they cannot overwrite.
-        {
-          detail: {
-            ...outcome.detail,
-            attempt,
-            provider: provider.name,
-            account: accountOwner,
-            providerMessageId: outcome.providerMessageId,
-          },
-        },
+        { detail: { ...outcome.detail, attempt, provider, account, providerMessageId: outcome.providerMessageId } },
       );
       return;
     }
@@ -204,48 +217,25 @@ export class ProcessDeliveryUseCase {
         row.id,
         'failed',
         { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
-        {
-          detail: {
-            attempt,
-            provider: provider.name,
-            account: accountOwner,
-            code: outcome.code,
-            error: outcome.error.slice(0, 500),
-            final: true,
-          },
-        },
+        { detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
       );
       this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`);
       return;
     }
     const at = new Date(now.getTime() + delay);
+    // The provider stays on the row (pinning the retries to it) only when it may hold the message.
+    const keep = pinned || mayHaveReachedPeer(outcome);
     await this.deliveries.transition(
       tx,
       row.id,
       'queued',
-      { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
+      { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000), provider: keep ? provider : null },
       {
         type: 'retry_scheduled',
-        detail: {
-          attempt,
-          provider: provider.name,
-          account: accountOwner,
-          code: outcome.code,
-          error: outcome.error.slice(0, 500),
-          retryAt: at.toISOString(),
-        },
+        detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), retryAt: at.toISOString() },
       },
     );
     await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: at });
-  }
-
-  private async callProvider(provider: ChannelProvider, msg: OutboundMessage, target: unknown): Promise<SendOutcome> {
-    try {
-      return await provider.send(msg, target);
-    } catch (err) {
-      // A provider must classify its peer's failures; anything thrown is a bug or an outage: retry it.
-      return { kind: 'temporary', code: 'PROVIDER_ERROR', error: err instanceof Error ? err.message : String(err) };
-    }
   }
 
   private message(row: DeliveryRow, attempt: number, account?: ProviderAccount): OutboundMessage {
