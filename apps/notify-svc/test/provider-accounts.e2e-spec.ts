@@ -322,11 +322,18 @@ describe("provider accounts: a tenant's own Twilio / Meta credentials", () => {
       expect(res.text).not.toContain(TENANT_TOKEN);
     });
 
-    it('a meta account: PUT, GET (secrets as last 4), POST /test without a Cloud API adapter configured is 503', async () => {
+    it('a meta account: PUT, GET (secrets as last 4); POST /test sends with it through the account-only Cloud API adapter and reports the answer', async () => {
+      // A loopback port nobody listens on: the Meta adapter (registered for tenants' own accounts
+      // though the platform has no Meta account) must call the tenant's base URL, and report the refusal.
+      const closed = http.createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+      const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise<void>((r) => closed.close(() => r()));
       const put = await call('PUT', '/notify/v1/providers/meta', a.admin, {
         accessToken: META_TOKEN,
         phoneNumberId: '106540352242922',
         appSecret: META_SECRET,
+        baseUrl: deadUrl,
       });
       expect(put.status).toBe(200);
       expect(put.body.data.credentials).toEqual({
@@ -335,7 +342,9 @@ describe("provider accounts: a tenant's own Twilio / Meta credentials", () => {
         appSecret: { last4: META_SECRET.slice(-4) },
       });
       const test = await call('POST', '/notify/v1/providers/meta/test', a.admin, { to: '+14155552671' });
-      expect(test.status).toBe(503);
+      expect(test.status).toBe(200);
+      expect(test.body.data).toMatchObject({ ok: false, channel: 'whatsapp' });
+      expect(test.text).not.toContain(META_TOKEN);
       expect((await call('GET', '/notify/v1/providers', a.admin)).body.data.map((x: { provider: string }) => x.provider)).toEqual([
         'meta',
         'twilio',
@@ -372,6 +381,32 @@ describe("provider accounts: a tenant's own Twilio / Meta credentials", () => {
         expect(twilio.requests.length).toBe(before);
       } finally {
         await strict.close();
+      }
+    });
+
+    it("without a platform Twilio account, the tenant's own still sends its SMS; another tenant's go to the dev provider", async () => {
+      const noPlatform = await open({
+        WORKERS_ENABLED: true,
+        CREDENTIALS_ENCRYPTION_KEY: [KEY_B],
+        TWILIO_ACCOUNT_SID: undefined,
+        TWILIO_AUTH_TOKEN: undefined,
+        TWILIO_FROM: undefined,
+      });
+      const previous = app;
+      await previous.close();
+      app = noPlatform;
+      try {
+        const da = await sendSms(a, 'own account only');
+        const db = await sendSms(b, 'no account at all');
+        expect(da.status).toBe('sent');
+        expect(da.provider).toBe('twilio');
+        expect(seenBy('own account only')[0]!.auth).toBe(basic(TENANT_SID, TENANT_TOKEN));
+        expect(db.status).toBe('sent');
+        expect(db.provider).toBe('dev');
+        expect(seenBy('no account at all')).toHaveLength(0);
+      } finally {
+        await app.close();
+        app = await open({ WORKERS_ENABLED: true, CREDENTIALS_ENCRYPTION_KEY: [KEY_B] });
       }
     });
 

@@ -8,6 +8,7 @@ import { RECEIPT_ACCOUNTS, type ReceiptAccounts } from '../src/receipts/receipt-
 import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const PUBLIC_URL = 'https://notify.example.com';
+const PLATFORM_SID = `AC${'0f'.repeat(16)}`;
 const TWILIO_TOKEN = `twilio-${randomBytes(12).toString('hex')}`;
 const META_SECRET = `meta-${randomBytes(12).toString('hex')}`;
 const META_VERIFY = `verify-${randomBytes(8).toString('hex')}`;
@@ -33,6 +34,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     env = await NotifyTestEnv.start({
       WORKERS_ENABLED: 'true',
       NOTIFY_PUBLIC_URL: PUBLIC_URL,
+      TWILIO_ACCOUNT_SID: PLATFORM_SID,
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       WHATSAPP_CLOUD_APP_SECRET: META_SECRET,
       WHATSAPP_CLOUD_VERIFY_TOKEN: META_VERIFY,
@@ -132,15 +134,15 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
 
   describe('twilio', () => {
     it('a signed status callback moves the delivery to delivered, without any JWT; the same receipt again changes nothing', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551110001' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155210001' });
       const before = { accepted: await receiptsMetric('twilio', 'accepted'), duplicate: await receiptsMetric('twilio', 'duplicate') };
       const params = {
         MessageSid: sid,
         SmsSid: sid,
         MessageStatus: 'delivered',
         SmsStatus: 'delivered',
-        To: '+15551110001',
-        From: '+15550000000',
+        To: '+14155210001',
+        From: '+14155200000',
         AccountSid: 'AC1',
       };
       const res = await twilio(params);
@@ -160,10 +162,10 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('a bad, missing or misdirected signature is 401 in the envelope, changes nothing, and is counted', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551110002' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155210002' });
       const events = await eventTypes(a, id);
       const before = await receiptsMetric('twilio', 'bad_signature');
-      const params = { MessageSid: sid, MessageStatus: 'delivered', To: '+15551110002' };
+      const params = { MessageSid: sid, MessageStatus: 'delivered', To: '+14155210002' };
       const refused = [
         await twilio(params, { token: 'not-the-token' }),
         await twilio(params, { signature: null }),
@@ -186,7 +188,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('the query string is part of the signed URL', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551110003' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155210003' });
       const path = `${TWILIO_PATH}?tenant=x&k=1`;
       const params = { MessageSid: sid, MessageStatus: 'delivered' };
       expect((await twilio(params, { path, signedUrl: PUBLIC_URL + TWILIO_PATH })).status).toBe(401);
@@ -195,7 +197,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('queued / sent change nothing; an unknown message is 200 and counted; a temporary error fails without suppressing', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551110004' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155210004' });
       const ignored = await twilio({ MessageSid: sid, MessageStatus: 'sent' });
       expect(ignored.body.data).toMatchObject({ ignored: 1 });
       expect((await delivery(a, id)).status).toBe('sent');
@@ -211,11 +213,11 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
       const d = await delivery(a, id);
       expect(d.status).toBe('failed');
       expect(d.statusReason).toContain('30008');
-      expect((await suppressions(a, 'sms')).map((s) => s.address)).not.toContain('+15551110004');
+      expect((await suppressions(a, 'sms')).map((s) => s.address)).not.toContain('+14155210004');
     });
 
     it('a hard bounce (ErrorCode 30003) bounces the delivery with the reason, suppresses the number, and the next send is suppressed', async () => {
-      const phone = '+15551110005';
+      const phone = '+14155210005';
       const { id, sid } = await sent(a, 'sms', { phone });
       const res = await twilio({ MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30003', To: phone });
       expect(res.body.data).toMatchObject({ accepted: 1 });
@@ -239,7 +241,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('an inbound STOP suppresses the number for the tenant that last sent to it; START lifts it', async () => {
-      const phone = '+15551110006';
+      const phone = '+14155210006';
       await sent(b, 'sms', { phone }); // earlier sender
       await sent(a, 'sms', { phone }); // most recent sender
       const inbound = (body: string, extra: Record<string, string> = {}) =>
@@ -247,7 +249,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
           MessageSid: `SM${randomBytes(16).toString('hex')}`,
           SmsStatus: 'received',
           From: phone,
-          To: '+15550000000',
+          To: '+14155200000',
           Body: body,
           NumMedia: '0',
           ...extra,
@@ -280,14 +282,14 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('a WhatsApp STOP (whatsapp:+…) suppresses the number on the whatsapp channel only', async () => {
-      const phone = '+15551110007';
+      const phone = '+14155210007';
       await sent(a, 'whatsapp', { phone });
       await sent(a, 'sms', { phone });
       const res = await twilio({
         MessageSid: `SM${randomBytes(16).toString('hex')}`,
         SmsStatus: 'received',
         From: `whatsapp:${phone}`,
-        To: 'whatsapp:+15550000000',
+        To: 'whatsapp:+14155200000',
         Body: 'UNSUBSCRIBE',
       });
       expect(res.body.data).toMatchObject({ accepted: 1 });
@@ -305,7 +307,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('reaches notify-svc through the gateway, signature intact', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551110008' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155210008' });
       const gateway: FastifyInstance = await buildGateway({ AUTH_UPSTREAM_URL: 'http://127.0.0.1:9', NOTIFY_UPSTREAM_URL: env.t.baseUrl });
       await gateway.listen({ port: 0, host: '127.0.0.1' });
       try {
@@ -336,7 +338,7 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('a signed status moves the delivery (delivered, then read: once); a bad or missing signature is 401', async () => {
-      const { id, sid } = await sent(a, 'whatsapp', { phone: '+15551120001' });
+      const { id, sid } = await sent(a, 'whatsapp', { phone: '+14155220001' });
       const before = await receiptsMetric('meta', 'bad_signature');
       expect((await meta(metaStatus(sid, 'delivered'), { secret: 'wrong' })).status).toBe(401);
       expect((await meta(metaStatus(sid, 'delivered'), { signature: null })).status).toBe(401);
@@ -352,8 +354,8 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('a failure 131026 (not on WhatsApp) bounces and suppresses; other failures only fail', async () => {
-      const bounced = await sent(a, 'whatsapp', { phone: '+15551120002' });
-      const failed = await sent(a, 'whatsapp', { phone: '+15551120003' });
+      const bounced = await sent(a, 'whatsapp', { phone: '+14155220002' });
+      const failed = await sent(a, 'whatsapp', { phone: '+14155220003' });
       await meta(
         metaStatus(bounced.sid, 'failed', [
           { code: 131026, title: 'Message undeliverable', error_data: { details: 'not a WhatsApp user' } },
@@ -365,14 +367,14 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
       expect(d.statusReason).toContain('131026');
       expect((await delivery(a, failed.id)).status).toBe('failed');
       const list = (await suppressions(a, 'whatsapp')).map((x) => x.address);
-      expect(list).toContain('+15551120002');
-      expect(list).not.toContain('+15551120003');
+      expect(list).toContain('+14155220002');
+      expect(list).not.toContain('+14155220003');
     });
   });
 
   describe('generic (Standard Webhooks)', () => {
     it('a signed receipt applies; a bad signature or a replay with an old timestamp is 401 and changes nothing', async () => {
-      const { id, sid } = await sent(a, 'sms', { phone: '+15551130001' });
+      const { id, sid } = await sent(a, 'sms', { phone: '+14155230001' });
       const before = await receiptsMetric('generic', 'bad_signature');
       const body = { type: 'delivered', providerMessageId: sid };
       expect((await generic(body, { secret: `whsec_${randomBytes(32).toString('base64')}` })).status).toBe(401);
@@ -390,12 +392,12 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
     });
 
     it('names the message by delivery id; a complaint records it once and suppresses the address', async () => {
-      const { id } = await sent(a, 'sms', { phone: '+15551130002' });
+      const { id } = await sent(a, 'sms', { phone: '+14155230002' });
       const res = await generic({ type: 'complained', deliveryId: id, reason: 'spam report' });
       expect(res.body.data).toMatchObject({ accepted: 1 });
       expect((await generic({ type: 'complained', deliveryId: id, reason: 'spam report' })).body.data).toMatchObject({ duplicate: 1 });
       expect((await eventTypes(a, id)).filter((t) => t === 'complained')).toHaveLength(1);
-      expect((await suppressions(a, 'sms')).find((x) => x.address === '+15551130002')?.reason).toContain('spam report');
+      expect((await suppressions(a, 'sms')).find((x) => x.address === '+14155230002')?.reason).toContain('spam report');
     });
 
     it('validates the body once the signature holds (400 with the fields), and needs a message reference', async () => {
@@ -412,7 +414,12 @@ describe('provider webhooks: signed delivery receipts and STOP / START', () => {
 describe('provider webhooks: rate limit', () => {
   let env: NotifyTestEnv;
   beforeAll(async () => {
-    env = await NotifyTestEnv.start({ RATE_LIMIT_WEBHOOKS_IP: '3/1m', RATE_LIMIT_IP: '1000/1m', TWILIO_AUTH_TOKEN: TWILIO_TOKEN });
+    env = await NotifyTestEnv.start({
+      RATE_LIMIT_WEBHOOKS_IP: '3/1m',
+      RATE_LIMIT_IP: '1000/1m',
+      TWILIO_ACCOUNT_SID: PLATFORM_SID,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+    });
   });
   afterAll(async () => {
     await env?.close();
@@ -445,8 +452,9 @@ describe("provider webhooks: a tenant's own account", () => {
         ]),
       metaAppSecrets: () => Promise.resolve([]),
     };
-    env = await NotifyTestEnv.start({ WORKERS_ENABLED: 'true', NOTIFY_PUBLIC_URL: PUBLIC_URL, TWILIO_AUTH_TOKEN: TWILIO_TOKEN }, (m) =>
-      m.overrideProvider(RECEIPT_ACCOUNTS).useValue(accounts),
+    env = await NotifyTestEnv.start(
+      { WORKERS_ENABLED: 'true', NOTIFY_PUBLIC_URL: PUBLIC_URL, TWILIO_ACCOUNT_SID: PLATFORM_SID, TWILIO_AUTH_TOKEN: TWILIO_TOKEN },
+      (m) => m.overrideProvider(RECEIPT_ACCOUNTS).useValue(accounts),
     );
     a = env.tenant();
     b = env.tenant();
@@ -470,8 +478,8 @@ describe("provider webhooks: a tenant's own account", () => {
     });
 
   it("verifies with the tenant's auth token, which vouches for that tenant's messages only", async () => {
-    const mine = await sentSms(a, '+15551140001');
-    const theirs = await sentSms(b, '+15551140002');
+    const mine = await sentSms(a, '+14155240001');
+    const theirs = await sentSms(b, '+14155240002');
     expect((await post(tenantToken, { MessageSid: theirs.sid, MessageStatus: 'delivered' })).status).toBe(401);
     expect((await env.http.get(`/notify/v1/deliveries/${theirs.id}`, { token: b.admin })).body.data.status).toBe('sent');
     expect((await post(tenantToken, { MessageSid: mine.sid, MessageStatus: 'delivered' })).status).toBe(200);

@@ -194,7 +194,7 @@ export const notifyConfigSpec = {
     max: 120,
   }),
   TWILIO_ACCOUNT_SID: v.optString(
-    'Platform Twilio account (AC…) for sms and whatsapp; set with TWILIO_AUTH_TOKEN and a sender. Unset: SMS/WhatsApp are logged by the dev provider outside production',
+    'Platform Twilio account (AC…) for sms and whatsapp; set with TWILIO_AUTH_TOKEN, and a sender per channel (TWILIO_FROM, TWILIO_WHATSAPP_FROM or TWILIO_MESSAGING_SERVICE_SID); without one the platform account sends nothing on that channel and only verifies receipts. Unset: SMS/WhatsApp are logged by the dev provider outside production',
   ),
   TWILIO_AUTH_TOKEN: v.optString(
     'Auth token of TWILIO_ACCOUNT_SID (HTTP basic auth to the Messages API; signs its StatusCallback requests)',
@@ -341,9 +341,6 @@ function smsConfigProblems(c: NotifyConfig): string[] {
   if (c.TWILIO_AUTH_TOKEN && !c.TWILIO_ACCOUNT_SID) problems.push('TWILIO_ACCOUNT_SID: is required with TWILIO_AUTH_TOKEN');
   if (c.TWILIO_ACCOUNT_SID && !/^AC[0-9a-fA-F]{32}$/.test(c.TWILIO_ACCOUNT_SID)) {
     problems.push('TWILIO_ACCOUNT_SID: must be an account SID, AC followed by 32 hex characters');
-  }
-  if (c.TWILIO_ACCOUNT_SID && !c.TWILIO_FROM && !c.TWILIO_WHATSAPP_FROM && !c.TWILIO_MESSAGING_SERVICE_SID) {
-    problems.push('TWILIO_FROM: a sender is required with TWILIO_ACCOUNT_SID (or TWILIO_WHATSAPP_FROM, TWILIO_MESSAGING_SERVICE_SID)');
   }
   if (c.TWILIO_FROM && !e164.test(c.TWILIO_FROM) && !/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(c.TWILIO_FROM)) {
     problems.push('TWILIO_FROM: must be an E.164 number (+14155552671) or an alphanumeric sender id of up to 11 characters');

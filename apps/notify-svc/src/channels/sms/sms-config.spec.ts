@@ -22,7 +22,7 @@ describe('sms / whatsapp configuration', () => {
       'TWILIO_AUTH_TOKEN: is required with TWILIO_ACCOUNT_SID',
     ]);
     expect(problems({ TWILIO_AUTH_TOKEN: 'secret' })).toEqual(['TWILIO_ACCOUNT_SID: is required with TWILIO_AUTH_TOKEN']);
-    expect(problems({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'secret' })[0]).toMatch(/^TWILIO_FROM: a sender is required/);
+    expect(problems({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'secret' })).toEqual([]); // no sender: it only verifies receipts
     expect(problems({ WHATSAPP_CLOUD_ACCESS_TOKEN: 'tok' })).toEqual([
       'WHATSAPP_CLOUD_PHONE_NUMBER_ID: is required with WHATSAPP_CLOUD_ACCESS_TOKEN',
     ]);
@@ -39,7 +39,7 @@ describe('sms / whatsapp configuration', () => {
     expect(problems({ TWILIO_AUTH_TOKEN: 'very-secret-token' }).join(' ')).not.toContain('very-secret-token');
   });
 
-  it('registers Twilio for the channels it has a sender for, then Meta; StatusCallback defaults to the gateway URL', () => {
+  it('registers Twilio then Meta, account-only where the platform has no account or sender; StatusCallback defaults to the gateway URL', () => {
     const c = loadNotifyConfig({
       ...BASE,
       TWILIO_ACCOUNT_SID: SID,
@@ -48,8 +48,14 @@ describe('sms / whatsapp configuration', () => {
       WHATSAPP_CLOUD_ACCESS_TOKEN: 'tok',
       WHATSAPP_CLOUD_PHONE_NUMBER_ID: '123',
     });
-    expect(buildSmsProviders(c)).toEqual([]); // no SMS sender: the dev provider stays
-    expect(buildWhatsAppProviders(c).map((p) => `${p.channel}:${p.name}`)).toEqual(['whatsapp:twilio', 'whatsapp:meta']);
+    // No SMS sender: Twilio is there for tenants' own accounts only (the dev provider takes the platform's sends).
+    expect(buildSmsProviders(c).map((p) => `${p.channel}:${p.name}:${p.accountOnly}`)).toEqual(['sms:twilio:true']);
+    expect(buildWhatsAppProviders(c).map((p) => `${p.channel}:${p.name}:${p.accountOnly}`)).toEqual([
+      'whatsapp:twilio:false',
+      'whatsapp:meta:false',
+    ]);
+    const none = loadNotifyConfig({ ...BASE });
+    expect(buildWhatsAppProviders(none).map((p) => `${p.name}:${p.accountOnly}`)).toEqual(['twilio:true', 'meta:true']);
     expect(twilioStatusCallback(c)).toBe('http://localhost:3000/notify/v1/webhooks/twilio');
     expect(twilioStatusCallback({ ...c, NOTIFY_PUBLIC_URL: 'https://n.example.com/' })).toBe(
       'https://n.example.com/notify/v1/webhooks/twilio',
