@@ -23,6 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { PushModule } from './push/push.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 
 @Module({})
 export class AppModule {
@@ -94,6 +95,7 @@ export class AppModule {
         MeModule,
         DeliveriesModule,
         TemplatesModule,
+        ContactsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

@@ -5,8 +5,9 @@ import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
 import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
+import { CONTACT_TABLES } from '../src/database/migrations/1796000000010-notify-contacts.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES];
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...CONTACT_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -62,6 +63,9 @@ describe('tenant isolation', () => {
     await env.http.put('/notify/v1/preferences/categories/security', { required: true }, { token: a.admin });
     await env.http.put('/notify/v1/preferences', { channels: { email: false } }, { token: a.user });
     await env.http.put(`/notify/v1/admin/quotas/${a.tenantId}`, { dailyLimit: 777 }, { token: a.admin });
+    ids.contact = (await post('/notify/v1/contacts', { email: `contact-${randomUUID()}@example.com`, externalId: 'a-1' })).id;
+    ids.group = (await post('/notify/v1/groups', { name: 'iso', kind: 'static' })).id;
+    await post(`/notify/v1/groups/${ids.group}/members`, { contactIds: [ids.contact] });
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -112,6 +116,16 @@ describe('tenant isolation', () => {
     ['DELETE', 'device', () => `/notify/v1/devices/${ids.device}`, undefined],
     ['GET', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, undefined],
     ['PUT', 'quota', () => `/notify/v1/admin/quotas/${a.tenantId}`, () => ({ dailyLimit: 1 })],
+    ['GET', 'contact', () => `/notify/v1/contacts/${ids.contact}`, undefined],
+    ['PATCH', 'contact', () => `/notify/v1/contacts/${ids.contact}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'contact', () => `/notify/v1/contacts/${ids.contact}`, undefined],
+    ['GET', 'group', () => `/notify/v1/groups/${ids.group}`, undefined],
+    ['PATCH', 'group', () => `/notify/v1/groups/${ids.group}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'group', () => `/notify/v1/groups/${ids.group}`, undefined],
+    ['GET', 'group members', () => `/notify/v1/groups/${ids.group}/members`, undefined],
+    ['POST', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
+    ['DELETE', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
+    ['GET', 'contacts of a group', () => `/notify/v1/contacts?groupId=${ids.group}`, undefined],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
@@ -146,6 +160,8 @@ describe('tenant isolation', () => {
     ['push subscriptions', '/notify/v1/push-subscriptions'],
     ['devices', '/notify/v1/devices'],
     ['topics', '/notify/v1/topics'],
+    ['contacts', '/notify/v1/contacts'],
+    ['groups', '/notify/v1/groups'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {
@@ -206,6 +222,17 @@ describe('tenant isolation', () => {
     expect(subs.body.data.map((x: { id: string }) => x.id)).toEqual([ids.pushSubscription]);
     const devices = await env.http.get('/notify/v1/devices', { token: a.user });
     expect(devices.body.data.map((x: { id: string }) => x.id)).toEqual([ids.device]);
+    const contact = await env.http.get(`/notify/v1/contacts/${ids.contact}`, { token: a.user });
+    expect(contact.body.data).toMatchObject({ id: ids.contact, name: null, externalId: 'a-1' });
+    const group = await env.http.get(`/notify/v1/groups/${ids.group}`, { token: a.user });
+    expect(group.body.data).toMatchObject({ name: 'iso', memberCount: 1 });
+  });
+
+  it("B cannot send to A's contacts or groups (422: no such contact or group in B), and B's same external id is B's own", async () => {
+    for (const to of [{ contactId: ids.contact }, { groupId: ids.group }, { externalId: 'a-1' }]) {
+      const res = await env.http.post('/notify/v1/deliveries', { channel: 'email', to, subject: 's', body: 'b' }, { token: b.organizer });
+      expect(res.status).toBe(422);
+    }
   });
 
   describe('row-level security', () => {

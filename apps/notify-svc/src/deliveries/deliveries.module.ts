@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactsCoreModule } from '../contacts/contacts-core.module.js';
 import { TemplatesCoreModule } from '../templates/templates-core.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
@@ -12,7 +13,7 @@ import { DeliveryPolicy } from './policy/delivery-policy.js';
 import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
 
 @Module({
-  imports: [TemplatesCoreModule, WebhooksModule],
+  imports: [TemplatesCoreModule, WebhooksModule, ContactsCoreModule],
   controllers: [DeliveriesController],
   providers: [
     DeliveriesRepository,

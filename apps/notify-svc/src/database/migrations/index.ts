@@ -7,6 +7,7 @@ import { NotifyInboxSeq1796000000005 } from './1796000000005-notify-inbox-seq.js
 import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-delivery-pipeline.js';
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
 import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
+import { NotifyContacts1796000000010 } from './1796000000010-notify-contacts.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -18,4 +19,5 @@ export const notifyMigrations: Function[] = [
   NotifyDeliveryPipeline1796000000006,
   NotifyPush1796000000008,
   NotifyTopics1796000000009,
+  NotifyContacts1796000000010,
 ];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ContactsCoreModule } from './contacts-core.module.js';
+import { ContactsController, GroupsController } from './contacts.controller.js';
+import { ManageContactsUseCase } from './usecases/manage-contacts/manage-contacts.usecase.js';
+import { ManageGroupsUseCase } from './usecases/manage-groups/manage-groups.usecase.js';
+
+/** Contacts and groups: a tenant's audience (seed 001). */
+@Module({
+  imports: [ContactsCoreModule],
+  controllers: [ContactsController, GroupsController],
+  providers: [ManageContactsUseCase, ManageGroupsUseCase],
+})
+export class ContactsModule {}
