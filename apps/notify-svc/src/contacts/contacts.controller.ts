@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent, PaginationQueryDto, Role, Scope, SECURITY, type Principal } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { ContactsQuery, ContactsQueryPipe, RawBodyField } from './contacts-query.js';
@@ -13,6 +13,9 @@ import {
 } from './dtos/contact.dto.js';
 import { ManageContactsUseCase, type ContactListQuery } from './usecases/manage-contacts/manage-contacts.usecase.js';
 import { ManageGroupsUseCase } from './usecases/manage-groups/manage-groups.usecase.js';
+import { CSV } from './contacts-http.setup.js';
+import { ExportContactsUseCase } from './usecases/export-contacts/export-contacts.usecase.js';
+import { ImportContactsUseCase } from './usecases/import-contacts/import-contacts.usecase.js';
 
 /**
  * Who may do what (seed 001): every user of the tenant reads contacts and groups; organizers and
@@ -28,7 +31,44 @@ const READ_SCOPES = [Scope.NotificationsRead, Scope.NotificationsSend, Scope.Tem
 @Scopes(Scope.TemplatesWrite)
 @Controller('notify/v1/contacts')
 export class ContactsController {
-  constructor(private readonly manage: ManageContactsUseCase) {}
+  constructor(
+    private readonly manage: ManageContactsUseCase,
+    private readonly importer: ImportContactsUseCase,
+    private readonly exporter: ExportContactsUseCase,
+  ) {}
+
+  @Post('import')
+  @Idempotent()
+  @HttpCode(202)
+  @ApiConsumes(CSV)
+  @ApiOperation({
+    summary:
+      'Import contacts from CSV (≤ 100,000 rows): columns externalId, name, email, phone, locale, timezone, attr.<key>, attributes (JSON)',
+    description:
+      'Checked and queued (202 with the import); a worker upserts the rows by externalId, then email. Progress and the per-row report at GET /contacts/imports/:id.',
+  })
+  import(@CurrentUser() p: Principal, @Body() csv: unknown) {
+    return this.importer.accept(p, csv);
+  }
+
+  @Get('imports/:id')
+  @Roles(Role.User, Role.Organizer, Role.Admin)
+  @Scopes(...READ_SCOPES)
+  @ApiOperation({ summary: "An import's progress and its per-row report (at most 1,000 errors kept; errorsTruncated beyond)" })
+  importStatus(@CurrentUser() p: Principal, @Param('id') id: string) {
+    return this.importer.get(p, id);
+  }
+
+  @Get('export')
+  @ApiProduces(CSV)
+  @ApiOperation({ summary: 'The contacts as CSV, streamed (organizer, admin); takes the list filters' })
+  @ApiQuery({ type: ListContactsQueryDto })
+  async export(@CurrentUser() p: Principal, @ContactsQuery(new ContactsQueryPipe()) q: ContactListQuery) {
+    return new StreamableFile(await this.exporter.execute(p, q), {
+      type: 'text/csv; charset=utf-8',
+      disposition: 'attachment; filename="contacts.csv"',
+    });
+  }
 
   @Post()
   @Idempotent()

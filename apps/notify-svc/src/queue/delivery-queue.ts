@@ -6,7 +6,14 @@ import type { Tx } from '../tenancy/unit-of-work.js';
 import { graphileLogger } from './graphile-logger.js';
 
 /** graphile-worker task names. */
-export const TASK = { deliver: 'deliver', purge: 'purge', repair: 'repair', topicPurge: 'topic_purge', topicDue: 'topic_due' } as const;
+export const TASK = {
+  deliver: 'deliver',
+  purge: 'purge',
+  repair: 'repair',
+  topicPurge: 'topic_purge',
+  topicDue: 'topic_due',
+  contactImport: 'contact_import',
+} as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
 export interface DeliverJob {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -11,7 +12,7 @@ import { RetryPolicy } from './retry-policy.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
 @Module({
-  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule, TopicsModule],
+  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule, TopicsModule, ContactsModule],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],
 })

@@ -56,7 +56,7 @@ export class ContactGroupMember {
   @Column('timestamptz', { default: () => "date_trunc('milliseconds', now())" }) added_at: Date;
 }
 
-export const IMPORT_STATUSES = ['running', 'completed', 'failed'] as const;
+export const IMPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** A CSV import's progress and per-row report (at most IMPORT_ERRORS_KEPT errors stored). */
@@ -65,6 +65,9 @@ export class ContactImport {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') tenant_id: string;
   @Column('text') status: ImportStatus;
+  /** The uploaded CSV until the job has processed it. */
+  @Column('text', { nullable: true }) source: string | null;
+  @Column('text', { array: true }) columns: string[];
   @Column('int') total_rows: number;
   @Column('int') processed_rows: number;
   @Column('int') created_count: number;

@@ -114,7 +114,10 @@ export class NotifyContacts1796000000010 implements MigrationInterface {
       CREATE TABLE contact_imports (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         tenant_id uuid NOT NULL,
-        status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed', 'failed')),
+        status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+        -- The uploaded CSV, kept until the import job has read it all (then cleared).
+        source text,
+        columns text[] NOT NULL DEFAULT '{}',
         total_rows int NOT NULL DEFAULT 0,
         processed_rows int NOT NULL DEFAULT 0,
         created_count int NOT NULL DEFAULT 0,
