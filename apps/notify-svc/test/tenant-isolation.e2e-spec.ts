@@ -66,6 +66,13 @@ describe('tenant isolation', () => {
     ids.contact = (await post('/notify/v1/contacts', { email: `contact-${randomUUID()}@example.com`, externalId: 'a-1' })).id;
     ids.group = (await post('/notify/v1/groups', { name: 'iso', kind: 'static' })).id;
     await post(`/notify/v1/groups/${ids.group}/members`, { contactIds: [ids.contact] });
+    const imported = await env.http.post('/notify/v1/contacts/import', undefined, {
+      token: a.admin,
+      raw: 'email\nimported@example.com\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.status).toBe(202);
+    ids.contactImport = imported.body.data.id;
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -126,6 +133,8 @@ describe('tenant isolation', () => {
     ['POST', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['DELETE', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['GET', 'contacts of a group', () => `/notify/v1/contacts?groupId=${ids.group}`, undefined],
+    ['GET', 'contacts import', () => `/notify/v1/contacts/imports/${ids.contactImport}`, undefined],
+    ['GET', 'contacts export of a group', () => `/notify/v1/contacts/export?groupId=${ids.group}`, undefined],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
