@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
 import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
@@ -39,6 +40,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly topicRetention: PurgeTopicMessagesUseCase,
     private readonly topicPublish: PublishTopicMessageUseCase,
     private readonly contactImport: ImportContactsUseCase,
+    private readonly groupSend: SendToGroupUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -87,6 +89,10 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.contactImport]: async (payload) => {
           const job = payload as { t: string; i: string };
           await this.contactImport.run(job.t, job.i);
+        },
+        [TASK.groupSend]: async (payload) => {
+          const job = payload as { t: string; s: string };
+          await this.groupSend.run(job.t, job.s);
         },
       },
       parsedCronItems: parseCronItems([
