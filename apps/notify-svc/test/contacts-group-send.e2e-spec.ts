@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess, type ServiceProcess } from './support/service-processes.js';
 
-describe('a send to a large group, with its worker killed mid-expansion', () => {
+describe('contact jobs (large group send, CSV import) with their worker killed mid-way', () => {
   let env: NotifyTestEnv;
   let a: TestTenant;
   const workers: ServiceProcess[] = [];
@@ -73,5 +73,38 @@ describe('a send to a large group, with its worker killed mid-expansion', () => 
     );
     expect(d).toEqual({ n: String(N), addresses: String(N) });
     expect((await progress()).queued).toBe(N);
+    await Promise.all(workers.splice(0).map((w) => w.kill('SIGTERM')));
+  }, 180_000);
+
+  it('SIGKILL during an import: another worker resumes after the last committed chunk; every row applied once', async () => {
+    const workerEnv = { WORKER_HEARTBEAT_TIMEOUT: '2' };
+    const first = await startWorkerProcess(env, workerEnv);
+    workers.push(first);
+    const rows = 30_000;
+    const tag = randomUUID().slice(0, 8);
+    const csv = `externalId,email,attr.batch\n${Array.from({ length: rows }, (_, i) => `k-${tag}-${i},k${i}-${tag}@example.com,${tag}`).join('\n')}`;
+    const res = await env.http.post('/notify/v1/contacts/import', undefined, {
+      token: a.organizer,
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(res.status).toBe(202);
+    const status = async () => (await env.http.get(`/notify/v1/contacts/imports/${res.body.data.id}`, { token: a.user })).body.data;
+    const mid = await env.eventually(async () => {
+      const s = await status();
+      return s.processedRows > 0 ? s : undefined;
+    }, 30_000);
+    await first.kill('SIGKILL');
+    expect(mid.status).toBe('running');
+    expect((await status()).processedRows).toBeLessThan(rows);
+
+    workers.push(await startWorkerProcess(env, workerEnv));
+    const done = await env.eventually(async () => {
+      const s = await status();
+      return s.status === 'completed' ? s : undefined;
+    }, 60_000);
+    expect(done).toMatchObject({ totalRows: rows, processedRows: rows, created: rows, updated: 0, unchanged: 0, failed: 0 });
+    const [n] = await env.systemQuery<{ n: string }>(`SELECT count(*) AS n FROM contacts WHERE attributes->>'batch' = $1`, [tag]);
+    expect(n!.n).toBe(String(rows));
   }, 180_000);
 });
