@@ -25,6 +25,7 @@ import { ProviderAccountsModule } from './provider-accounts/provider-accounts.mo
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 
 @Module({})
 export class AppModule {
@@ -96,6 +97,7 @@ export class AppModule {
         MeModule,
         DeliveriesModule,
         TemplatesModule,
+        ContactsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

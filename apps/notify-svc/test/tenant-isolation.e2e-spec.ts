@@ -6,8 +6,9 @@ import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/179
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
 import { PROVIDER_ACCOUNT_TABLES } from '../src/database/migrations/1796000000011-notify-provider-accounts.js';
+import { CONTACT_TABLES } from '../src/database/migrations/1796000000010-notify-contacts.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...PROVIDER_ACCOUNT_TABLES];
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...PROVIDER_ACCOUNT_TABLES, ...CONTACT_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -69,6 +70,16 @@ describe('tenant isolation', () => {
       { token: a.admin },
     );
     expect(account.status).toBe(200);
+    ids.contact = (await post('/notify/v1/contacts', { email: `contact-${randomUUID()}@example.com`, externalId: 'a-1' })).id;
+    ids.group = (await post('/notify/v1/groups', { name: 'iso', kind: 'static' })).id;
+    await post(`/notify/v1/groups/${ids.group}/members`, { contactIds: [ids.contact] });
+    const imported = await env.http.post('/notify/v1/contacts/import', undefined, {
+      token: a.admin,
+      raw: 'email\nimported@example.com\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.status).toBe(202);
+    ids.contactImport = imported.body.data.id;
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -122,6 +133,18 @@ describe('tenant isolation', () => {
     ['GET', 'provider account', () => '/notify/v1/providers/twilio', undefined],
     ['DELETE', 'provider account', () => '/notify/v1/providers/twilio', undefined],
     ['POST', 'provider account test', () => '/notify/v1/providers/twilio/test', () => ({ to: '+14155552671' })],
+    ['GET', 'contact', () => `/notify/v1/contacts/${ids.contact}`, undefined],
+    ['PATCH', 'contact', () => `/notify/v1/contacts/${ids.contact}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'contact', () => `/notify/v1/contacts/${ids.contact}`, undefined],
+    ['GET', 'group', () => `/notify/v1/groups/${ids.group}`, undefined],
+    ['PATCH', 'group', () => `/notify/v1/groups/${ids.group}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'group', () => `/notify/v1/groups/${ids.group}`, undefined],
+    ['GET', 'group members', () => `/notify/v1/groups/${ids.group}/members`, undefined],
+    ['POST', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
+    ['DELETE', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
+    ['GET', 'contacts of a group', () => `/notify/v1/contacts?groupId=${ids.group}`, undefined],
+    ['GET', 'contacts import', () => `/notify/v1/contacts/imports/${ids.contactImport}`, undefined],
+    ['GET', 'contacts export of a group', () => `/notify/v1/contacts/export?groupId=${ids.group}`, undefined],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
@@ -157,6 +180,8 @@ describe('tenant isolation', () => {
     ['devices', '/notify/v1/devices'],
     ['topics', '/notify/v1/topics'],
     ['provider accounts', '/notify/v1/providers'],
+    ['contacts', '/notify/v1/contacts'],
+    ['groups', '/notify/v1/groups'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {
@@ -219,6 +244,17 @@ describe('tenant isolation', () => {
     expect(devices.body.data.map((x: { id: string }) => x.id)).toEqual([ids.device]);
     const accounts = await env.http.get('/notify/v1/providers', { token: a.admin });
     expect(accounts.body.data.map((x: { provider: string }) => x.provider)).toEqual(['twilio']);
+    const contact = await env.http.get(`/notify/v1/contacts/${ids.contact}`, { token: a.user });
+    expect(contact.body.data).toMatchObject({ id: ids.contact, name: null, externalId: 'a-1' });
+    const group = await env.http.get(`/notify/v1/groups/${ids.group}`, { token: a.user });
+    expect(group.body.data).toMatchObject({ name: 'iso', memberCount: 1 });
+  });
+
+  it("B cannot send to A's contacts or groups (422: no such contact or group in B), and B's same external id is B's own", async () => {
+    for (const to of [{ contactId: ids.contact }, { groupId: ids.group }, { externalId: 'a-1' }]) {
+      const res = await env.http.post('/notify/v1/deliveries', { channel: 'email', to, subject: 's', body: 'b' }, { token: b.organizer });
+      expect(res.status).toBe(422);
+    }
   });
 
   describe('row-level security', () => {

@@ -1,3 +1,4 @@
+import { Contact, ContactGroup, ContactGroupMember, ContactImport } from '../contacts/entities/contact.entity.js';
 import { Delivery } from '../deliveries/entities/delivery.entity.js';
 import { DeliveryAttempt } from '../deliveries/entities/delivery-attempt.entity.js';
 import { DeliveryEvent } from '../deliveries/entities/delivery-event.entity.js';
@@ -35,4 +36,8 @@ export const notifyEntities: Function[] = [
   TopicAccessToken,
   TopicSubscription,
   ProviderAccountRecord,
+  Contact,
+  ContactGroup,
+  ContactGroupMember,
+  ContactImport,
 ];

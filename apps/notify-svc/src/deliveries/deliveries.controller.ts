@@ -9,7 +9,13 @@ import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-deliver
 import { GetDeliveryUseCase } from './usecases/get-delivery/get-delivery.usecase.js';
 import { RetryDeliveryUseCase } from './usecases/retry-delivery/retry-delivery.usecase.js';
 import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliveries.usecase.js';
-import { SendDeliveriesUseCase } from './usecases/send-deliveries/send-deliveries.usecase.js';
+import { SendDeliveriesUseCase, type SendResult } from './usecases/send-deliveries/send-deliveries.usecase.js';
+
+function batchView(r: SendResult) {
+  const counts: Record<string, number> = {};
+  for (const d of r.deliveries) counts[d.status] = (counts[d.status] ?? 0) + 1;
+  return { batchId: r.batchId, accepted: r.deliveries.length, counts, deliveries: r.deliveries.map(toDeliveryView) };
+}
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Replays the first response for 24 h' };
 
@@ -37,6 +43,18 @@ export class DeliveriesController {
   async create(@CurrentUser() principal: Principal, @Body() dto: SendDeliveryDto) {
     const { to, ...content } = dto;
     const r = await this.send.execute({ principal, content, recipients: [{ to }], batch: false, recipientPath: () => 'to' });
+    // `to: {groupId}` expands into one delivery per contact: answered like a batch.
+    if (r.group?.expanding) {
+      return {
+        batchId: r.batchId,
+        groupId: r.group.groupId,
+        status: 'expanding',
+        targeted: r.group.expanding.targeted,
+        accepted: 0,
+        deliveries: [],
+      };
+    }
+    if (r.group) return { ...batchView(r), groupId: r.group.groupId, withoutAddress: r.group.withoutAddress };
     return toDeliveryView(r.deliveries[0]!);
   }
 
@@ -50,9 +68,7 @@ export class DeliveriesController {
   async batch(@CurrentUser() principal: Principal, @Body() dto: SendBatchDto) {
     const { recipients, ...content } = dto;
     const r = await this.send.execute({ principal, content, recipients, batch: true, recipientPath: (i) => `recipients.${i}.to` });
-    const counts: Record<string, number> = {};
-    for (const d of r.deliveries) counts[d.status] = (counts[d.status] ?? 0) + 1;
-    return { batchId: r.batchId, accepted: r.deliveries.length, counts, deliveries: r.deliveries.map(toDeliveryView) };
+    return batchView(r);
   }
 
   @Get()

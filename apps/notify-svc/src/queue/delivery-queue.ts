@@ -6,7 +6,15 @@ import type { Tx } from '../tenancy/unit-of-work.js';
 import { graphileLogger } from './graphile-logger.js';
 
 /** graphile-worker task names. */
-export const TASK = { deliver: 'deliver', purge: 'purge', repair: 'repair', topicPurge: 'topic_purge', topicDue: 'topic_due' } as const;
+export const TASK = {
+  deliver: 'deliver',
+  purge: 'purge',
+  repair: 'repair',
+  topicPurge: 'topic_purge',
+  topicDue: 'topic_due',
+  contactImport: 'contact_import',
+  groupSend: 'group_send',
+} as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
 export interface DeliverJob {
@@ -43,6 +51,15 @@ export class DeliveryQueue {
       [TASK.topicDue, JSON.stringify(payload), runAt],
       'queue_add_topic_due',
     );
+  }
+
+  /** The expansion job of a send to a large group (keyed by its batch id, so it is added once). */
+  async enqueueGroupSend(tx: Tx, batchId: string): Promise<void> {
+    await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3)`, [
+      TASK.groupSend,
+      JSON.stringify({ t: tx.tenantId, s: batchId }),
+      `group_send:${batchId}`,
+    ]);
   }
 
   async enqueue(tx: Tx, d: { id: string; priority: string; runAt: Date | null }): Promise<void> {

@@ -4,6 +4,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
+import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
 import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
@@ -37,6 +39,8 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly maintenance: RunMaintenanceUseCase,
     private readonly topicRetention: PurgeTopicMessagesUseCase,
     private readonly topicPublish: PublishTopicMessageUseCase,
+    private readonly contactImport: ImportContactsUseCase,
+    private readonly groupSend: SendToGroupUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -82,6 +86,14 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.repair]: async () => void (await this.maintenance.dispatchScheduled()),
         [TASK.topicPurge]: async () => void (await this.topicRetention.execute()),
         [TASK.topicDue]: async (payload) => this.topicPublish.deliverDue(payload as TopicDueJob),
+        [TASK.contactImport]: async (payload) => {
+          const job = payload as { t: string; i: string };
+          await this.contactImport.run(job.t, job.i);
+        },
+        [TASK.groupSend]: async (payload) => {
+          const job = payload as { t: string; s: string };
+          await this.groupSend.run(job.t, job.s);
+        },
       },
       parsedCronItems: parseCronItems([
         { task: TASK.purge, match: '17 * * * *' },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -21,6 +22,7 @@ import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-deli
     NotificationsModule,
     JobsModule,
     TopicsModule,
+    ContactsModule,
   ],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],

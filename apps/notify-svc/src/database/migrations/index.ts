@@ -8,6 +8,7 @@ import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-deli
 import { NotifySmsSegments1796000000007 } from './1796000000007-notify-sms-segments.js';
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
 import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
+import { NotifyContacts1796000000010 } from './1796000000010-notify-contacts.js';
 import { NotifyProviderAccounts1796000000011 } from './1796000000011-notify-provider-accounts.js';
 import { NotifyReceipts1796000000012 } from './1796000000012-notify-receipts.js';
 
@@ -22,6 +23,7 @@ export const notifyMigrations: Function[] = [
   NotifySmsSegments1796000000007,
   NotifyPush1796000000008,
   NotifyTopics1796000000009,
+  NotifyContacts1796000000010,
   NotifyProviderAccounts1796000000011,
   NotifyReceipts1796000000012,
 ];

@@ -53,6 +53,26 @@ export class RecipientDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2048)
   url?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A contact (POST /contacts): its address for the channel is used' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
+
+  @ApiPropertyOptional({ maxLength: 255, description: "A contact by the tenant's own id for it" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  externalId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Single send only: every contact of the group (at most the batch limit), answered like a batch',
+  })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
 }
 
 /** Content and options shared by a single send and a batch. */
