@@ -171,3 +171,40 @@ export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
+
+/**
+ * A local stand-in for the Twilio Messages API that answers at once (201 with a new `sid`) and
+ * records when each message arrived, by sid; `byDelivery` maps them to delivery ids through the
+ * deliveries' provider_message_id (Twilio's request carries no delivery id).
+ */
+export async function startTwilioStandIn(): Promise<Receiver & { byDelivery(db: string, ids: string[]): Promise<Map<string, number>> }> {
+  const arrivals = new Map<string, number>();
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const sid = `SM${(++n).toString(16).padStart(32, '0')}`;
+      arrivals.set(sid, performance.now());
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid, status: 'queued' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () => new Promise((r) => server.close(() => r())),
+    async byDelivery(db: string, ids: string[]) {
+      const client = new pg.Client({ connectionString: db });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ id: string; sid: string | null }>(
+          'SELECT id, provider_message_id AS sid FROM deliveries WHERE id = ANY($1::uuid[])',
+          [ids],
+        );
+        return new Map(rows.flatMap((r) => (r.sid && arrivals.has(r.sid) ? [[r.id, arrivals.get(r.sid)!] as [string, number]] : [])));
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
