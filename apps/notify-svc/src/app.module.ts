@@ -24,6 +24,7 @@ import { PushModule } from './push/push.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 
 @Module({})
 export class AppModule {
@@ -96,6 +97,7 @@ export class AppModule {
         DeliveriesModule,
         TemplatesModule,
         ContactsModule,
+        CampaignsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

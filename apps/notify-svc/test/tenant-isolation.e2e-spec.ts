@@ -6,8 +6,9 @@ import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/179
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
 import { CONTACT_TABLES } from '../src/database/migrations/1796000000010-notify-contacts.js';
+import { CAMPAIGN_TABLES } from '../src/database/migrations/1796000000013-notify-campaigns.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...CONTACT_TABLES];
+const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...CONTACT_TABLES, ...CAMPAIGN_TABLES];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -66,6 +67,9 @@ describe('tenant isolation', () => {
     ids.contact = (await post('/notify/v1/contacts', { email: `contact-${randomUUID()}@example.com`, externalId: 'a-1' })).id;
     ids.group = (await post('/notify/v1/groups', { name: 'iso', kind: 'static' })).id;
     await post(`/notify/v1/groups/${ids.group}/members`, { contactIds: [ids.contact] });
+    ids.campaign = (
+      await post('/notify/v1/campaigns', { name: 'iso', channel: 'email', templateId: ids.template, audience: { groupIds: [ids.group] } })
+    ).id;
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -126,6 +130,15 @@ describe('tenant isolation', () => {
     ['POST', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['DELETE', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['GET', 'contacts of a group', () => `/notify/v1/contacts?groupId=${ids.group}`, undefined],
+    ['GET', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, undefined],
+    ['PATCH', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, undefined],
+    ['GET', 'campaign stats', () => `/notify/v1/campaigns/${ids.campaign}/stats`, undefined],
+    ['POST', 'campaign launch', () => `/notify/v1/campaigns/${ids.campaign}/launch`, () => ({})],
+    ['POST', 'campaign pause', () => `/notify/v1/campaigns/${ids.campaign}/pause`, () => ({})],
+    ['POST', 'campaign resume', () => `/notify/v1/campaigns/${ids.campaign}/resume`, () => ({})],
+    ['POST', 'campaign cancel', () => `/notify/v1/campaigns/${ids.campaign}/cancel`, () => ({})],
+    ['POST', 'campaign test', () => `/notify/v1/campaigns/${ids.campaign}/test`, () => ({ to: { email: 'x@example.com' } })],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],
@@ -162,6 +175,7 @@ describe('tenant isolation', () => {
     ['topics', '/notify/v1/topics'],
     ['contacts', '/notify/v1/contacts'],
     ['groups', '/notify/v1/groups'],
+    ['campaigns', '/notify/v1/campaigns'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {

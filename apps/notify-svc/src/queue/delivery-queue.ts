@@ -13,6 +13,8 @@ export const TASK = {
   topicPurge: 'topic_purge',
   topicDue: 'topic_due',
   contactImport: 'contact_import',
+  campaignExpand: 'campaign_expand',
+  campaignSend: 'campaign_send',
 } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { CampaignsCoreModule } from '../campaigns/campaigns-core.module.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -12,7 +13,17 @@ import { RetryPolicy } from './retry-policy.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 
 @Module({
-  imports: [DeliveriesModule, ChannelsModule, WebhooksModule, PushModule, NotificationsModule, JobsModule, TopicsModule, ContactsModule],
+  imports: [
+    DeliveriesModule,
+    ChannelsModule,
+    WebhooksModule,
+    PushModule,
+    NotificationsModule,
+    JobsModule,
+    TopicsModule,
+    ContactsModule,
+    CampaignsCoreModule,
+  ],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],
 })

@@ -8,6 +8,7 @@ import { NotifyDeliveryPipeline1796000000006 } from './1796000000006-notify-deli
 import { NotifyPush1796000000008 } from './1796000000008-notify-push.js';
 import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
 import { NotifyContacts1796000000010 } from './1796000000010-notify-contacts.js';
+import { NotifyCampaigns1796000000013 } from './1796000000013-notify-campaigns.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -20,4 +21,5 @@ export const notifyMigrations: Function[] = [
   NotifyPush1796000000008,
   NotifyTopics1796000000009,
   NotifyContacts1796000000010,
+  NotifyCampaigns1796000000013,
 ];
