@@ -32,6 +32,8 @@ export interface CampaignRow {
   expansion_cursor: string | null;
   expanded: boolean;
   targeted: number;
+  window_started_at: Date | null;
+  window_sent: number;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -58,7 +60,7 @@ export interface CampaignCounts {
 }
 
 const COLS =
-  'id, tenant_id, name, channel, template_id, template_key, template_version, category, data, audience, schedule, max_per_minute, status, plan_tier, expansion_cursor, expanded, targeted, created_by, created_at, updated_at, launched_at, completed_at, cancelled_at';
+  'id, tenant_id, name, channel, template_id, template_key, template_version, category, data, audience, schedule, max_per_minute, status, plan_tier, expansion_cursor, expanded, targeted, window_started_at, window_sent, created_by, created_at, updated_at, launched_at, completed_at, cancelled_at';
 
 /** Campaigns and their recipients; every statement runs in the caller's tenant transaction. */
 @Injectable()

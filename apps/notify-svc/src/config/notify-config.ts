@@ -155,6 +155,10 @@ export const notifyConfigSpec = {
     "Longest a running campaign's send job sleeps before it looks again for recipients whose time came (a local-time schedule)",
     { default: '30s', min: 1, max: 3600 },
   ),
+  CAMPAIGN_RATE_WINDOW: v.duration(
+    "The window a campaign's maxPerMinute counts in (a minute; tests shorten it): at most maxPerMinute deliveries per window",
+    { default: '60s', min: 1, max: 3600 },
+  ),
   CAMPAIGN_CHUNK: v.int('Recipients a campaign job expands, or turns into deliveries, per transaction', {
     default: '1000',
     min: 10,

@@ -36,6 +36,8 @@ export class NotifyCampaigns1796000000013 implements MigrationInterface {
         expansion_cursor uuid,
         expanded boolean NOT NULL DEFAULT false,
         targeted int NOT NULL DEFAULT 0,
+        window_started_at timestamptz,
+        window_sent int NOT NULL DEFAULT 0,
         created_by text,
         created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         updated_at timestamptz NOT NULL DEFAULT now(),

@@ -34,8 +34,8 @@ type DueRow = ContactRow & { contact_id: string; found: boolean };
  * the pinned template version per contact, lets the DeliveryPolicy decide (suppressions,
  * preferences, quota) exactly as the accept path does, inserts the deliveries with their queue
  * jobs, and sets each recipient's delivery_id: a restart never makes a second delivery for one.
- * Throttle: with maxPerMinute, one run takes at most that many and the next run is 60 s later
- * (a window per run, not a sliding one). The tenant's daily quota is consumed per chunk; when it
+ * Throttle: with maxPerMinute, at most that many deliveries per fixed window (CAMPAIGN_RATE_WINDOW,
+ * a minute) counted on the campaign row; a full window schedules the next run at its end. The tenant's daily quota is consumed per chunk; when it
  * is spent the job waits a minute and tries again. Pause makes the job stop taking recipients
  * (deliveries already made — at most one window's worth — go out); resume adds it again.
  */
@@ -118,7 +118,21 @@ export class RunCampaignUseCase {
       const c = await this.campaigns.find(tx, campaignId, true);
       if (!c || !CampaignStatePolicy.sends(c.status)) return;
       const now = this.clock.now();
-      const limit = Math.min(this.config.CAMPAIGN_CHUNK, c.max_per_minute ?? Infinity);
+      // The send-rate cap: at most maxPerMinute per window (real time, CAMPAIGN_RATE_WINDOW), kept on
+      // the campaign row so a pause and resume within a window cannot burst past it.
+      const windowMs = this.config.CAMPAIGN_RATE_WINDOW * 1000;
+      let windowStart = c.window_started_at ? new Date(c.window_started_at).getTime() : 0;
+      let windowSent = c.window_sent;
+      if (c.max_per_minute !== null && Date.now() - windowStart >= windowMs) {
+        windowStart = Date.now();
+        windowSent = 0;
+      }
+      const allowed = c.max_per_minute === null ? Infinity : c.max_per_minute - windowSent;
+      if (allowed <= 0) {
+        await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
+        return;
+      }
+      const limit = Math.min(this.config.CAMPAIGN_CHUNK, allowed);
       const due = await tx.rows<DueRow>(
         `SELECT r.contact_id, ct.id IS NOT NULL AS found, ct.id, ct.external_id, ct.name, ct.email, ct.phone, ct.device_tokens_enc,
                 ct.locale, ct.timezone, ct.attributes
@@ -127,7 +141,6 @@ export class RunCampaignUseCase {
          ORDER BY r.send_at, r.contact_id LIMIT $4 FOR UPDATE OF r SKIP LOCKED`,
         [tenantId, c.id, new Date(now), limit],
       );
-      let took = 0;
       if (due.length) {
         const plan = (c.plan_tier ?? 'free') as PlanTier;
         let dailyLimit: number;
@@ -140,19 +153,29 @@ export class RunCampaignUseCase {
           return;
         }
         try {
-          took = await this.deliver(tx, c, due, dailyLimit);
+          await this.deliver(tx, c, due, dailyLimit);
         } catch (err) {
           await this.quotas.refund(tenantId, plan, due.length);
           throw err;
         }
         if (c.status === 'scheduled') await this.campaigns.setStatus(tx, c.id, 'running');
       }
-      await this.next(tx, c, now, took === limit && c.max_per_minute !== null, due.length === limit);
+      if (c.max_per_minute !== null) {
+        windowSent += due.length;
+        await tx.exec('UPDATE campaigns SET window_started_at = $3, window_sent = $4 WHERE tenant_id = $1 AND id = $2', [
+          tenantId,
+          c.id,
+          new Date(windowStart),
+          windowSent,
+        ]);
+      }
+      const windowFull = c.max_per_minute !== null && windowSent >= c.max_per_minute;
+      await this.next(tx, c, now, windowFull ? new Date(windowStart + windowMs) : null, due.length === limit);
     });
   }
 
-  /** Creates the deliveries of a chunk and links them to their recipients; returns the count taken. */
-  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[], dailyLimit: number): Promise<number> {
+  /** Creates the deliveries of a chunk and links them to their recipients. */
+  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[], dailyLimit: number): Promise<void> {
     const channel = c.channel as Channel;
     const version = await tx.one<{ channels: Record<string, Record<string, unknown>> }>(
       `SELECT channels FROM template_versions WHERE tenant_id = $1 AND template_id = $2 AND version = $3`,
@@ -254,11 +277,10 @@ export class RunCampaignUseCase {
       );
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
     }
-    return due.length;
   }
 
   /** Completes the campaign, or adds the send job again for the next window / due recipient. */
-  private async next(tx: Tx, c: CampaignRow, now: number, throttled: boolean, full: boolean): Promise<void> {
+  private async next(tx: Tx, c: CampaignRow, now: number, windowEnd: Date | null, full: boolean): Promise<void> {
     const left = await tx.one<{ n: string; next: Date | null }>(
       `SELECT count(*) AS n, min(send_at) AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending'`,
       [tx.tenantId, c.id],
@@ -273,10 +295,8 @@ export class RunCampaignUseCase {
       return;
     }
     const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
-    let delay: number;
-    if (throttled) delay = 60_000;
-    else if (full) delay = 0;
-    else delay = Math.max(0, Math.min(poll, new Date(left!.next!).getTime() - now));
-    await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(Date.now() + delay));
+    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left!.next!).getTime() - now));
+    const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
+    await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(at));
   }
 }
