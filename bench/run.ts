@@ -13,6 +13,7 @@ import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 import { awaitArrivals, awaitQueueEmpty, percentile, queueOverhead, rssMb, sendMany, startReceiver } from './pipeline.js';
 import { topicScenarios } from './topics.js';
+import { contactScenarios } from './contacts.js';
 import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, startBareFastify, startService, stopAll, type Measure } from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -406,6 +407,7 @@ async function main() {
     });
 
     await topicScenarios(scenario, NOTIFY, access, notifyPid);
+    await contactScenarios(scenario, NOTIFY, access, notifyPid);
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];

@@ -170,4 +170,41 @@ describe('contacts: CSV import and export', () => {
     const done = await finished(back.body.data.id);
     expect(done).toMatchObject({ created: 0, updated: 0, failed: 0, unchanged: rows.length });
   });
+
+  it('a send to a group larger than one batch is 202 with the batch id and count; a job makes one delivery per contact', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const csv = `email,attr.bulk\n${Array.from({ length: 1001 }, (_, i) => `bulk-${i}-${tag}@example.com,${tag}`).join('\n')}`;
+    await upload(csv).then((r) => finished(r.body.data.id));
+    const group = await env.http.post(
+      '/notify/v1/groups',
+      { name: `bulk-${tag}`, kind: 'dynamic', filter: { attributes: { bulk: tag } } },
+      { token: a.organizer },
+    );
+    const sendAt = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const res = await env.http.post(
+      '/notify/v1/deliveries',
+      { channel: 'email', to: { groupId: group.body.data.id }, subject: 'Hi', body: 'Hello', sendAt },
+      { token: a.organizer, headers: { 'idempotency-key': randomUUID() } },
+    );
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({ groupId: group.body.data.id, status: 'expanding', targeted: 1001, accepted: 0 });
+    const batchId = res.body.data.batchId as string;
+    const sent = await env.eventually(
+      async () => {
+        const [s] = await env.systemQuery<{ status: string; queued: number }>(
+          'SELECT status, queued FROM contact_group_sends WHERE id = $1',
+          [batchId],
+        );
+        return s?.status === 'done' ? s : undefined;
+      },
+      30_000,
+      'the group send to be expanded',
+    );
+    expect(sent.queued).toBe(1001);
+    const [d] = await env.systemQuery<{ n: string; addresses: string; statuses: string[] }>(
+      `SELECT count(*) AS n, count(DISTINCT address) AS addresses, array_agg(DISTINCT status) AS statuses FROM deliveries WHERE batch_id = $1`,
+      [batchId],
+    );
+    expect(d).toEqual({ n: '1001', addresses: '1001', statuses: ['scheduled'] });
+  });
 });

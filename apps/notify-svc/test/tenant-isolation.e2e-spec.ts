@@ -70,6 +70,13 @@ describe('tenant isolation', () => {
     ids.campaign = (
       await post('/notify/v1/campaigns', { name: 'iso', channel: 'email', templateId: ids.template, audience: { groupIds: [ids.group] } })
     ).id;
+    const imported = await env.http.post('/notify/v1/contacts/import', undefined, {
+      token: a.admin,
+      raw: 'email\nimported@example.com\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.status).toBe(202);
+    ids.contactImport = imported.body.data.id;
     await post('/notify/v1/topics', { name: 'iso', visibility: 'private' });
     ids.topicToken = (await post('/notify/v1/topics/iso/access-tokens', { name: 'iso', accessLevel: 'read_write' })).id;
     const published = await env.http.post('/notify/v1/topics/iso', { message: 'for A only' }, { token: a.admin });
@@ -139,6 +146,8 @@ describe('tenant isolation', () => {
     ['POST', 'campaign resume', () => `/notify/v1/campaigns/${ids.campaign}/resume`, () => ({})],
     ['POST', 'campaign cancel', () => `/notify/v1/campaigns/${ids.campaign}/cancel`, () => ({})],
     ['POST', 'campaign test', () => `/notify/v1/campaigns/${ids.campaign}/test`, () => ({ to: { email: 'x@example.com' } })],
+    ['GET', 'contacts import', () => `/notify/v1/contacts/imports/${ids.contactImport}`, undefined],
+    ['GET', 'contacts export of a group', () => `/notify/v1/contacts/export?groupId=${ids.group}`, undefined],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
     ['PATCH', 'topic', () => '/notify/v1/topics/iso', () => ({ visibility: 'public' })],
     ['DELETE', 'topic', () => '/notify/v1/topics/iso', undefined],

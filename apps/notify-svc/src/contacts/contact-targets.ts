@@ -27,8 +27,8 @@ const ADDRESSES = ['userId', 'email', 'phone', 'deviceToken', 'endpointId', 'url
  *   preferences apply.
  *
  * A single contact without an address for the channel is 422 naming the field; members of a group
- * without one are left out and counted. A group expands to at most `max` contacts (the batch
- * limit): a larger audience is a campaign's job (422 here).
+ * without one are left out and counted. A group of at most `max` contacts (the batch limit)
+ * expands here; a larger one is only counted (`largeGroup`) and expanded by a job.
  */
 @Injectable()
 export class ContactTargets {
@@ -49,7 +49,7 @@ export class ContactTargets {
     recipients: SendRecipient[],
     path: (i: number) => string,
     opts: { batch: boolean; max: number },
-  ): Promise<{ recipients: SendRecipient[]; withoutAddress: number; groupId: string | null }> {
+  ): Promise<{ recipients: SendRecipient[]; withoutAddress: number; groupId: string | null; largeGroup?: number }> {
     recipients.forEach((r, i) => checkShape(r.to, path(i), opts.batch));
     if (channel === 'webhook') {
       const i = recipients.findIndex((r) => REFS.some((k) => r.to[k] !== undefined));
@@ -91,10 +91,9 @@ export class ContactTargets {
     if (!group)
       throw AppException.unprocessable('No group of this tenant has this id', [{ field: `${path}.groupId`, messages: ['unknown group'] }]);
     const members = await this.contacts.audience(tx, { group }, max + 1);
+    // Larger than one batch: the caller hands it to a job (SendToGroupUseCase), with the count now.
     if (members.length > max) {
-      throw AppException.unprocessable(`The group has more than ${max} contacts: send to it with a campaign`, [
-        { field: `${path}.groupId`, messages: [`at most ${max} contacts per direct send`] },
-      ]);
+      return { recipients: [], withoutAddress: 0, groupId: group.id, largeGroup: await this.contacts.count(tx, { group }) };
     }
     const recipients: SendRecipient[] = [];
     for (const c of members) {

@@ -204,9 +204,13 @@ export class ContactsRepository {
   }
 
   /** Every contact of a group (or matching a query), up to `max` rows, oldest first: the send path. */
-  audience(tx: Tx, query: ContactQuery, max: number): Promise<ContactRow[]> {
+  audience(tx: Tx, query: ContactQuery, max: number, after?: { at: Date; id: string }): Promise<ContactRow[]> {
     const params: unknown[] = [tx.tenantId];
-    const where = this.where(query, params);
+    let where = this.where(query, params);
+    if (after) {
+      params.push(after.at, after.id);
+      where += ` AND (c.created_at, c.id) > ($${params.length - 1}, $${params.length})`;
+    }
     params.push(max);
     return tx.rows<ContactRow>(`SELECT ${COLS} FROM contacts c WHERE ${where} ORDER BY c.created_at, c.id LIMIT $${params.length}`, params);
   }

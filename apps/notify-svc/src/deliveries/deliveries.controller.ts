@@ -44,6 +44,16 @@ export class DeliveriesController {
     const { to, ...content } = dto;
     const r = await this.send.execute({ principal, content, recipients: [{ to }], batch: false, recipientPath: () => 'to' });
     // `to: {groupId}` expands into one delivery per contact: answered like a batch.
+    if (r.group?.expanding) {
+      return {
+        batchId: r.batchId,
+        groupId: r.group.groupId,
+        status: 'expanding',
+        targeted: r.group.expanding.targeted,
+        accepted: 0,
+        deliveries: [],
+      };
+    }
     if (r.group) return { ...batchView(r), groupId: r.group.groupId, withoutAddress: r.group.withoutAddress };
     return toDeliveryView(r.deliveries[0]!);
   }

@@ -9,6 +9,7 @@ import { GetDeliveryUseCase } from './usecases/get-delivery/get-delivery.usecase
 import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliveries.usecase.js';
 import { SendDeliveriesUseCase } from './usecases/send-deliveries/send-deliveries.usecase.js';
 import { RetryDeliveryUseCase } from './usecases/retry-delivery/retry-delivery.usecase.js';
+import { SendToGroupUseCase } from './usecases/send-to-group/send-to-group.usecase.js';
 import { DeliveryPolicy } from './policy/delivery-policy.js';
 import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
 
@@ -24,7 +25,8 @@ import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
     GetDeliveryUseCase,
     CancelDeliveryUseCase,
     RetryDeliveryUseCase,
+    SendToGroupUseCase,
   ],
-  exports: [SendDeliveriesUseCase, DeliveriesRepository, DeliveryPolicy, PolicyFactsRepository],
+  exports: [SendDeliveriesUseCase, SendToGroupUseCase, DeliveriesRepository, DeliveryPolicy, PolicyFactsRepository],
 })
 export class DeliveriesModule {}

@@ -15,6 +15,7 @@ export const TASK = {
   contactImport: 'contact_import',
   campaignExpand: 'campaign_expand',
   campaignSend: 'campaign_send',
+  groupSend: 'group_send',
 } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
@@ -52,6 +53,15 @@ export class DeliveryQueue {
       [TASK.topicDue, JSON.stringify(payload), runAt],
       'queue_add_topic_due',
     );
+  }
+
+  /** The expansion job of a send to a large group (keyed by its batch id, so it is added once). */
+  async enqueueGroupSend(tx: Tx, batchId: string): Promise<void> {
+    await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3)`, [
+      TASK.groupSend,
+      JSON.stringify({ t: tx.tenantId, s: batchId }),
+      `group_send:${batchId}`,
+    ]);
   }
 
   async enqueue(tx: Tx, d: { id: string; priority: string; runAt: Date | null }): Promise<void> {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campaign.usecase.js';
 import type { CampaignJob } from '../campaigns/campaign-jobs.js';
+import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
 import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
@@ -42,6 +43,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly topicPublish: PublishTopicMessageUseCase,
     private readonly contactImport: ImportContactsUseCase,
     private readonly campaigns: RunCampaignUseCase,
+    private readonly groupSend: SendToGroupUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -98,6 +100,10 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.campaignSend]: async (payload) => {
           const job = payload as CampaignJob;
           await this.campaigns.send(job.t, job.c);
+        },
+        [TASK.groupSend]: async (payload) => {
+          const job = payload as { t: string; s: string };
+          await this.groupSend.run(job.t, job.s);
         },
       },
       parsedCronItems: parseCronItems([

@@ -4,7 +4,7 @@ const RLS_ROLE = 'notify_tenant_rls';
 const MAINTENANCE_ROLE = 'notify_maintenance';
 
 /** Tenant tables this migration adds (each with the tenant-only policy). */
-export const CONTACT_TABLES = ['contacts', 'contact_groups', 'contact_group_members', 'contact_imports'];
+export const CONTACT_TABLES = ['contacts', 'contact_groups', 'contact_group_members', 'contact_imports', 'contact_group_sends'];
 
 /**
  * Unique constraint names, mapped back to request fields by the contacts repository (a duplicate is
@@ -133,6 +133,26 @@ export class NotifyContacts1796000000010 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX contact_imports_list_idx ON contact_imports (tenant_id, created_at DESC, id DESC)`);
 
+    // A send to a group larger than one batch: expanded by a job, 1,000 contacts per transaction,
+    // the cursor (created_at, id of the last contact done) committed with that chunk's deliveries.
+    await q.query(`
+      CREATE TABLE contact_group_sends (
+        id uuid PRIMARY KEY,
+        tenant_id uuid NOT NULL,
+        group_id uuid NOT NULL,
+        status text NOT NULL DEFAULT 'expanding' CHECK (status IN ('expanding', 'done', 'failed')),
+        content jsonb NOT NULL,
+        principal jsonb NOT NULL,
+        targeted int NOT NULL,
+        queued int NOT NULL DEFAULT 0,
+        without_address int NOT NULL DEFAULT 0,
+        cursor_at timestamptz,
+        cursor_id uuid,
+        error text,
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+
     for (const table of CONTACT_TABLES) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
@@ -154,6 +174,7 @@ export class NotifyContacts1796000000010 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS contact_group_sends`);
     await q.query(`DROP TABLE IF EXISTS contact_imports`);
     await q.query(`DROP TABLE IF EXISTS contact_group_members`);
     await q.query(`DROP TABLE IF EXISTS contact_groups`);

@@ -25,13 +25,18 @@ export interface SendCommand {
   batch: boolean;
   /** Field path of the recipients in the request, for error details. */
   recipientPath: (i: number) => string;
+  /** A chunk of a large group send (SendToGroupUseCase): recipients already resolved, its batch id. */
+  groupChunk?: { batchId: string };
 }
 
 export interface SendResult {
   batchId: string | null;
   deliveries: DeliveryRow[];
-  /** A send to `to: {groupId}`: the group, and how many of its contacts had no address for the channel. */
-  group?: { groupId: string; withoutAddress: number } | null;
+  /**
+   * A send to `to: {groupId}`: the group, and how many of its contacts had no address for the
+   * channel; `expanding` when the group is larger than a batch (its job makes the deliveries).
+   */
+  group?: { groupId: string; withoutAddress: number; expanding?: { targeted: number } } | null;
 }
 
 const ADDRESS_FIELD: Record<Channel, keyof RecipientDto> = {
@@ -74,13 +79,25 @@ export class SendDeliveriesUseCase {
     this.checkSource(content, useTemplate);
     // Contacts and groups become concrete recipients first; a group makes this send a batch.
     let recipients = cmd.recipients;
-    let group: { groupId: string; withoutAddress: number } | null = null;
-    if (ContactTargets.involved(recipients)) {
+    let group: SendResult['group'] = null;
+    if (!cmd.groupChunk && ContactTargets.involved(recipients)) {
       const r = await this.contactTargets.resolve(tenantId, content.channel, recipients, cmd.recipientPath, {
         batch: cmd.batch,
         max: this.config.BATCH_MAX_RECIPIENTS,
       });
       recipients = r.recipients;
+      if (r.largeGroup !== undefined) {
+        // More than one batch: a durable job expands it, 1,000 contacts per transaction.
+        const batchId = randomUUID();
+        await this.uow.tenant(tenantId, async (tx) => {
+          await tx.exec(
+            `INSERT INTO contact_group_sends (id, tenant_id, group_id, content, principal, targeted) VALUES ($1, $2, $3, $4, $5, $6)`,
+            [batchId, tenantId, r.groupId, JSON.stringify(content), JSON.stringify(principal), r.largeGroup],
+          );
+          await this.queue.enqueueGroupSend(tx, batchId);
+        });
+        return { batchId, deliveries: [], group: { groupId: r.groupId!, withoutAddress: 0, expanding: { targeted: r.largeGroup } } };
+      }
       if (r.groupId) group = { groupId: r.groupId, withoutAddress: r.withoutAddress };
     }
     if (group && !recipients.length) return { batchId: randomUUID(), deliveries: [], group };
@@ -119,7 +136,7 @@ export class SendDeliveriesUseCase {
 
     const dailyLimit = await this.quotas.consume(tenantId, principal.planTier, recipients.length);
     try {
-      const batchId = cmd.batch || group ? randomUUID() : null;
+      const batchId = cmd.groupChunk?.batchId ?? (cmd.batch || group ? randomUUID() : null);
       const rows = await this.uow.tenant(tenantId, async (tx) => {
         let template: { id: string; key: string; version: number; content: Record<string, unknown> } | null = null;
         if (useTemplate) {

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { ContactTargets } from '../../../contacts/contact-targets.js';
+import { ContactsRepository } from '../../../contacts/contacts.repository.js';
+import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
+import { SendDeliveriesUseCase } from '../send-deliveries/send-deliveries.usecase.js';
+
+interface GroupSendRow {
+  id: string;
+  group_id: string;
+  content: DeliveryContentDto;
+  principal: Principal;
+  cursor_at: Date | null;
+  cursor_id: string | null;
+}
+
+/**
+ * The job behind `POST /deliveries` to a group larger than one batch. Each round locks the send,
+ * takes the next contacts after its cursor (created_at, id), accepts their deliveries through the
+ * ordinary send path (policy, quota, queue jobs: one batch id for the whole send) and moves the
+ * cursor, all in one transaction: a job killed mid-way resumes after the last committed chunk and
+ * no contact gets two deliveries. A dynamic group's filter is evaluated as the expansion goes.
+ */
+@Injectable()
+export class SendToGroupUseCase {
+  private readonly log = new Logger('group-send');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly contacts: ContactsRepository,
+    private readonly targets: ContactTargets,
+    private readonly send: SendDeliveriesUseCase,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  async run(tenantId: string, sendId: string): Promise<void> {
+    while (await this.round(tenantId, sendId));
+  }
+
+  private round(tenantId: string, sendId: string): Promise<boolean> {
+    return this.uow.tenant(tenantId, async (tx) => {
+      const s = await tx.one<GroupSendRow>(
+        `SELECT id, group_id, content, principal, cursor_at, cursor_id FROM contact_group_sends
+         WHERE tenant_id = $1 AND id = $2 AND status = 'expanding' FOR UPDATE`,
+        [tenantId, sendId],
+      );
+      if (!s) return false;
+      const group = await this.contacts.findGroup(tx, s.group_id);
+      const finish = (status: 'done' | 'failed', error: string | null) =>
+        tx.exec(`UPDATE contact_group_sends SET status = $3, error = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
+          tenantId,
+          sendId,
+          status,
+          error,
+        ]);
+      if (!group) {
+        await finish('failed', 'the group was deleted');
+        return false;
+      }
+      const after = s.cursor_at && s.cursor_id ? { at: new Date(s.cursor_at), id: s.cursor_id } : undefined;
+      const members = await this.contacts.audience(tx, { group }, this.config.BATCH_MAX_RECIPIENTS, after);
+      if (!members.length) {
+        await finish('done', null);
+        this.log.log(`group send ${sendId} expanded`);
+        return false;
+      }
+      const channel = s.content.channel;
+      const recipients = members.flatMap((c) => {
+        const to: RecipientDto | null = this.targets.address(c, channel);
+        return to ? [{ to }] : [];
+      });
+      if (recipients.length) {
+        await this.send.execute({
+          principal: s.principal,
+          content: s.content,
+          recipients,
+          batch: true,
+          recipientPath: (i) => `recipients.${i}.to`,
+          groupChunk: { batchId: sendId },
+        });
+      }
+      const last = members[members.length - 1]!;
+      await tx.exec(
+        `UPDATE contact_group_sends SET cursor_at = $3, cursor_id = $4, queued = queued + $5, without_address = without_address + $6, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, sendId, last.created_at, last.id, recipients.length, members.length - recipients.length],
+      );
+      return true;
+    });
+  }
+}
