@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { SseClient } from '#testing';
 import { CampaignClock } from '../src/campaigns/clock.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess } from './support/service-processes.js';
@@ -287,6 +288,24 @@ describe('campaigns (workers on, real SMTP peer)', () => {
     expect(emails.map((e) => smtp.countBy().get(e))).toEqual(emails.map(() => 1));
     expect(await stats(c.id)).toMatchObject({ targeted: 250, pending: 0, skipped: 0 });
   }, 60_000);
+
+  it('stats are pushed live on GET /campaigns/:id/stats/stream (SSE), readable by a user; 404 for another tenant', async () => {
+    const cohort = `live-${uniq()}`;
+    await seed(a, cohort, 30);
+    const c = await campaign({ audience: { filter: { attributes: { cohort } } } });
+    expect((await get(`/notify/v1/campaigns/${c.id}/stats/stream`, b.admin)).status).toBe(404);
+    const sse = await SseClient.open(`${env.t.baseUrl}/notify/v1/campaigns/${c.id}/stats/stream`, { authorization: `Bearer ${a.user}` });
+    try {
+      const stats = (events: Array<{ event?: string; data: string }>) =>
+        events.filter((e) => e.event === 'stats').map((e) => JSON.parse(e.data) as Record<string, unknown>);
+      await sse.until((e) => stats(e).some((x) => x.status === 'draft' && x.targeted === 0));
+      await post(`/notify/v1/campaigns/${c.id}/launch`, {});
+      const events = await sse.until((e) => stats(e).some((x) => x.status === 'completed' && x.sent === 30), 20_000);
+      expect(stats(events).at(-1)).toMatchObject({ campaignId: c.id, targeted: 30, sent: 30, pending: 0 });
+    } finally {
+      await sse.close();
+    }
+  }, 40_000);
 
   it('cancel mid-campaign: the rest are skipped, no contact gets two messages, nothing more is sent', async () => {
     const cohort = `cx-${uniq()}`;

@@ -141,6 +141,7 @@ describe('tenant isolation', () => {
     ['PATCH', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, () => ({ name: 'stolen' })],
     ['DELETE', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, undefined],
     ['GET', 'campaign stats', () => `/notify/v1/campaigns/${ids.campaign}/stats`, undefined],
+    ['GET', 'campaign stats stream', () => `/notify/v1/campaigns/${ids.campaign}/stats/stream`, undefined],
     ['POST', 'campaign launch', () => `/notify/v1/campaigns/${ids.campaign}/launch`, () => ({})],
     ['POST', 'campaign pause', () => `/notify/v1/campaigns/${ids.campaign}/pause`, () => ({})],
     ['POST', 'campaign resume', () => `/notify/v1/campaigns/${ids.campaign}/resume`, () => ({})],

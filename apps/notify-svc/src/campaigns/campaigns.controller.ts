@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Idempotent, PaginationQueryDto, Role, Scope, SECURITY, type Principal } from '#common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Idempotent, PaginationQueryDto, QueryTokenAllowed, Role, Scope, SECURITY, SseStreams, type Principal } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { RawBodyField } from '../contacts/contacts-query.js';
 import { CreateCampaignDto, TestSendDto, UpdateCampaignDto } from './dtos/campaign.dto.js';
 import { ManageCampaignsUseCase } from './usecases/manage-campaigns/manage-campaigns.usecase.js';
+import { StreamCampaignStatsUseCase } from './usecases/stream-stats/stream-stats.usecase.js';
 
 /**
  * Who may do what (seed 001), as for contacts: every user of the tenant reads campaigns and their
@@ -20,7 +22,11 @@ const READ_SCOPES = [Scope.NotificationsRead, Scope.NotificationsSend, Scope.Tem
 @Scopes(Scope.TemplatesWrite)
 @Controller('notify/v1/campaigns')
 export class CampaignsController {
-  constructor(private readonly manage: ManageCampaignsUseCase) {}
+  constructor(
+    private readonly manage: ManageCampaignsUseCase,
+    private readonly streamStats: StreamCampaignStatsUseCase,
+    private readonly sse: SseStreams,
+  ) {}
 
   @Post()
   @Idempotent()
@@ -49,6 +55,17 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Progress: targeted, pending, queued, sent, delivered, failed, suppressed, skipped' })
   stats(@CurrentUser() p: Principal, @Param('id') id: string) {
     return this.manage.stats(p, id);
+  }
+
+  @Get(':id/stats/stream')
+  @Roles(Role.User, Role.Organizer, Role.Admin)
+  @Scopes(...READ_SCOPES)
+  @QueryTokenAllowed()
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'token', required: false, description: 'Access token, for clients that cannot set Authorization' })
+  @ApiOperation({ summary: 'The stats live (Server-Sent Events): a `stats` event now and whenever they change' })
+  async statsStream(@CurrentUser() p: Principal, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.streamStats.execute(p, id, (opts) => this.sse.start(req, reply, opts));
   }
 
   @Patch(':id')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppException, type PlanTier } from '#common';
+import { AppException, LIVE_BUS, type LiveBus, type PlanTier } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository, type ContactRow, type GroupRow } from '../../../contacts/contacts.repository.js';
@@ -17,6 +17,7 @@ import { CampaignClock } from '../../clock.js';
 import { enqueueCampaignJob } from '../../campaign-jobs.js';
 import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';
 import { nextLocalTime } from '../../local-time.js';
+import { campaignTopic } from '../../campaign-live.js';
 
 type DueRow = ContactRow & { contact_id: string; found: boolean };
 
@@ -55,6 +56,7 @@ export class RunCampaignUseCase {
     private readonly quotas: QuotaService,
     private readonly metrics: NotifyMetrics,
     private readonly clock: CampaignClock,
+    @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -109,6 +111,14 @@ export class RunCampaignUseCase {
       // New recipients may be due now: the send job looks (a throttled one keeps its window).
       if (inserted || done) await enqueueCampaignJob(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
     });
+    this.signal(tenantId, campaignId);
+  }
+
+  /** After a commit: open stats streams re-read (a lost signal only delays them to their next refresh). */
+  private signal(tenantId: string, campaignId: string): void {
+    this.bus
+      .publish(campaignTopic(tenantId, campaignId), { c: campaignId })
+      .catch((err: unknown) => this.log.warn(`stats signal: ${String(err)}`));
   }
 
   /** Turns one chunk of due recipients into deliveries and schedules the next run (campaign_send). */
@@ -171,6 +181,7 @@ export class RunCampaignUseCase {
       const windowFull = c.max_per_minute !== null && windowSent >= c.max_per_minute;
       await this.next(tx, c, now, windowFull ? new Date(windowStart + windowMs) : null, due.length === limit);
     });
+    this.signal(tenantId, campaignId);
   }
 
   /** Creates the deliveries of a chunk and links them to their recipients. */
@@ -280,21 +291,22 @@ export class RunCampaignUseCase {
 
   /** Completes the campaign, or adds the send job again for the next window / due recipient. */
   private async next(tx: Tx, c: CampaignRow, now: number, windowEnd: Date | null, full: boolean): Promise<void> {
-    const left = await tx.one<{ n: string; next: Date | null }>(
-      `SELECT count(*) AS n, min(send_at) AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending'`,
+    // The earliest waiting recipient (the partial index on pending recipients by send_at): none left = done.
+    const left = await tx.one<{ next: Date }>(
+      `SELECT send_at AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending' ORDER BY send_at LIMIT 1`,
       [tx.tenantId, c.id],
     );
     const expanded = (await tx.one<{ expanded: boolean }>('SELECT expanded FROM campaigns WHERE tenant_id = $1 AND id = $2', [
       tx.tenantId,
       c.id,
     ]))!.expanded;
-    if (Number(left?.n ?? 0) === 0) {
+    if (!left) {
       if (expanded) await this.campaigns.setStatus(tx, c.id, 'completed', { completed: true });
       // Not expanded yet: the next page of the expansion adds the send job again.
       return;
     }
     const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
-    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left!.next!).getTime() - now));
+    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left.next).getTime() - now));
     const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
     await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(at));
   }
