@@ -21,6 +21,9 @@ import { campaignTopic } from '../../campaign-live.js';
 
 type DueRow = ContactRow & { contact_id: string; found: boolean };
 
+/** An expansion page is this many send chunks: recipient rows are cheap, and fewer pages mean fewer waits on the campaign lock. */
+const EXPAND_PAGE_CHUNKS = 5;
+
 /**
  * The worker side of a campaign: two durable graphile-worker jobs.
  *
@@ -85,7 +88,7 @@ export class RunCampaignUseCase {
       }
       const params: unknown[] = [tenantId];
       const where = this.campaigns.audienceSql(groups, c.audience.filter, params);
-      params.push(c.expansion_cursor, this.config.CAMPAIGN_CHUNK);
+      params.push(c.expansion_cursor, this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS);
       const page = await tx.rows<{ id: string; timezone: string | null }>(
         `SELECT c.id, c.timezone FROM contacts c
          WHERE c.tenant_id = $1 AND ${where} AND ($${params.length - 1}::uuid IS NULL OR c.id > $${params.length - 1}::uuid)
@@ -101,7 +104,7 @@ export class RunCampaignUseCase {
             [tenantId, c.id, page.map((p) => p.id), page.map((p) => this.sendAt(c, p.timezone, now))],
           )
         : 0;
-      const done = page.length < this.config.CAMPAIGN_CHUNK;
+      const done = page.length < this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS;
       await tx.exec(
         `UPDATE campaigns SET expansion_cursor = coalesce($3, expansion_cursor), expanded = $4, targeted = targeted + $5, updated_at = now()
          WHERE tenant_id = $1 AND id = $2`,
@@ -296,10 +299,8 @@ export class RunCampaignUseCase {
       `SELECT send_at AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending' ORDER BY send_at LIMIT 1`,
       [tx.tenantId, c.id],
     );
-    const expanded = (await tx.one<{ expanded: boolean }>('SELECT expanded FROM campaigns WHERE tenant_id = $1 AND id = $2', [
-      tx.tenantId,
-      c.id,
-    ]))!.expanded;
+    // Read under this transaction's lock on the campaign: the expansion cannot move it meanwhile.
+    const expanded = c.expanded;
     if (!left) {
       if (expanded) await this.campaigns.setStatus(tx, c.id, 'completed', { completed: true });
       // Not expanded yet: the next page of the expansion adds the send job again.
