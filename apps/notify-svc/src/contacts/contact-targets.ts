@@ -82,7 +82,7 @@ export class ContactTargets {
           throw AppException.unprocessable('Some recipients are not contacts that can be reached on this channel', problems.slice(0, 20));
         return { recipients: out, withoutAddress: 0, groupId: null };
       },
-      { readOnly: false },
+      { readOnly: true },
     );
   }
 
