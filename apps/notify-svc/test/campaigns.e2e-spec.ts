@@ -307,6 +307,23 @@ describe('campaigns (workers on, real SMTP peer)', () => {
     }
   }, 40_000);
 
+  it('policy applies per contact: a suppressed address is suppressed, a contact without an email is skipped', async () => {
+    const cohort = `pol-${uniq()}`;
+    const emails = await seed(a, cohort, 3);
+    await env.systemQuery(
+      `INSERT INTO contacts (tenant_id, phone, attributes) VALUES ($1, '+14155550199', jsonb_build_object('cohort', $2::text))`,
+      [a.tenantId, cohort],
+    );
+    const sup = await post('/notify/v1/suppressions', { channel: 'email', address: emails[0], reason: 'unsubscribed' }, a.admin);
+    expect(sup.status).toBe(201);
+    const c = await campaign({ audience: { filter: { attributes: { cohort } } } });
+    await post(`/notify/v1/campaigns/${c.id}/launch`, {});
+    await env.eventually(async () => (await stats(c.id)).sent === 2, 15_000, 'two sent');
+    expect(await stats(c.id)).toMatchObject({ status: 'completed', targeted: 4, sent: 2, suppressed: 1, skipped: 1, pending: 0 });
+    expect(smtp.countBy().get(emails[0]!)).toBeUndefined();
+    await env.eventually(async () => smtp.countBy().get(emails[1]!) === 1 && smtp.countBy().get(emails[2]!) === 1, 10_000, 'mails');
+  });
+
   it('cancel mid-campaign: the rest are skipped, no contact gets two messages, nothing more is sent', async () => {
     const cohort = `cx-${uniq()}`;
     const emails = await seed(a, cohort, 250);
