@@ -23,6 +23,7 @@ import {
 } from './pipeline.js';
 import { topicScenarios } from './topics.js';
 import { contactScenarios } from './contacts.js';
+import { campaignScenarios } from './campaigns.js';
 import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, startBareFastify, startService, stopAll, type Measure } from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -461,6 +462,7 @@ async function main() {
 
     await topicScenarios(scenario, NOTIFY, access, notifyPid);
     await contactScenarios(scenario, NOTIFY, access, notifyPid);
+    await campaignScenarios(scenario, NOTIFY, access, notifyDb);
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];

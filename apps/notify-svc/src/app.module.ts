@@ -26,6 +26,7 @@ import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 
 @Module({})
 export class AppModule {
@@ -98,6 +99,7 @@ export class AppModule {
         DeliveriesModule,
         TemplatesModule,
         ContactsModule,
+        CampaignsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

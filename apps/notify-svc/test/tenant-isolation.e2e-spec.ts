@@ -7,8 +7,16 @@ import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-not
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';
 import { PROVIDER_ACCOUNT_TABLES } from '../src/database/migrations/1796000000011-notify-provider-accounts.js';
 import { CONTACT_TABLES } from '../src/database/migrations/1796000000010-notify-contacts.js';
+import { CAMPAIGN_TABLES } from '../src/database/migrations/1796000000013-notify-campaigns.js';
 
-const TENANT_TABLES = [...PIPELINE_TABLES, ...PUSH_TENANT_TABLES, ...TOPIC_TABLES, ...PROVIDER_ACCOUNT_TABLES, ...CONTACT_TABLES];
+const TENANT_TABLES = [
+  ...PIPELINE_TABLES,
+  ...PUSH_TENANT_TABLES,
+  ...TOPIC_TABLES,
+  ...PROVIDER_ACCOUNT_TABLES,
+  ...CONTACT_TABLES,
+  ...CAMPAIGN_TABLES,
+];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 describe('tenant isolation', () => {
@@ -73,6 +81,9 @@ describe('tenant isolation', () => {
     ids.contact = (await post('/notify/v1/contacts', { email: `contact-${randomUUID()}@example.com`, externalId: 'a-1' })).id;
     ids.group = (await post('/notify/v1/groups', { name: 'iso', kind: 'static' })).id;
     await post(`/notify/v1/groups/${ids.group}/members`, { contactIds: [ids.contact] });
+    ids.campaign = (
+      await post('/notify/v1/campaigns', { name: 'iso', channel: 'email', templateId: ids.template, audience: { groupIds: [ids.group] } })
+    ).id;
     const imported = await env.http.post('/notify/v1/contacts/import', undefined, {
       token: a.admin,
       raw: 'email\nimported@example.com\n',
@@ -143,6 +154,16 @@ describe('tenant isolation', () => {
     ['POST', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['DELETE', 'group members', () => `/notify/v1/groups/${ids.group}/members`, () => ({ contactIds: [ids.contact] })],
     ['GET', 'contacts of a group', () => `/notify/v1/contacts?groupId=${ids.group}`, undefined],
+    ['GET', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, undefined],
+    ['PATCH', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, () => ({ name: 'stolen' })],
+    ['DELETE', 'campaign', () => `/notify/v1/campaigns/${ids.campaign}`, undefined],
+    ['GET', 'campaign stats', () => `/notify/v1/campaigns/${ids.campaign}/stats`, undefined],
+    ['GET', 'campaign stats stream', () => `/notify/v1/campaigns/${ids.campaign}/stats/stream`, undefined],
+    ['POST', 'campaign launch', () => `/notify/v1/campaigns/${ids.campaign}/launch`, () => ({})],
+    ['POST', 'campaign pause', () => `/notify/v1/campaigns/${ids.campaign}/pause`, () => ({})],
+    ['POST', 'campaign resume', () => `/notify/v1/campaigns/${ids.campaign}/resume`, () => ({})],
+    ['POST', 'campaign cancel', () => `/notify/v1/campaigns/${ids.campaign}/cancel`, () => ({})],
+    ['POST', 'campaign test', () => `/notify/v1/campaigns/${ids.campaign}/test`, () => ({ to: { email: 'x@example.com' } })],
     ['GET', 'contacts import', () => `/notify/v1/contacts/imports/${ids.contactImport}`, undefined],
     ['GET', 'contacts export of a group', () => `/notify/v1/contacts/export?groupId=${ids.group}`, undefined],
     ['GET', 'topic', () => '/notify/v1/topics/iso', undefined],
@@ -182,6 +203,7 @@ describe('tenant isolation', () => {
     ['provider accounts', '/notify/v1/providers'],
     ['contacts', '/notify/v1/contacts'],
     ['groups', '/notify/v1/groups'],
+    ['campaigns', '/notify/v1/campaigns'],
   ];
 
   it.each(lists)('lists of %s are empty for tenant B', async (_what, path) => {

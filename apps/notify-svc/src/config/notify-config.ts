@@ -235,6 +235,19 @@ export const notifyConfigSpec = {
     { secret: true, devDefault: '6e6f746966792d6465762d6f6e6c792d63726564656e7469616c732d6b657921' },
   ),
   IDEMPOTENCY_TTL: v.duration('How long an Idempotency-Key is remembered', { default: '24h', min: 60, max: 604800 }),
+  CAMPAIGN_POLL_INTERVAL: v.duration(
+    "Longest a running campaign's send job sleeps before it looks again for recipients whose time came (a local-time schedule)",
+    { default: '30s', min: 1, max: 3600 },
+  ),
+  CAMPAIGN_RATE_WINDOW: v.duration(
+    "The window a campaign's maxPerMinute counts in (a minute; tests shorten it): at most maxPerMinute deliveries per window",
+    { default: '60s', min: 1, max: 3600 },
+  ),
+  CAMPAIGN_CHUNK: v.int('Recipients a campaign job expands, or turns into deliveries, per transaction', {
+    default: '1000',
+    min: 10,
+    max: 10000,
+  }),
   BATCH_MAX_RECIPIENTS: v.int('Most recipients accepted in one POST /deliveries/batch', { default: '1000', min: 1, max: 1000 }),
   SSE_KEEPALIVE: v.duration('Live streams (GET /notifications/stream) send a keepalive comment this often, so proxies keep them open', {
     default: '30s',

@@ -13,6 +13,8 @@ export const TASK = {
   topicPurge: 'topic_purge',
   topicDue: 'topic_due',
   contactImport: 'contact_import',
+  campaignExpand: 'campaign_expand',
+  campaignSend: 'campaign_send',
   groupSend: 'group_send',
 } as const;
 

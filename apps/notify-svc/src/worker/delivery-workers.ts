@@ -4,6 +4,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
+import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campaign.usecase.js';
+import type { CampaignJob } from '../campaigns/campaign-jobs.js';
 import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
@@ -40,6 +42,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly topicRetention: PurgeTopicMessagesUseCase,
     private readonly topicPublish: PublishTopicMessageUseCase,
     private readonly contactImport: ImportContactsUseCase,
+    private readonly campaigns: RunCampaignUseCase,
     private readonly groupSend: SendToGroupUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
@@ -89,6 +92,14 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.contactImport]: async (payload) => {
           const job = payload as { t: string; i: string };
           await this.contactImport.run(job.t, job.i);
+        },
+        [TASK.campaignExpand]: async (payload) => {
+          const job = payload as CampaignJob;
+          await this.campaigns.expand(job.t, job.c);
+        },
+        [TASK.campaignSend]: async (payload) => {
+          const job = payload as CampaignJob;
+          await this.campaigns.send(job.t, job.c);
         },
         [TASK.groupSend]: async (payload) => {
           const job = payload as { t: string; s: string };

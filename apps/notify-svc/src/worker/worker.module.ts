@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { CampaignsCoreModule } from '../campaigns/campaigns-core.module.js';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -23,6 +24,7 @@ import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-deli
     JobsModule,
     TopicsModule,
     ContactsModule,
+    CampaignsCoreModule,
   ],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],

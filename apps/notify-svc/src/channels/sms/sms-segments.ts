@@ -52,3 +52,13 @@ export function smsSegments(text: string): SmsSegments {
   }
   return { encoding, characters: chars.length, units, segments };
 }
+
+/** The sms_* columns a delivery records at accept: the rendered text's encoding, length and segments (sms only, else nulls). */
+export function smsColumns(
+  channel: string,
+  content: Record<string, string>,
+): { sms_encoding: SmsEncoding | null; sms_characters: number | null; sms_segments: number | null } {
+  if (channel !== 'sms') return { sms_encoding: null, sms_characters: null, sms_segments: null };
+  const s = smsSegments(content['text'] ?? '');
+  return { sms_encoding: s.encoding, sms_characters: s.characters, sms_segments: s.segments };
+}

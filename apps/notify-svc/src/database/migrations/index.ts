@@ -11,6 +11,7 @@ import { NotifyTopics1796000000009 } from './1796000000009-notify-topics.js';
 import { NotifyContacts1796000000010 } from './1796000000010-notify-contacts.js';
 import { NotifyProviderAccounts1796000000011 } from './1796000000011-notify-provider-accounts.js';
 import { NotifyReceipts1796000000012 } from './1796000000012-notify-receipts.js';
+import { NotifyCampaigns1796000000013 } from './1796000000013-notify-campaigns.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -26,4 +27,5 @@ export const notifyMigrations: Function[] = [
   NotifyContacts1796000000010,
   NotifyProviderAccounts1796000000011,
   NotifyReceipts1796000000012,
+  NotifyCampaigns1796000000013,
 ];

@@ -16,7 +16,7 @@ import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
 import { DeliveryPolicy } from '../../policy/delivery-policy.js';
 import { normalizePhone } from '../../policy/phone-number.js';
-import { smsSegments } from '../../../channels/sms/sms-segments.js';
+import { smsColumns } from '../../../channels/sms/sms-segments.js';
 import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
 
@@ -160,7 +160,6 @@ export class SendDeliveriesUseCase {
                 : { ...r.to };
           const data = r.data ? { ...(content.data ?? {}), ...r.data } : (content.data ?? null);
           const rendered = template ? this.renderer.render(template.content, data ?? {}) : rawContent(channel, content);
-          const sms = channel === 'sms' ? smsSegments(rendered['text'] ?? '') : null;
           return {
             user_id: r.to.userId ?? null,
             channel,
@@ -175,9 +174,7 @@ export class SendDeliveriesUseCase {
             category: content.category ?? null,
             priority: content.priority ?? 'normal',
             send_at: sendAt,
-            sms_encoding: sms?.encoding ?? null,
-            sms_characters: sms?.characters ?? null,
-            sms_segments: sms?.segments ?? null,
+            ...smsColumns(channel, rendered),
           };
         });
         const facts = await this.facts.load(tx, channel, drafts, dailyLimit);

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { cursorPosition, pageOf, type Page } from '#common';
+import { audienceWhere } from '../contacts/audience.js';
+import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
+import type { GroupRow } from '../contacts/contacts.repository.js';
+import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import type { CampaignStatus } from './campaign-state.js';
+
+export type CampaignSchedule =
+  { kind: 'now' } | { kind: 'at'; at: string } | { kind: 'local_time'; time: string; date?: string; defaultTimezone?: string };
+
+export interface CampaignAudience {
+  groupIds?: string[];
+  filter?: AudienceFilter;
+}
+
+export interface CampaignRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  channel: string;
+  template_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  category: string | null;
+  data: Record<string, unknown> | null;
+  audience: CampaignAudience;
+  schedule: CampaignSchedule;
+  max_per_minute: number | null;
+  status: CampaignStatus;
+  plan_tier: string | null;
+  expansion_cursor: string | null;
+  expanded: boolean;
+  targeted: number;
+  window_started_at: Date | null;
+  window_sent: number;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  launched_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+export type CampaignValues = Pick<
+  CampaignRow,
+  'name' | 'channel' | 'template_id' | 'template_key' | 'category' | 'data' | 'audience' | 'schedule' | 'max_per_minute'
+>;
+
+export interface CampaignCounts {
+  targeted: number;
+  pending: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  suppressed: number;
+  skipped: number;
+  cancelled: number;
+}
+
+const COLS =
+  'id, tenant_id, name, channel, template_id, template_key, template_version, category, data, audience, schedule, max_per_minute, status, plan_tier, expansion_cursor, expanded, targeted, window_started_at, window_sent, created_by, created_at, updated_at, launched_at, completed_at, cancelled_at';
+
+/** Campaigns and their recipients; every statement runs in the caller's tenant transaction. */
+@Injectable()
+export class CampaignsRepository {
+  constructor(readonly uow: UnitOfWork) {}
+
+  async insert(tx: Tx, v: CampaignValues, by: string): Promise<CampaignRow> {
+    return (await tx.one<CampaignRow>(
+      `INSERT INTO campaigns (tenant_id, name, channel, template_id, template_key, category, data, audience, schedule, max_per_minute, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLS}`,
+      [
+        tx.tenantId,
+        v.name,
+        v.channel,
+        v.template_id,
+        v.template_key,
+        v.category,
+        v.data ? JSON.stringify(v.data) : null,
+        JSON.stringify(v.audience),
+        JSON.stringify(v.schedule),
+        v.max_per_minute,
+        by,
+      ],
+    ))!;
+  }
+
+  update(tx: Tx, id: string, v: CampaignValues): Promise<CampaignRow | undefined> {
+    return tx.one<CampaignRow>(
+      `UPDATE campaigns SET name = $3, channel = $4, template_id = $5, template_key = $6, category = $7, data = $8, audience = $9,
+         schedule = $10, max_per_minute = $11, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING ${COLS}`,
+      [
+        tx.tenantId,
+        id,
+        v.name,
+        v.channel,
+        v.template_id,
+        v.template_key,
+        v.category,
+        v.data ? JSON.stringify(v.data) : null,
+        JSON.stringify(v.audience),
+        JSON.stringify(v.schedule),
+        v.max_per_minute,
+      ],
+    );
+  }
+
+  find(tx: Tx, id: string, forUpdate = false): Promise<CampaignRow | undefined> {
+    return tx.one<CampaignRow>(`SELECT ${COLS} FROM campaigns WHERE tenant_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [
+      tx.tenantId,
+      id,
+    ]);
+  }
+
+  async remove(tx: Tx, id: string): Promise<boolean> {
+    return (await tx.exec('DELETE FROM campaigns WHERE tenant_id = $1 AND id = $2', [tx.tenantId, id])) > 0;
+  }
+
+  list(tx: Tx, limit: number, cursor?: string): Promise<Page<CampaignRow>> {
+    const params: unknown[] = [tx.tenantId, limit + 1];
+    let where = 'tenant_id = $1';
+    if (cursor) {
+      const c = cursorPosition(cursor);
+      params.push(c.at, c.id);
+      where += ' AND (created_at, id) < ($3, $4)';
+    }
+    return tx
+      .rows<CampaignRow>(`SELECT ${COLS} FROM campaigns WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params)
+      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
+  }
+
+  /** Sets the status and the columns given (launch pins the template; cancel stamps the time). */
+  async setStatus(
+    tx: Tx,
+    id: string,
+    status: CampaignStatus,
+    extra: Partial<Pick<CampaignRow, 'template_id' | 'template_key' | 'template_version' | 'plan_tier'>> & {
+      launched?: boolean;
+      completed?: boolean;
+      cancelled?: boolean;
+    } = {},
+  ): Promise<CampaignRow> {
+    return (await tx.one<CampaignRow>(
+      `UPDATE campaigns SET status = $3, updated_at = now(),
+         template_id = coalesce($4, template_id), template_key = coalesce($5, template_key),
+         template_version = coalesce($6, template_version), plan_tier = coalesce($7, plan_tier),
+         launched_at = CASE WHEN $8 THEN now() ELSE launched_at END,
+         completed_at = CASE WHEN $9 THEN now() ELSE completed_at END,
+         cancelled_at = CASE WHEN $10 THEN now() ELSE cancelled_at END
+       WHERE tenant_id = $1 AND id = $2 RETURNING ${COLS}`,
+      [
+        tx.tenantId,
+        id,
+        status,
+        extra.template_id ?? null,
+        extra.template_key ?? null,
+        extra.template_version ?? null,
+        extra.plan_tier ?? null,
+        extra.launched ?? false,
+        extra.completed ?? false,
+        extra.cancelled ?? false,
+      ],
+    ))!;
+  }
+
+  /**
+   * The audience as one SQL condition over contacts (alias c): the union of the static groups'
+   * members, the dynamic groups' filters and the campaign filter, each through audienceWhere.
+   */
+  audienceSql(groups: GroupRow[], filter: AudienceFilter | undefined, params: unknown[]): string {
+    const parts: string[] = [];
+    const statics = groups.filter((g) => g.kind === 'static').map((g) => g.id);
+    if (statics.length) {
+      params.push(statics);
+      parts.push(
+        `EXISTS (SELECT 1 FROM contact_group_members m WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.group_id = ANY($${params.length}::uuid[]))`,
+      );
+    }
+    for (const g of groups.filter((x) => x.kind === 'dynamic')) parts.push(`(${audienceWhere(g.filter ?? {}, params)})`);
+    if (filter) parts.push(`(${audienceWhere(filter, params)})`);
+    return parts.length ? `(${parts.join(' OR ')})` : 'false';
+  }
+
+  /** Counts from the recipients and the statuses of their deliveries. */
+  async counts(tx: Tx, id: string): Promise<CampaignCounts> {
+    const rows = await tx.rows<{ k: string; n: string }>(
+      `SELECT CASE WHEN r.status <> 'sent' THEN r.status ELSE d.status END AS k, count(*) AS n
+       FROM campaign_recipients r LEFT JOIN deliveries d ON d.tenant_id = r.tenant_id AND d.id = r.delivery_id
+       WHERE r.tenant_id = $1 AND r.campaign_id = $2 GROUP BY 1`,
+      [tx.tenantId, id],
+    );
+    const by = new Map(rows.map((r) => [r.k, Number(r.n)]));
+    const n = (...keys: string[]) => keys.reduce((s, k) => s + (by.get(k) ?? 0), 0);
+    return {
+      targeted: [...by.values()].reduce((x, y) => x + y, 0),
+      pending: n('pending'),
+      queued: n('queued', 'scheduled', 'sending'),
+      sent: n('sent'),
+      delivered: n('delivered'),
+      failed: n('failed', 'bounced'),
+      suppressed: n('suppressed'),
+      skipped: n('skipped', 'cancelled'),
+      cancelled: n('cancelled'),
+    };
+  }
+}

@@ -1,0 +1,316 @@
+import { smsColumns } from '../../../channels/sms/sms-segments.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppException, LIVE_BUS, type LiveBus, type PlanTier } from '#common';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { ContactTargets } from '../../../contacts/contact-targets.js';
+import { ContactsRepository, type ContactRow, type GroupRow } from '../../../contacts/contacts.repository.js';
+import { DeliveriesRepository, type NewDelivery } from '../../../deliveries/deliveries.repository.js';
+import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
+import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
+import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
+import { DeliveryQueue, TASK } from '../../../queue/delivery-queue.js';
+import { QuotaService } from '../../../quotas/quota.service.js';
+import type { Channel } from '../../../templates/dtos/template.dto.js';
+import { TemplateRenderer } from '../../../templates/template-renderer.js';
+import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { CampaignStatePolicy } from '../../campaign-state.js';
+import { CampaignClock } from '../../clock.js';
+import { enqueueCampaignJob } from '../../campaign-jobs.js';
+import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';
+import { nextLocalTime } from '../../local-time.js';
+import { campaignTopic } from '../../campaign-live.js';
+
+type DueRow = ContactRow & { contact_id: string; found: boolean };
+
+/** An expansion page is this many send chunks: recipient rows are cheap, and fewer pages mean fewer waits on the campaign lock. */
+const EXPAND_PAGE_CHUNKS = 5;
+
+/**
+ * The worker side of a campaign: two durable graphile-worker jobs.
+ *
+ * campaign_expand — one page of the audience per job: contacts in id order after the stored
+ * cursor, inserted as recipients with each one's send time (ON CONFLICT DO NOTHING on
+ * (campaign, contact)), the cursor advanced in the same transaction, then the next page added as a
+ * new job in it too. A process killed mid-page loses only that uncommitted page, and the job
+ * (unlocked by the heartbeat sweep) runs again from the cursor: no recipient twice.
+ *
+ * campaign_send — recipients whose time came, in chunks, each chunk one transaction that renders
+ * the pinned template version per contact, lets the DeliveryPolicy decide (suppressions,
+ * preferences, quota) exactly as the accept path does, inserts the deliveries with their queue
+ * jobs, and sets each recipient's delivery_id: a restart never makes a second delivery for one.
+ * Throttle: with maxPerMinute, at most that many deliveries per fixed window (CAMPAIGN_RATE_WINDOW,
+ * a minute) counted on the campaign row; a full window schedules the next run at its end. The tenant's daily quota is consumed per chunk; when it
+ * is spent the job waits a minute and tries again. Pause makes the job stop taking recipients
+ * (deliveries already made — at most one window's worth — go out); resume adds it again.
+ */
+@Injectable()
+export class RunCampaignUseCase {
+  private readonly log = new Logger('campaigns');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly campaigns: CampaignsRepository,
+    private readonly contacts: ContactsRepository,
+    private readonly targets: ContactTargets,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly policy: DeliveryPolicy,
+    private readonly facts: PolicyFactsRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly renderer: TemplateRenderer,
+    private readonly quotas: QuotaService,
+    private readonly metrics: NotifyMetrics,
+    private readonly clock: CampaignClock,
+    @Inject(LIVE_BUS) private readonly bus: LiveBus,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+  ) {}
+
+  /** The send time of a contact under the campaign's schedule. */
+  sendAt(c: Pick<CampaignRow, 'schedule'>, timezone: string | null, now: number): Date {
+    const s = c.schedule;
+    switch (s.kind) {
+      case 'now':
+        return new Date(now);
+      case 'at':
+        return new Date(s.at);
+      case 'local_time':
+        return new Date(nextLocalTime(s.time, timezone ?? s.defaultTimezone ?? 'UTC', now, s.date));
+    }
+  }
+
+  /** Expands one page of the audience (campaign_expand). */
+  async expand(tenantId: string, campaignId: string): Promise<void> {
+    await this.uow.tenant(tenantId, async (tx) => {
+      const c = await this.campaigns.find(tx, campaignId, true);
+      if (!c || c.expanded || c.status === 'draft' || c.status === 'cancelled' || c.status === 'completed') return;
+      const groups: GroupRow[] = [];
+      for (const id of c.audience.groupIds ?? []) {
+        const g = await this.contacts.findGroup(tx, id);
+        if (g) groups.push(g);
+      }
+      const params: unknown[] = [tenantId];
+      const where = this.campaigns.audienceSql(groups, c.audience.filter, params);
+      params.push(c.expansion_cursor, this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS);
+      const page = await tx.rows<{ id: string; timezone: string | null }>(
+        `SELECT c.id, c.timezone FROM contacts c
+         WHERE c.tenant_id = $1 AND ${where} AND ($${params.length - 1}::uuid IS NULL OR c.id > $${params.length - 1}::uuid)
+         ORDER BY c.id LIMIT $${params.length}`,
+        params,
+      );
+      const now = this.clock.now();
+      const inserted = page.length
+        ? await tx.exec(
+            `INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, send_at)
+             SELECT $1, $2, u.id, u.at FROM unnest($3::uuid[], $4::timestamptz[]) AS u(id, at)
+             ON CONFLICT (campaign_id, contact_id) DO NOTHING`,
+            [tenantId, c.id, page.map((p) => p.id), page.map((p) => this.sendAt(c, p.timezone, now))],
+          )
+        : 0;
+      const done = page.length < this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS;
+      await tx.exec(
+        `UPDATE campaigns SET expansion_cursor = coalesce($3, expansion_cursor), expanded = $4, targeted = targeted + $5, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, c.id, page[page.length - 1]?.id ?? null, done, inserted],
+      );
+      if (!done) await enqueueCampaignJob(tx, TASK.campaignExpand, c.id);
+      // New recipients may be due now: the send job looks (a throttled one keeps its window).
+      if (inserted || done) await enqueueCampaignJob(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
+    });
+    this.signal(tenantId, campaignId);
+  }
+
+  /** After a commit: open stats streams re-read (a lost signal only delays them to their next refresh). */
+  private signal(tenantId: string, campaignId: string): void {
+    this.bus
+      .publish(campaignTopic(tenantId, campaignId), { c: campaignId })
+      .catch((err: unknown) => this.log.warn(`stats signal: ${String(err)}`));
+  }
+
+  /** Turns one chunk of due recipients into deliveries and schedules the next run (campaign_send). */
+  async send(tenantId: string, campaignId: string): Promise<void> {
+    await this.uow.tenant(tenantId, async (tx) => {
+      const c = await this.campaigns.find(tx, campaignId, true);
+      if (!c || !CampaignStatePolicy.sends(c.status)) return;
+      const now = this.clock.now();
+      // The send-rate cap: at most maxPerMinute per window (real time, CAMPAIGN_RATE_WINDOW), kept on
+      // the campaign row so a pause and resume within a window cannot burst past it.
+      const windowMs = this.config.CAMPAIGN_RATE_WINDOW * 1000;
+      let windowStart = c.window_started_at ? new Date(c.window_started_at).getTime() : 0;
+      let windowSent = c.window_sent;
+      if (c.max_per_minute !== null && Date.now() - windowStart >= windowMs) {
+        windowStart = Date.now();
+        windowSent = 0;
+      }
+      const allowed = c.max_per_minute === null ? Infinity : c.max_per_minute - windowSent;
+      if (allowed <= 0) {
+        await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
+        return;
+      }
+      const limit = Math.min(this.config.CAMPAIGN_CHUNK, allowed);
+      const due = await tx.rows<DueRow>(
+        `SELECT r.contact_id, ct.id IS NOT NULL AS found, ct.id, ct.external_id, ct.name, ct.email, ct.phone, ct.device_tokens_enc,
+                ct.locale, ct.timezone, ct.attributes
+         FROM campaign_recipients r LEFT JOIN contacts ct ON ct.tenant_id = r.tenant_id AND ct.id = r.contact_id
+         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.status = 'pending' AND r.send_at <= $3
+         ORDER BY r.send_at, r.contact_id LIMIT $4 FOR UPDATE OF r SKIP LOCKED`,
+        [tenantId, c.id, new Date(now), limit],
+      );
+      if (due.length) {
+        const plan = (c.plan_tier ?? 'free') as PlanTier;
+        let dailyLimit: number;
+        try {
+          dailyLimit = await this.quotas.consume(tenantId, plan, due.length);
+        } catch (err) {
+          if (!(err instanceof AppException) || err.getStatus() !== 429) throw err;
+          this.log.warn(`campaign ${c.id}: the daily quota is spent; trying again in a minute`);
+          await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(Date.now() + 60_000));
+          return;
+        }
+        try {
+          await this.deliver(tx, c, due, dailyLimit);
+        } catch (err) {
+          await this.quotas.refund(tenantId, plan, due.length);
+          throw err;
+        }
+        if (c.status === 'scheduled') await this.campaigns.setStatus(tx, c.id, 'running');
+      }
+      if (c.max_per_minute !== null) {
+        windowSent += due.length;
+        await tx.exec('UPDATE campaigns SET window_started_at = $3, window_sent = $4 WHERE tenant_id = $1 AND id = $2', [
+          tenantId,
+          c.id,
+          new Date(windowStart),
+          windowSent,
+        ]);
+      }
+      const windowFull = c.max_per_minute !== null && windowSent >= c.max_per_minute;
+      await this.next(tx, c, now, windowFull ? new Date(windowStart + windowMs) : null, due.length === limit);
+    });
+    this.signal(tenantId, campaignId);
+  }
+
+  /** Creates the deliveries of a chunk and links them to their recipients. */
+  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[], dailyLimit: number): Promise<void> {
+    const channel = c.channel as Channel;
+    const version = await tx.one<{ channels: Record<string, Record<string, unknown>> }>(
+      `SELECT channels FROM template_versions WHERE tenant_id = $1 AND template_id = $2 AND version = $3`,
+      [tx.tenantId, c.template_id, c.template_version],
+    );
+    const content = version?.channels[channel];
+    const closed: Array<{ id: string; status: 'skipped' | 'failed'; reason: string }> = [];
+    const drafts: Array<{ contactId: string; d: Omit<NewDelivery, 'status' | 'status_reason' | 'plan_tier'> }> = [];
+    for (const r of due) {
+      if (!r.found) {
+        closed.push({ id: r.contact_id, status: 'skipped', reason: 'the contact was deleted' });
+        continue;
+      }
+      if (!content) {
+        closed.push({ id: r.contact_id, status: 'failed', reason: `template version ${c.template_version} has no ${channel} content` });
+        continue;
+      }
+      const to = this.targets.address(r, channel);
+      if (!to) {
+        closed.push({ id: r.contact_id, status: 'skipped', reason: `no address for ${channel}` });
+        continue;
+      }
+      const data = {
+        ...(c.data ?? {}),
+        contact: {
+          name: r.name,
+          email: r.email,
+          phone: r.phone,
+          locale: r.locale,
+          timezone: r.timezone,
+          externalId: r.external_id,
+          attributes: r.attributes,
+        },
+      };
+      let rendered: Record<string, string>;
+      try {
+        rendered = this.renderer.render(content, data) as Record<string, string>;
+      } catch (err) {
+        closed.push({ id: r.contact_id, status: 'failed', reason: err instanceof Error ? err.message.slice(0, 300) : 'render failed' });
+        continue;
+      }
+      const address =
+        channel === 'email'
+          ? to.email!.trim().toLowerCase()
+          : channel === 'push'
+            ? (to.deviceToken ?? to.userId!)
+            : channel === 'in_app'
+              ? to.userId!
+              : to.phone!;
+      const { contactId: _omit, ...recipient } = to;
+      drafts.push({
+        contactId: r.contact_id,
+        d: {
+          user_id: to.userId ?? null,
+          channel,
+          recipient: { ...(recipient as Record<string, string>), contactId: r.contact_id },
+          address,
+          template_id: c.template_id,
+          template_key: c.template_key,
+          template_version: c.template_version,
+          content: rendered,
+          data,
+          category: c.category,
+          priority: 'low',
+          send_at: null,
+          ...smsColumns(channel, rendered),
+        },
+      });
+    }
+    if (closed.length) {
+      await tx.exec(
+        `UPDATE campaign_recipients r SET status = u.status, reason = u.reason FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(id, status, reason)
+         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
+        [tx.tenantId, c.id, closed.map((x) => x.id), closed.map((x) => x.status), closed.map((x) => x.reason)],
+      );
+    }
+    if (drafts.length) {
+      const facts = await this.facts.load(
+        tx,
+        channel,
+        drafts.map((x) => x.d),
+        dailyLimit,
+      );
+      const now = new Date();
+      const news: NewDelivery[] = drafts.map(({ d }) => {
+        const decision = this.policy.decide(d, facts, now);
+        return { ...d, status: decision.status, status_reason: decision.reason, plan_tier: c.plan_tier ?? 'free' };
+      });
+      // The campaign id is the deliveries' batch id: GET /deliveries shows them together.
+      const rows = await this.deliveries.insertMany(tx, news, `campaign:${c.id}`, c.id);
+      await tx.exec(
+        `UPDATE campaign_recipients r SET status = 'sent', delivery_id = u.d FROM unnest($3::uuid[], $4::uuid[]) AS u(id, d)
+         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
+        [tx.tenantId, c.id, drafts.map((x) => x.contactId), rows.map((r) => r.id)],
+      );
+      const pending = rows.filter((d) => d.status === 'queued' || d.status === 'scheduled');
+      await this.queue.enqueueMany(
+        tx,
+        pending.map((d) => ({ id: d.id, priority: d.priority, runAt: d.send_at })),
+      );
+      for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
+    }
+  }
+
+  /** Completes the campaign, or adds the send job again for the next window / due recipient. */
+  private async next(tx: Tx, c: CampaignRow, now: number, windowEnd: Date | null, full: boolean): Promise<void> {
+    // The earliest waiting recipient (the partial index on pending recipients by send_at): none left = done.
+    const left = await tx.one<{ next: Date }>(
+      `SELECT send_at AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending' ORDER BY send_at LIMIT 1`,
+      [tx.tenantId, c.id],
+    );
+    // Read under this transaction's lock on the campaign: the expansion cannot move it meanwhile.
+    const expanded = c.expanded;
+    if (!left) {
+      if (expanded) await this.campaigns.setStatus(tx, c.id, 'completed', { completed: true });
+      // Not expanded yet: the next page of the expansion adds the send job again.
+      return;
+    }
+    const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
+    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left.next).getTime() - now));
+    const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
+    await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(at));
+  }
+}
