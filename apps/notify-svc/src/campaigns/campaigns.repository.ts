@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { cursorPosition, pageOf, type Page } from '#common';
+import type { Page } from '#common';
+import { newestFirst } from '../tenancy/newest-first.js';
 import { audienceWhere } from '../contacts/audience.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
 import type { GroupRow } from '../contacts/contacts.repository.js';
@@ -119,16 +120,7 @@ export class CampaignsRepository {
   }
 
   list(tx: Tx, limit: number, cursor?: string): Promise<Page<CampaignRow>> {
-    const params: unknown[] = [tx.tenantId, limit + 1];
-    let where = 'tenant_id = $1';
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      params.push(c.at, c.id);
-      where += ' AND (created_at, id) < ($3, $4)';
-    }
-    return tx
-      .rows<CampaignRow>(`SELECT ${COLS} FROM campaigns WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params)
-      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
+    return newestFirst<CampaignRow>(tx, { from: 'campaigns', cols: COLS, limit, cursor });
   }
 
   /** Sets the status and the columns given (launch pins the template; cancel stamps the time). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AppException, cursorPosition, pageOf, type Page } from '#common';
+import { AppException, type Page } from '#common';
+import { newestFirst } from '../tenancy/newest-first.js';
 import { CONTACT_SEARCH_EXPR, CONTACT_UNIQUE } from '../database/migrations/1796000000010-notify-contacts.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { audienceWhere } from './audience.js';
@@ -188,19 +189,8 @@ export class ContactsRepository {
 
   list(tx: Tx, query: ContactQuery, limit: number, cursor?: string): Promise<Page<ContactRow>> {
     const params: unknown[] = [tx.tenantId];
-    let where = this.where(query, params);
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      params.push(c.at, c.id);
-      where += ` AND (c.created_at, c.id) < ($${params.length - 1}, $${params.length})`;
-    }
-    params.push(limit + 1);
-    return tx
-      .rows<ContactRow>(
-        `SELECT ${COLS} FROM contacts c WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
-        params,
-      )
-      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
+    const where = this.where(query, params);
+    return newestFirst<ContactRow>(tx, { from: 'contacts c', alias: 'c', cols: COLS, where, params, limit, cursor });
   }
 
   /** Every contact of a group (or matching a query), up to `max` rows, oldest first: the send path. */
@@ -249,16 +239,7 @@ export class ContactsRepository {
   }
 
   listGroups(tx: Tx, limit: number, cursor?: string): Promise<Page<GroupRow>> {
-    const params: unknown[] = [tx.tenantId, limit + 1];
-    let where = 'tenant_id = $1';
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      params.push(c.at, c.id);
-      where += ' AND (created_at, id) < ($3, $4)';
-    }
-    return tx
-      .rows<GroupRow>(`SELECT ${GROUP_COLS} FROM contact_groups WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params)
-      .then((rows) => pageOf(rows, limit, (r) => r.created_at));
+    return newestFirst<GroupRow>(tx, { from: 'contact_groups', cols: GROUP_COLS, limit, cursor });
   }
 
   /** Adds the tenant's contacts among `ids` to a static group; returns the ids added and the ids that are no contact here. */

@@ -1,4 +1,4 @@
-import { cursorPosition, pageOf } from '#common';
+import { newestFirst } from '../tenancy/newest-first.js';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
@@ -120,23 +120,8 @@ export class TemplatesRepository {
   }
 
   list(tenantId: string, limit: number, cursor?: string): Promise<Page<TemplateRow>> {
-    return this.uow.tenant(
-      tenantId,
-      async (tx) => {
-        const params: unknown[] = [tenantId, limit + 1];
-        let where = 'tenant_id = $1';
-        if (cursor) {
-          const c = cursorPosition(cursor);
-          params.push(c.at, c.id);
-          where += ' AND (created_at, id) < ($3, $4)';
-        }
-        const rows = await tx.rows<TemplateRow>(
-          `SELECT ${COLS} FROM templates WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
-          params,
-        );
-        return pageOf(rows, limit, (r) => r.created_at);
-      },
-      { readOnly: true },
-    );
+    return this.uow.tenant(tenantId, (tx) => newestFirst<TemplateRow>(tx, { from: 'templates', cols: COLS, limit, cursor }), {
+      readOnly: true,
+    });
   }
 }

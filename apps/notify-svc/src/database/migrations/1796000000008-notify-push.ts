@@ -1,7 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const RLS_ROLE = 'notify_tenant_rls';
-const MAINTENANCE_ROLE = 'notify_maintenance';
+import { secureTenantTables } from './tenant-table-security.js';
 
 /** Tenant tables this migration adds (each with the tenant-only policy). */
 export const PUSH_TENANT_TABLES = ['push_subscriptions', 'push_devices'];
@@ -42,24 +40,7 @@ export class NotifyPush1796000000008 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX push_devices_user_idx ON push_devices (tenant_id, user_id, created_at DESC, id DESC)`);
 
-    for (const table of PUSH_TENANT_TABLES) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`
-        CREATE POLICY ${table}_tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
-    }
-    await q.query(`
-      DO $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${RLS_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${PUSH_TENANT_TABLES.join(', ')} TO ${RLS_ROLE}';
-        END IF;
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${MAINTENANCE_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${PUSH_TENANT_TABLES.join(', ')} TO ${MAINTENANCE_ROLE}';
-        END IF;
-      END $$`);
+    await secureTenantTables(q, PUSH_TENANT_TABLES);
   }
 
   async down(q: QueryRunner): Promise<void> {

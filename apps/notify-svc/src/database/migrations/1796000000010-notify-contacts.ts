@@ -1,7 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const RLS_ROLE = 'notify_tenant_rls';
-const MAINTENANCE_ROLE = 'notify_maintenance';
+import { secureTenantTables } from './tenant-table-security.js';
 
 /** Tenant tables this migration adds (each with the tenant-only policy). */
 export const CONTACT_TABLES = ['contacts', 'contact_groups', 'contact_group_members', 'contact_imports', 'contact_group_sends'];
@@ -153,24 +151,7 @@ export class NotifyContacts1796000000010 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
 
-    for (const table of CONTACT_TABLES) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`
-        CREATE POLICY ${table}_tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
-    }
-    await q.query(`
-      DO $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${RLS_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${CONTACT_TABLES.join(', ')} TO ${RLS_ROLE}';
-        END IF;
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${MAINTENANCE_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${CONTACT_TABLES.join(', ')} TO ${MAINTENANCE_ROLE}';
-        END IF;
-      END $$`);
+    await secureTenantTables(q, CONTACT_TABLES);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,7 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const RLS_ROLE = 'notify_tenant_rls';
-const MAINTENANCE_ROLE = 'notify_maintenance';
+import { secureTenantTables } from './tenant-table-security.js';
 
 /** Tenant tables this migration adds (each with the tenant-only policy). */
 export const CAMPAIGN_TABLES = ['campaigns', 'campaign_recipients'];
@@ -62,24 +60,7 @@ export class NotifyCampaigns1796000000013 implements MigrationInterface {
     // The send job's scan: a campaign's pending recipients in send_at order.
     await q.query(`CREATE INDEX campaign_recipients_due_idx ON campaign_recipients (campaign_id, send_at) WHERE status = 'pending'`);
 
-    for (const table of CAMPAIGN_TABLES) {
-      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await q.query(`
-        CREATE POLICY ${table}_tenant_isolation ON ${table}
-          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-          WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`);
-    }
-    await q.query(`
-      DO $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${RLS_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${CAMPAIGN_TABLES.join(', ')} TO ${RLS_ROLE}';
-        END IF;
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${MAINTENANCE_ROLE}') THEN
-          EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON ${CAMPAIGN_TABLES.join(', ')} TO ${MAINTENANCE_ROLE}';
-        END IF;
-      END $$`);
+    await secureTenantTables(q, CAMPAIGN_TABLES);
   }
 
   async down(q: QueryRunner): Promise<void> {
