@@ -261,6 +261,22 @@ describe('sms and whatsapp: Twilio Messages API and the WhatsApp Cloud API', () 
     ]);
   });
 
+  it('a text longer than the providers take (1,600 sms, 4,096 whatsapp characters) is 400 at accept, nothing written', async () => {
+    const count = async () => Number((await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries'))[0]!.n);
+    const before = await count();
+    for (const [channel, limit] of [
+      ['sms', 1600],
+      ['whatsapp', 4096],
+    ] as const) {
+      const over = await send(env, a.admin, { channel, to: { phone: '+14155552671' }, body: 'é'.repeat(limit + 1) });
+      expect(over.status).toBe(400);
+      expect(over.body.error.details).toEqual([{ field: 'body', messages: [expect.stringContaining(`at most ${limit}`)] }]);
+      const atLimit = await send(env, a.admin, { channel, to: { phone: '+14155552671' }, body: 'é'.repeat(limit) });
+      expect(atLimit.status).toBe(202);
+    }
+    expect(await count()).toBe(before + 2);
+  });
+
   it('invalid phone numbers are 400 at accept naming the field (the recipient index in a batch), and nothing is written', async () => {
     const count = async () => Number((await env.systemQuery<{ n: string }>('SELECT count(*) AS n FROM deliveries'))[0]!.n);
     const before = await count();

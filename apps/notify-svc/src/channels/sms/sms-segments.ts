@@ -62,3 +62,14 @@ export function smsColumns(
   const s = smsSegments(content['text'] ?? '');
   return { sms_encoding: s.encoding, sms_characters: s.characters, sms_segments: s.segments };
 }
+
+/** The longest text one message may carry: Twilio's Messages API takes 1,600 characters, the WhatsApp Cloud API 4,096. */
+export const TEXT_LIMITS: Readonly<Record<string, number>> = { sms: 1600, whatsapp: 4096 };
+
+/** Why this rendered text cannot go out on the channel (too long for the providers), or null. */
+export function textLimitProblem(channel: string, content: Record<string, string>): string | null {
+  const limit = TEXT_LIMITS[channel];
+  if (!limit) return null;
+  const length = [...(content['text'] ?? '')].length;
+  return length > limit ? `the ${channel} text is ${length} characters; providers take at most ${limit}` : null;
+}

@@ -1,4 +1,4 @@
-import { smsColumns } from '../../../channels/sms/sms-segments.js';
+import { smsColumns, textLimitProblem } from '../../../channels/sms/sms-segments.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppException, LIVE_BUS, type LiveBus, type PlanTier } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
@@ -229,6 +229,11 @@ export class RunCampaignUseCase {
         rendered = this.renderer.render(content, data) as Record<string, string>;
       } catch (err) {
         closed.push({ id: r.contact_id, status: 'failed', reason: err instanceof Error ? err.message.slice(0, 300) : 'render failed' });
+        continue;
+      }
+      const tooLong = textLimitProblem(channel, rendered);
+      if (tooLong) {
+        closed.push({ id: r.contact_id, status: 'failed', reason: tooLong });
         continue;
       }
       const address =

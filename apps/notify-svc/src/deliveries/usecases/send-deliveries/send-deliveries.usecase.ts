@@ -16,7 +16,7 @@ import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
 import { DeliveryPolicy } from '../../policy/delivery-policy.js';
 import { normalizePhone } from '../../policy/phone-number.js';
-import { smsColumns } from '../../../channels/sms/sms-segments.js';
+import { smsColumns, textLimitProblem } from '../../../channels/sms/sms-segments.js';
 import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
 
@@ -177,6 +177,13 @@ export class SendDeliveriesUseCase {
             ...smsColumns(channel, rendered),
           };
         });
+        // Too long for the providers: refused here, not a worker failure (400 on the body, 422 once rendered from a template).
+        const tooLong = drafts.flatMap((d, i) => {
+          const problem = textLimitProblem(channel, d.content);
+          return problem ? [{ field: template ? cmd.recipientPath(i) : 'body', messages: [problem] }] : [];
+        });
+        if (tooLong.length && !template) throw AppException.validation('Message too long', tooLong.slice(0, 1));
+        if (tooLong.length) throw AppException.unprocessable('Message too long once rendered', tooLong.slice(0, 20));
         const facts = await this.facts.load(tx, channel, drafts, dailyLimit);
         const now = new Date();
         const news: NewDelivery[] = drafts.map((d) => {
