@@ -21,7 +21,9 @@ describe('Swagger UI at the gateway /docs', () => {
     stack = await startPlatformStack();
     admin = await signup(stack.direct.auth);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = await browser.newPage();
+    // Swagger UI renders the tag sections as they come into view: a page as tall as the whole
+    // document lets the test find any operation without scrolling to it first.
+    page = await browser.newPage({ viewport: { width: 1280, height: 20_000 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   }, 60_000);
   afterAll(async () => {
