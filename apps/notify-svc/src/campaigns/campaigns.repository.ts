@@ -72,19 +72,7 @@ export class CampaignsRepository {
     return (await tx.one<CampaignRow>(
       `INSERT INTO campaigns (tenant_id, name, channel, template_id, template_key, category, data, audience, schedule, max_per_minute, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLS}`,
-      [
-        tx.tenantId,
-        v.name,
-        v.channel,
-        v.template_id,
-        v.template_key,
-        v.category,
-        v.data ? JSON.stringify(v.data) : null,
-        JSON.stringify(v.audience),
-        JSON.stringify(v.schedule),
-        v.max_per_minute,
-        by,
-      ],
+      [tx.tenantId, ...valueParams(v), by],
     ))!;
   }
 
@@ -92,19 +80,7 @@ export class CampaignsRepository {
     return tx.one<CampaignRow>(
       `UPDATE campaigns SET name = $3, channel = $4, template_id = $5, template_key = $6, category = $7, data = $8, audience = $9,
          schedule = $10, max_per_minute = $11, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING ${COLS}`,
-      [
-        tx.tenantId,
-        id,
-        v.name,
-        v.channel,
-        v.template_id,
-        v.template_key,
-        v.category,
-        v.data ? JSON.stringify(v.data) : null,
-        JSON.stringify(v.audience),
-        JSON.stringify(v.schedule),
-        v.max_per_minute,
-      ],
+      [tx.tenantId, id, ...valueParams(v)],
     );
   }
 
@@ -197,4 +173,19 @@ export class CampaignsRepository {
       cancelled: n('cancelled'),
     };
   }
+}
+
+/** The bound parameters of a campaign's editable columns, in the order insert and update name them. */
+function valueParams(v: CampaignValues): unknown[] {
+  return [
+    v.name,
+    v.channel,
+    v.template_id,
+    v.template_key,
+    v.category,
+    v.data ? JSON.stringify(v.data) : null,
+    JSON.stringify(v.audience),
+    JSON.stringify(v.schedule),
+    v.max_per_minute,
+  ];
 }

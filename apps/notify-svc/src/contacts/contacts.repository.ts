@@ -7,23 +7,6 @@ import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { audienceWhere } from './audience.js';
 import type { AudienceFilter, GroupKind } from './entities/contact.entity.js';
 
-export interface ContactRow {
-  id: string;
-  tenant_id: string;
-  external_id: string | null;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  device_tokens_enc: string | null;
-  device_token_last4: string[];
-  locale: string | null;
-  timezone: string | null;
-  attributes: Record<string, unknown>;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** The stored columns a create or update writes (normalised by the use case). */
 export interface ContactValues {
   external_id: string | null;
@@ -35,6 +18,14 @@ export interface ContactValues {
   locale: string | null;
   timezone: string | null;
   attributes: Record<string, unknown>;
+}
+
+export interface ContactRow extends ContactValues {
+  id: string;
+  tenant_id: string;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface GroupRow {

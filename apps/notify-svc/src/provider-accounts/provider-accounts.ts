@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { ProviderAccount } from '../channels/channel-provider.js';
 import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
@@ -23,27 +24,25 @@ export class ProviderAccounts {
   ) {}
 
   /** The tenant's account for this provider key (ChannelProvider.provider), or null: the platform's account applies. */
-  async forTenant(tx: Tx, provider: string | undefined): Promise<ProviderAccount | null> {
-    if (!provider) return null;
+  forTenant(tx: Tx, provider: string | undefined): Promise<ProviderAccount | null> {
+    return provider ? this.firstOf(tx, [provider]) : Promise.resolve(null);
+  }
+
+  /** The tenant's account with the first of these providers it has one with (in their order), or null: one query. */
+  async firstOf(tx: Tx, providers: readonly string[]): Promise<ProviderAccount | null> {
+    if (!providers.length) return null;
     const repo = tx.repo(ProviderAccountRecord);
-    const r = await repo.findOneBy({ tenant_id: tx.tenantId, provider });
+    const rows = await repo.findBy({ tenant_id: tx.tenantId, provider: In([...providers]) });
+    const r = providers.map((p) => rows.find((row) => row.provider === p)).find((row) => row !== undefined);
     if (!r) return null;
     const aad = accountAad(r.tenant_id, r.provider);
     const credentials = JSON.parse(this.cipher.decrypt(r.secret_enc, aad)) as Record<string, string>;
     if (!this.cipher.isCurrent(r.secret_enc)) {
       const secret_enc = this.cipher.encrypt(JSON.stringify(credentials), aad);
       await repo.update({ tenant_id: r.tenant_id, provider: r.provider }, { secret_enc });
-      this.log.log(`re-encrypted the ${provider} account of tenant ${r.tenant_id} under the current key`);
+      this.log.log(`re-encrypted the ${r.provider} account of tenant ${r.tenant_id} under the current key`);
     }
-    return { owner: 'tenant', provider, credentials, sender: r.sender, ...(r.base_url ? { baseUrl: r.base_url } : {}) };
-  }
-
-  /** The tenant's account with the first of these providers it has one with (in their order), or null. */
-  async firstOf(tx: Tx, providers: readonly string[]): Promise<ProviderAccount | null> {
-    if (!providers.length) return null;
-    const have = await tx.repo(ProviderAccountRecord).find({ select: { provider: true }, where: { tenant_id: tx.tenantId } });
-    const provider = providers.find((p) => have.some((h) => h.provider === p));
-    return provider ? this.forTenant(tx, provider) : null;
+    return { owner: 'tenant', provider: r.provider, credentials, sender: r.sender, ...(r.base_url ? { baseUrl: r.base_url } : {}) };
   }
 
   /**
