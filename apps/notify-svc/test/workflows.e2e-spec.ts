@@ -1,38 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { WorkflowClock } from '../src/workflows/workflow-clock.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
-
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-}
-
-/** A real SMTP server on loopback that records every mail. */
-export async function startSmtp() {
-  const mails: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, cb) {
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      simpleParser(stream)
-        .then((m) => {
-          for (const t of to) mails.push({ to: t, subject: m.subject ?? '', text: m.text ?? '' });
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  const to = (address: string) => mails.filter((m) => m.to === address.toLowerCase());
-  return { url: `smtp://127.0.0.1:${port}`, mails, to, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { startSmtp } from './support/smtp-peer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MIN = 60_000;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import { AppException, type Principal } from '#common';
 import { nextLocalTime } from '../../../campaigns/local-time.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
@@ -39,6 +40,12 @@ type Outcome = { kind: 'next' } | { kind: 'wait'; wakeAt: number } | { kind: 'en
 @Injectable()
 export class RunWorkflowUseCase {
   private readonly log = new Logger('workflows');
+  /**
+   * A step's transaction holds a pool connection while the accept path may take a second one (the
+   * PostgreSQL rate-limit store counting the quota): at most DB_POOL_SIZE - 2 steps at once in a
+   * process, so a full pool can never leave every step waiting for a connection another holds.
+   */
+  private readonly slots: BulkheadPolicy;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -46,9 +53,15 @@ export class RunWorkflowUseCase {
     private readonly sender: ChannelStepSender,
     private readonly clock: WorkflowClock,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
-  ) {}
+  ) {
+    this.slots = bulkhead(Math.max(1, config.DB_POOL_SIZE - 2), Number.MAX_SAFE_INTEGER);
+  }
 
-  async step(tenantId: string, runId: string, idx: number): Promise<void> {
+  step(tenantId: string, runId: string, idx: number): Promise<void> {
+    return this.slots.execute(() => this.runStep(tenantId, runId, idx));
+  }
+
+  private async runStep(tenantId: string, runId: string, idx: number): Promise<void> {
     await this.uow.tenant(tenantId, async (tx) => {
       const run = await this.workflows.lockRun(tx, runId);
       if (!run || run.step !== idx || (run.status !== 'running' && run.status !== 'waiting')) return;
