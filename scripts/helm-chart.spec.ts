@@ -217,7 +217,7 @@ describe('Helm chart deploy/helm/identity-notify', () => {
           },
         },
       ]);
-      expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 20 });
+      expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 12 });
       const gauge = readFileSync(path.join(root, 'apps/notify-svc/src/metrics/queue-depth.metrics.ts'), 'utf8');
       expect(gauge).toContain("name: 'notify_queue_jobs'");
       expect(gauge).toContain("'ready'");
