@@ -37,7 +37,7 @@ export class AppModule {
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot(),
-        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL, databaseUrl: config.AUTH_DATABASE_URL, applicationName: 'auth-svc' }),
         // auth-svc verifies its own access tokens with its own key store: no HTTP to itself.
         AuthKitModule.forRootAsync({
           // API keys and personal tokens are checked against auth-svc's own tables (no HTTP either).
