@@ -204,6 +204,8 @@ describe('Helm chart deploy/helm/identity-notify', () => {
         expect(c.startupProbe.httpGet.path).toBe('/health');
       }
       expect(container('gateway').readinessProbe.httpGet.path).toBe('/health');
+      // Out of the endpoints before the process closes: a rollout refuses no connection.
+      for (const name of ['auth', 'notify', 'gateway']) expect(container(name).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
     });
 
     it('scales the workers on the queue-depth gauge notify-svc exports', () => {
