@@ -276,6 +276,19 @@ describe('Helm chart deploy/helm/identity-notify', () => {
       ).toThrow('secrets.keys.KEY_ENCRYPTION_KEY is required with secrets.create');
     });
 
+    it('refuses values outside values.schema.json before rendering, as helm does (a typo, a wrong type)', () => {
+      expect(() => renderChart(CHART_DIR, { values: { workers: { autoscalling: { enabled: false } } } })).toThrow(
+        '/workers: must NOT have additional properties "autoscalling"',
+      );
+      expect(() => renderChart(CHART_DIR, { values: { auth: { replicas: 'two' } } })).toThrow('/auth/replicas: must be integer');
+      expect(() => renderChart(CHART_DIR, { values: { secrets: { keys: { DATABASE_URL: 'x' } } } })).toThrow(
+        '/secrets/keys: must NOT have additional properties "DATABASE_URL"',
+      );
+      expect(() => renderChart(CHART_DIR, { values: { notify: { env: { 'not-a-var': '1' } } } })).toThrow(
+        '/notify/env: property name must be valid',
+      );
+    });
+
     it('sizes requests from the bench figures and keeps a PDB per component', () => {
       expect(container('notify').resources.requests).toEqual({ cpu: '1', memory: '320Mi' });
       expect(named(docs, 'PodDisruptionBudget', 'identity-notify-auth').spec.minAvailable).toBe(2);
