@@ -8,14 +8,13 @@ import { DeliveriesRepository, type NewDelivery } from '../../../deliveries/deli
 import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
 import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
-import { DeliveryQueue, TASK } from '../../../queue/delivery-queue.js';
+import { JobQueue, TASK } from '../../../queue/job-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';
-import { enqueueCampaignJob } from '../../campaign-jobs.js';
 import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';
 import { nextLocalTime } from '../../local-time.js';
 import { campaignTopic } from '../../campaign-live.js';
@@ -55,7 +54,7 @@ export class RunCampaignUseCase {
     private readonly deliveries: DeliveriesRepository,
     private readonly policy: DeliveryPolicy,
     private readonly facts: PolicyFactsRepository,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
     private readonly renderer: TemplateRenderer,
     private readonly quotas: QuotaService,
     private readonly metrics: NotifyMetrics,
@@ -111,9 +110,9 @@ export class RunCampaignUseCase {
          WHERE tenant_id = $1 AND id = $2`,
         [tenantId, c.id, page[page.length - 1]?.id ?? null, done, inserted],
       );
-      if (!done) await enqueueCampaignJob(tx, TASK.campaignExpand, c.id);
+      if (!done) await this.queue.enqueueCampaign(tx, TASK.campaignExpand, c.id);
       // New recipients may be due now: the send job looks (a throttled one keeps its window).
-      if (inserted || done) await enqueueCampaignJob(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
+      if (inserted || done) await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
     });
     this.signal(tenantId, campaignId);
   }
@@ -142,7 +141,7 @@ export class RunCampaignUseCase {
       }
       const allowed = c.max_per_minute === null ? Infinity : c.max_per_minute - windowSent;
       if (allowed <= 0) {
-        await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
+        await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
         return;
       }
       const limit = Math.min(this.config.CAMPAIGN_CHUNK, allowed);
@@ -162,7 +161,7 @@ export class RunCampaignUseCase {
         } catch (err) {
           if (!(err instanceof AppException) || err.getStatus() !== 429) throw err;
           this.log.warn(`campaign ${c.id}: the daily quota is spent; trying again in a minute`);
-          await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(Date.now() + 60_000));
+          await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(Date.now() + 60_000));
           return;
         }
         try {
@@ -316,6 +315,6 @@ export class RunCampaignUseCase {
     const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
     const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left.next).getTime() - now));
     const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
-    await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(at));
+    await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(at));
   }
 }

@@ -10,12 +10,12 @@ import { TemplateRenderer } from '../../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
-import { DeliveryQueue } from '../../../queue/delivery-queue.js';
+import { JobQueue } from '../../../queue/job-queue.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../../deliveries.repository.js';
 import { DeliveryPolicy } from '../../policy/delivery-policy.js';
-import { normalizePhone } from '../../policy/phone-number.js';
+import { normalizePhone } from '../../policy/addresses.js';
 import { smsColumns, textLimitProblem } from '../../../channels/sms/sms-segments.js';
 import { PolicyFactsRepository } from '../../policy/policy-facts.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
@@ -64,7 +64,7 @@ export class SendDeliveriesUseCase {
     private readonly deliveries: DeliveriesRepository,
     private readonly policy: DeliveryPolicy,
     private readonly facts: PolicyFactsRepository,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
     private readonly webhookTargets: WebhookTargets,
     private readonly templates: TemplatesRepository,
     private readonly renderer: TemplateRenderer,

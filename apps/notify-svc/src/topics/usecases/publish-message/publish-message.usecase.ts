@@ -8,7 +8,7 @@ import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { randomBase32, topicBusKey } from '../../topic-names.js';
 import { topicMessageView } from '../../topic-message.view.js';
 import { TopicsRepository, type TopicMessageRow, type TopicRow } from '../../topics.repository.js';
-import { DeliveryQueue, type TopicDueJob } from '../../../queue/delivery-queue.js';
+import { JobQueue, type TopicDueJob } from '../../../queue/job-queue.js';
 import type { Tx } from '../../../tenancy/unit-of-work.js';
 import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
@@ -74,7 +74,7 @@ export class PublishTopicMessageUseCase {
     private readonly uow: UnitOfWork,
     private readonly topics: TopicsRepository,
     private readonly deliveries: SendDeliveriesUseCase,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,

@@ -27,12 +27,6 @@ export interface DeliverJob {
 const PRIORITY: Record<string, number> = { high: -1, normal: 0, low: 1 };
 export const jobPriority = (priority: string) => PRIORITY[priority] ?? 0;
 
-/**
- * The durable queue is graphile-worker's, in the notify database. A job is added with
- * `graphile_worker.add_job()` inside the caller's transaction, so it commits (or not) with the
- * delivery it is for. The job key is the delivery id: re-adding replaces a waiting job (retries,
- * replays), and cancelling removes it.
- */
 /** A delayed topic message (Delay header): stored and signalled when its job runs. */
 export interface TopicDueJob {
   t: string;
@@ -43,8 +37,64 @@ export interface TopicDueJob {
   p: Record<string, unknown>;
 }
 
+/** A campaign job's payload (campaign_expand, campaign_send): ids only (the campaign row is the truth). */
+export interface CampaignJob {
+  t: string;
+  c: string;
+}
+
+/** A contact import's payload: the tenant and the import id. */
+export interface ContactImportJob {
+  t: string;
+  i: string;
+}
+
+/** A large group send's expansion payload: the tenant and the send (batch) id. */
+export interface GroupSendJob {
+  t: string;
+  s: string;
+}
+
+/**
+ * The one module that adds jobs: every task name (TASK), every payload type and every
+ * `graphile_worker.add_job` / `add_jobs` call of notify-svc is here. The durable queue is
+ * graphile-worker's, in the notify database; a job is added inside the caller's transaction, so it
+ * commits (or not) with the row it is for. A deliver job's key is the delivery id: re-adding
+ * replaces a waiting job (retries, replays), and cancelling removes it.
+ */
 @Injectable()
-export class DeliveryQueue {
+export class JobQueue {
+  /**
+   * The two durable jobs of a campaign. One job key per campaign and task: re-adding replaces a
+   * waiting job (run_at moves), and a running one is followed by the new one. `keepRunAt`: a
+   * throttled send keeps its next window (an expansion page must not pull it forward).
+   */
+  async enqueueCampaign(
+    tx: Tx,
+    task: typeof TASK.campaignExpand | typeof TASK.campaignSend,
+    campaignId: string,
+    runAt: Date | null = null,
+    keepRunAt = false,
+  ): Promise<void> {
+    const payload: CampaignJob = { t: tx.tenantId, c: campaignId };
+    await tx.exec(
+      `SELECT graphile_worker.add_job($1, $2::json, run_at := coalesce($3::timestamptz, now()), job_key := $4, max_attempts := 25,
+         job_key_mode := $5)`,
+      [task, JSON.stringify(payload), runAt, `${task}:${campaignId}`, keepRunAt ? 'preserve_run_at' : 'replace'],
+      `queue_add_${task}`,
+    );
+  }
+
+  /** A CSV import's job (keyed by the import id, so it is added once). */
+  async enqueueContactImport(tx: Tx, importId: string): Promise<void> {
+    const payload: ContactImportJob = { t: tx.tenantId, i: importId };
+    await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3, max_attempts := 5)`, [
+      TASK.contactImport,
+      JSON.stringify(payload),
+      `contact_import:${importId}`,
+    ]);
+  }
+
   /** A topic message published with Delay: its job runs at `runAt`, in the publishing transaction's commit. */
   async enqueueTopicMessage(tx: Tx, job: Omit<TopicDueJob, 't'>, runAt: Date): Promise<void> {
     const payload: TopicDueJob = { t: tx.tenantId, ...job };
@@ -57,9 +107,10 @@ export class DeliveryQueue {
 
   /** The expansion job of a send to a large group (keyed by its batch id, so it is added once). */
   async enqueueGroupSend(tx: Tx, batchId: string): Promise<void> {
+    const payload: GroupSendJob = { t: tx.tenantId, s: batchId };
     await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3)`, [
       TASK.groupSend,
-      JSON.stringify({ t: tx.tenantId, s: batchId }),
+      JSON.stringify(payload),
       `group_send:${batchId}`,
     ]);
   }
