@@ -25,9 +25,7 @@ export interface AcceptRecipient {
 }
 
 /** What the batch says: a template (by id or key, optionally a pinned version) or a literal body. */
-export type AcceptSource =
-  | { template: { id?: string; key?: string; version?: number | null } }
-  | { body: string; subject?: string | null };
+export type AcceptSource = { template: { id?: string; key?: string; version?: number | null } } | { body: string; subject?: string | null };
 
 export interface AcceptBatch {
   channel: Channel;
@@ -53,6 +51,20 @@ export interface AcceptBatch {
   onInvalid: 'reject' | 'refuse';
   /** Field path of recipient i in the request, for error details (default `recipients.<i>.to`). */
   recipientPath?: (i: number) => string;
+  /**
+   * Quota already counted with `reserve()` before the caller opened its transaction (the API path:
+   * the quota store may need a pool connection of its own, so none is held while it is asked).
+   * Without it, accept() counts the quota itself, inside the transaction.
+   */
+  quota?: QuotaReservation;
+}
+
+/** Deliveries counted against the tenant's daily quota ahead of accept() (see `AcceptPipeline.reserve`). */
+export interface QuotaReservation {
+  tenantId: string;
+  planTier: PlanTier;
+  count: number;
+  dailyLimit: number;
 }
 
 /** Per recipient, in input order: its delivery, or why it was refused (onInvalid 'refuse' only). */
@@ -163,7 +175,9 @@ export class AcceptPipeline {
       // limits: too long for the providers is refused here, not a worker failure
       const tooLong = textLimitProblem(channel, content);
       if (tooLong) {
-        refusals[i] = template ? new Refusal('', tooLong, 422, 'Message too long once rendered') : new Refusal('body', tooLong, 400, 'Message too long');
+        refusals[i] = template
+          ? new Refusal('', tooLong, 422, 'Message too long once rendered')
+          : new Refusal('body', tooLong, 400, 'Message too long');
         return null;
       }
       const e = endpoints[i];
@@ -188,10 +202,13 @@ export class AcceptPipeline {
 
     const accepted = drafts.filter((d): d is Draft => d !== null);
     let rows: DeliveryRow[] = [];
+    const reserved = batch.quota;
+    if (reserved && reserved.count > accepted.length)
+      await this.quotas.refund(reserved.tenantId, reserved.planTier, reserved.count - accepted.length);
     if (accepted.length) {
       // limits: the daily quota, for what is accepted (429 before anything is written)
       const plan = batch.planTier as PlanTier;
-      const dailyLimit = await this.quotas.consume(tx.tenantId, plan, accepted.length);
+      const dailyLimit = reserved ? reserved.dailyLimit : await this.quotas.consume(tx.tenantId, plan, accepted.length);
       try {
         const facts = await this.facts.load(tx, channel, accepted, dailyLimit);
         const now = new Date();
@@ -206,7 +223,8 @@ export class AcceptPipeline {
           pending.map((d) => ({ id: d.id, priority: d.priority, runAt: d.send_at })),
         );
       } catch (err) {
-        await this.quotas.refund(tx.tenantId, plan, accepted.length);
+        // A reservation is released by its owner (who also sees a failed commit).
+        if (!reserved) await this.quotas.refund(tx.tenantId, plan, accepted.length);
         throw err;
       }
       for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
@@ -214,6 +232,21 @@ export class AcceptPipeline {
     let next = 0;
     const outcomes = refusals.map((f): AcceptOutcome => (f ? { refused: f.message } : { delivery: rows[next++]! }));
     return { deliveries: rows, outcomes };
+  }
+
+  /**
+   * The limits step ahead of a transaction: counts `count` deliveries against the tenant's daily
+   * quota (429 QUOTA_EXCEEDED when spent). Pass the result as `batch.quota`; if the transaction
+   * fails, `release()` it.
+   */
+  async reserve(tenantId: string, planTier: PlanTier, count: number): Promise<QuotaReservation> {
+    const dailyLimit = await this.quotas.consume(tenantId, planTier, count);
+    return { tenantId, planTier, count, dailyLimit };
+  }
+
+  /** Gives back a reservation whose accept did not commit. */
+  release(r: QuotaReservation): Promise<void> {
+    return this.quotas.refund(r.tenantId, r.planTier, r.count);
   }
 
   /** With onInvalid 'reject': throws one 400 (or 422) naming every refused recipient so far. */
@@ -324,7 +357,9 @@ export class AcceptPipeline {
 }
 
 /** The batch fields of a send's content (`POST /deliveries`, a group send): what, to which channel, when. */
-export function contentFields(c: DeliveryContentDto): Pick<AcceptBatch, 'channel' | 'source' | 'data' | 'category' | 'priority' | 'sendAt'> {
+export function contentFields(
+  c: DeliveryContentDto,
+): Pick<AcceptBatch, 'channel' | 'source' | 'data' | 'category' | 'priority' | 'sendAt'> {
   const useTemplate = c.templateKey !== undefined || c.templateId !== undefined;
   return {
     channel: c.channel,

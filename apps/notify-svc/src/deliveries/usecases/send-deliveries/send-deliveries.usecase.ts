@@ -80,18 +80,26 @@ export class SendDeliveriesUseCase {
       ]);
     }
     const batchId = cmd.batch || group ? randomUUID() : null;
-    const { deliveries } = await this.uow.tenant(tenantId, (tx) =>
-      this.pipeline.accept(tx, {
-        ...contentFields(content),
-        recipients,
-        batchId,
-        createdBy: actorOf(principal),
-        planTier: principal.planTier,
-        onInvalid: 'reject',
-        recipientPath: cmd.recipientPath,
-      }),
-    );
-    return { batchId, deliveries, group };
+    // The quota is counted before the transaction takes its connection (the quota store may need one).
+    const quota = await this.pipeline.reserve(tenantId, principal.planTier, recipients.length);
+    try {
+      const { deliveries } = await this.uow.tenant(tenantId, (tx) =>
+        this.pipeline.accept(tx, {
+          ...contentFields(content),
+          recipients,
+          batchId,
+          createdBy: actorOf(principal),
+          planTier: principal.planTier,
+          onInvalid: 'reject',
+          recipientPath: cmd.recipientPath,
+          quota,
+        }),
+      );
+      return { batchId, deliveries, group };
+    } catch (err) {
+      await this.pipeline.release(quota);
+      throw err;
+    }
   }
 
   private checkSource(c: DeliveryContentDto, useTemplate: boolean): void {
