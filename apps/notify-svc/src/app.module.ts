@@ -27,6 +27,7 @@ import { TopicsModule } from './topics/topics.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
 export class AppModule {
@@ -100,6 +101,7 @@ export class AppModule {
         TemplatesModule,
         ContactsModule,
         CampaignsModule,
+        WorkflowsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

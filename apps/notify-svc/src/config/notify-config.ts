@@ -239,6 +239,10 @@ export const notifyConfigSpec = {
     "Longest a running campaign's send job sleeps before it looks again for recipients whose time came (a local-time schedule)",
     { default: '30s', min: 1, max: 3600 },
   ),
+  WORKFLOW_POLL_INTERVAL: v.duration(
+    "Longest a waiting workflow run (a delay, a digest window) sleeps before its job looks at the clock again",
+    { default: '15m', min: 1, max: 86400 },
+  ),
   CAMPAIGN_RATE_WINDOW: v.duration(
     "The window a campaign's maxPerMinute counts in (a minute; tests shorten it): at most maxPerMinute deliveries per window",
     { default: '60s', min: 1, max: 3600 },

@@ -16,6 +16,7 @@ export const TASK = {
   campaignExpand: 'campaign_expand',
   campaignSend: 'campaign_send',
   groupSend: 'group_send',
+  workflowStep: 'workflow_step',
 } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
