@@ -16,7 +16,7 @@ import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messag
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 import { RunWorkflowUseCase } from '../workflows/usecases/run-workflow/run-workflow.usecase.js';
-import type { WorkflowStepJob } from '../workflows/workflow-jobs.js';
+import type { WorkflowStepJob } from '../queue/job-queue.js';
 
 /**
  * The delivery workers of this process: a graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP
