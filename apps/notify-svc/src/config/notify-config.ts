@@ -24,7 +24,7 @@ export const notifyConfigSpec = {
     default: 'http://localhost:3001/auth/v1/introspect',
   }),
   AUTH_REVOCATIONS_URL: v.url(
-    "auth-svc's revocation feed (ended sessions, deactivated users), polled so such access tokens are refused before their exp",
+    "auth-svc's revocation feed (ended sessions, deactivated users, role changes), polled so such access tokens are refused (or lose the roles) before their exp",
     { default: 'http://localhost:3001/auth/v1/revocations' },
   ),
   AUTH_REVOCATION_POLL: v.duration('How often the revocation feed is polled (a revoked access token stops working within about this)', {

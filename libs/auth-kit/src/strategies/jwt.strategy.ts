@@ -71,7 +71,7 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     const hit = token ? this.cache.get(cacheKey(token)) : undefined;
     if (!hit) return super.authenticate(req as never, options);
     if (this.isRevoked(hit)) return this.fail(new TokenRejected('revoked'), 401);
-    this.success(hit);
+    this.success(this.withCurrentRoles(hit));
   }
 
   /** passport-jwt's verify callback, after signature, iss, aud, exp and nbf passed. */
@@ -81,7 +81,13 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     const principal = Object.freeze(toPrincipal(payload));
     this.cache.set(cacheKey(bearerToken(req)!), principal, principal.expiresAt! * 1000);
     if (this.isRevoked(principal)) throw new TokenRejected('revoked');
-    return principal;
+    return this.withCurrentRoles(principal);
+  }
+
+  /** A token issued before its user lost roles holds only the roles the user still has (a demotion counts at once). */
+  private withCurrentRoles(p: Principal): Principal {
+    const roles = this.options.revocations?.currentRoles?.(p);
+    return roles ? Object.freeze({ ...p, roles: Object.freeze(roles) as Role[] }) : p;
   }
 
   private isRevoked(p: Principal): boolean {
