@@ -2,6 +2,42 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 
+/** An idle kept-alive connection is closed after this long (below Node's and most servers' 5 s keep-alive timeout). */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Keep-alive connection pools, one per (protocol, lookup): a connection opened through a lookup
+ * (the SSRF guard) is reused only by requests that give that same lookup, so the guard has judged
+ * every address a pooled connection goes to. Without pools every send paid a TCP (and TLS)
+ * handshake and a guarded DNS lookup; with them a busy receiver or provider gets a few long-lived
+ * connections. http.Agent itself is the pool (no library needed: node's own agent takes `lookup`).
+ */
+const pools = new Map<string, WeakMap<LookupFunction, http.Agent>>();
+const unguarded = new Map<string, http.Agent>();
+function agentFor(protocol: string, lookup: LookupFunction | undefined): http.Agent {
+  const make = () => {
+    const o = {
+      keepAlive: true,
+      maxSockets: 64,
+      maxFreeSockets: 16,
+      timeout: IDLE_SOCKET_MS,
+      scheduling: 'lifo' as const,
+      ...(lookup ? { lookup } : {}),
+    };
+    return protocol === 'https:' ? new https.Agent(o) : new http.Agent(o);
+  };
+  if (!lookup) {
+    let a = unguarded.get(protocol);
+    if (!a) unguarded.set(protocol, (a = make()));
+    return a;
+  }
+  let byLookup = pools.get(protocol);
+  if (!byLookup) pools.set(protocol, (byLookup = new WeakMap()));
+  let a = byLookup.get(lookup);
+  if (!a) byLookup.set(lookup, (a = make()));
+  return a;
+}
+
 /** The most of a peer's answer we read (then drop): enough for an id or an error, never a memory sink. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -29,7 +65,12 @@ export function peerRequest(
     };
     const req = lib.request(
       url,
-      { method: opts.method, headers: opts.headers, agent: false, ...(opts.lookup ? { lookup: opts.lookup } : {}) },
+      {
+        method: opts.method,
+        headers: opts.headers,
+        agent: agentFor(url.protocol, opts.lookup),
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      },
       (res) => {
         let size = 0;
         const chunks: Buffer[] = [];

@@ -86,6 +86,23 @@ const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), c
 const LIST_TENANT_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 const LIST_USER_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 
+/** The columns a transition may change (their names go into the statement's text). */
+const TRANSITION_COLUMNS = new Set([
+  'status_reason',
+  'attempts',
+  'attempts_before_replay',
+  'provider',
+  'provider_message_id',
+  'next_attempt_at',
+  'sent_at',
+  'delivered_at',
+  'bounced_at',
+  'failed_at',
+  'cancelled_at',
+]);
+/** A prepared statement name per set of changed columns (a handful of shapes in all). */
+const transitionNames = new Map<string, string>();
+
 /** Deliveries, their events and their provider attempts; every statement runs in a tenant transaction. */
 @Injectable()
 export class DeliveriesRepository {
@@ -176,8 +193,28 @@ export class DeliveriesRepository {
     >,
     event: { type?: string; detail?: Record<string, unknown> } = {},
   ): Promise<void> {
-    await tx.repo(Delivery).update({ tenant_id: tx.tenantId, id }, { ...changes, status, updated_at: () => 'now()' } as never);
-    await this.event(tx, id, event.type ?? status, event.detail);
+    // One statement: the row's change and its event (a worker's send moves a delivery twice; each is one round trip).
+    const keys = Object.keys(changes)
+      .filter((k) => (changes as Record<string, unknown>)[k] !== undefined)
+      .sort();
+    for (const k of keys) if (!TRANSITION_COLUMNS.has(k)) throw new Error(`not a transition column: ${k}`);
+    const sets = keys.map((k, i) => `, ${k} = $${i + 6}`).join('');
+    const shape = keys.join(',');
+    let name = transitionNames.get(shape);
+    if (!name) transitionNames.set(shape, (name = `delivery_transition_${transitionNames.size}`));
+    await tx.exec(
+      `WITH u AS (UPDATE deliveries SET status = $3${sets}, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING tenant_id, id)
+       INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, $4, $5 FROM u`,
+      [
+        tx.tenantId,
+        id,
+        status,
+        event.type ?? status,
+        event.detail ? JSON.stringify(event.detail) : null,
+        ...keys.map((k) => (changes as Record<string, unknown>)[k]),
+      ],
+      name,
+    );
   }
 
   async event(tx: Tx, id: string, type: string, detail?: Record<string, unknown>): Promise<void> {
