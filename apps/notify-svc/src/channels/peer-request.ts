@@ -49,14 +49,31 @@ export type PeerAnswer =
  * Hand-written over node:http rather than fetch because a `lookup` (the SSRF guard applied at
  * connect time) can only be given to node:http. The webhook and push channels both send through it.
  */
-export function peerRequest(
+export async function peerRequest(
   url: URL,
   opts: { method: string; headers: Record<string, string>; body?: Buffer | string; timeoutMs: number; lookup?: LookupFunction },
 ): Promise<PeerAnswer> {
+  const started = Date.now();
+  const first = await attempt(url, opts);
+  // A pooled connection the peer closed while it sat idle fails at once (reset before any answer:
+  // the peer had closed it, so the request was not read), and goes again once on a fresh
+  // connection: Node's documented pattern for keep-alive agents (`request.reusedSocket`). Every
+  // sender here also carries its idempotency key (webhook-id, provider message keys).
+  if (!first.ok && first.staleSocket) return attempt(url, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)) });
+  return first;
+}
+
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function attempt(
+  url: URL,
+  opts: { method: string; headers: Record<string, string>; body?: Buffer | string; timeoutMs: number; lookup?: LookupFunction },
+): Promise<PeerAnswer & { staleSocket?: boolean }> {
   const lib = url.protocol === 'https:' ? https : http;
-  return new Promise<PeerAnswer>((resolve) => {
+  return new Promise<PeerAnswer & { staleSocket?: boolean }>((resolve) => {
     let settled = false;
-    const done = (a: PeerAnswer) => {
+    let answered = false;
+    const done = (a: PeerAnswer & { staleSocket?: boolean }) => {
       if (!settled) {
         settled = true;
         clearTimeout(timer);
@@ -72,6 +89,7 @@ export function peerRequest(
         ...(opts.lookup ? { lookup: opts.lookup } : {}),
       },
       (res) => {
+        answered = true;
         let size = 0;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => {
@@ -90,7 +108,14 @@ export function peerRequest(
       req.destroy();
       done({ ok: false, code: 'TIMEOUT', error: `no answer within ${opts.timeoutMs} ms` });
     }, opts.timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code ?? 'NETWORK', error: err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done({
+        ok: false,
+        code: err.code ?? 'NETWORK',
+        error: err.message,
+        staleSocket: req.reusedSocket && !answered && STALE_SOCKET_CODES.has(err.code ?? ''),
+      }),
+    );
     req.end(opts.body);
   });
 }

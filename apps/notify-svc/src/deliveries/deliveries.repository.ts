@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
+import { deliverJobsSql, TASK } from '../queue/job-queue.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';
@@ -57,8 +58,8 @@ export interface DeliveryFilter {
 const COLS =
   'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, sms_encoding, sms_characters, sms_segments, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
 
-// Deliveries and their first events in one statement for any number of rows (prepared once per
-// connection): the accept path's one write besides the queue's add_job.
+// Deliveries, their first events and their deliver jobs in one statement for any number of rows
+// (prepared once per connection): the accept path's one write.
 const INSERT_SQL = `
   WITH input AS (
     SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -76,8 +77,10 @@ const INSERT_SQL = `
     RETURNING ${COLS}
   ), ev AS (
     INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
+  ), jobs AS (
+    ${deliverJobsSql('d', '$5')}
   )
-  SELECT * FROM d`;
+  SELECT d.* FROM d CROSS JOIN jobs`;
 
 // Keyset pages on the (tenant[, user], created_at, id) indexes; a filter not given matches all.
 const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
@@ -108,12 +111,12 @@ const transitionNames = new Map<string, string>();
 export class DeliveriesRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Inserts accepted deliveries with their first event, in the caller's transaction. */
+  /** Inserts accepted deliveries with their first event and (queued or scheduled ones) their deliver job, in the caller's transaction. */
   insertMany(tx: Tx, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
     return tx.rows<DeliveryRow>(
       INSERT_SQL,
-      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId],
-      'deliveries_insert',
+      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId, TASK.deliver],
+      'deliveries_insert_with_jobs',
     );
   }
 

@@ -63,6 +63,19 @@ export interface GroupSendJob {
  * commits (or not) with the row it is for. A deliver job's key is the delivery id: re-adding
  * replaces a waiting job (retries, replays), and cancelling removes it.
  */
+/**
+ * The deliver jobs of deliveries being inserted, as SQL over `source` (a CTE with tenant_id, id,
+ * status, priority, send_at; $`taskParam` bound to TASK.deliver): the queued and scheduled ones
+ * get a job keyed by their id, as enqueueMany adds them. The deliveries insert runs it in its own
+ * statement, so a delivery, its first event and its job are one round trip.
+ */
+export function deliverJobsSql(source: string, taskParam: string): string {
+  return `SELECT count(*) AS n FROM graphile_worker.add_jobs(array(
+     SELECT ROW(${taskParam}, json_build_object('t', s.tenant_id, 'd', s.id), NULL, coalesce(s.send_at, now()), NULL, s.id::text,
+                CASE s.priority WHEN 'high' THEN ${PRIORITY['high']} WHEN 'low' THEN ${PRIORITY['low']} ELSE ${PRIORITY['normal']} END, NULL)::graphile_worker.job_spec
+     FROM ${source} s WHERE s.status IN ('queued', 'scheduled')), false)`;
+}
+
 @Injectable()
 export class JobQueue {
   /**

@@ -4,7 +4,6 @@ import { fcmTokenProblem } from '../../channels/push/push-validation.js';
 import { smsColumns, textLimitProblem } from '../../channels/sms/sms-segments.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
-import { JobQueue } from '../../queue/job-queue.js';
 import { QuotaService } from '../../quotas/quota.service.js';
 import type { Channel } from '../../templates/dtos/template.dto.js';
 import { TemplateRenderer } from '../../templates/template-renderer.js';
@@ -116,8 +115,8 @@ class Refusal {
  *    the accepted count (429 QUOTA_EXCEEDED, nothing written; refunded if a later step throws);
  * 4. **policy facts** — suppressions, preferences, required categories, in one query;
  * 5. **decide** — DeliveryPolicy per recipient (the same code the worker re-runs before sending);
- * 6. **insert** — deliveries with their first events, one statement;
- * 7. **enqueue** — deliver jobs for queued/scheduled ones (JobQueue), in the same transaction.
+ * 6. **insert** and 7. **enqueue** — deliveries, their first events and the deliver jobs of the
+ *    queued/scheduled ones (SQL from JobQueue's deliverJobsSql), one statement in the same transaction.
  *
  * Recipients must already be concrete addresses (`ContactTargets` turns contacts into them,
  * `ContactsRepository.audiencePage` pages groups and campaign audiences). With `onInvalid:
@@ -130,7 +129,6 @@ export class AcceptPipeline {
     private readonly deliveries: DeliveriesRepository,
     private readonly policy: DeliveryPolicy,
     private readonly facts: PolicyFactsRepository,
-    private readonly queue: JobQueue,
     private readonly webhookTargets: WebhookTargets,
     private readonly templates: TemplatesRepository,
     private readonly renderer: TemplateRenderer,
@@ -216,12 +214,8 @@ export class AcceptPipeline {
           const decision = this.policy.decide(d, facts, now);
           return { ...d, status: decision.status, status_reason: decision.reason, plan_tier: batch.planTier };
         });
+        // insert + enqueue: deliveries, their first events and their deliver jobs in one statement.
         rows = await this.deliveries.insertMany(tx, news, batch.createdBy, batch.batchId);
-        const pending = rows.filter((d) => d.status === 'queued' || d.status === 'scheduled');
-        await this.queue.enqueueMany(
-          tx,
-          pending.map((d) => ({ id: d.id, priority: d.priority, runAt: d.send_at })),
-        );
       } catch (err) {
         // A reservation is released by its owner (who also sees a failed commit).
         if (!reserved) await this.quotas.refund(tx.tenantId, plan, accepted.length);
