@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { RunCampaignUseCase } from '../src/campaigns/usecases/run-campaign/run-campaign.usecase.js';
+import { SendToGroupUseCase } from '../src/deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 /**
@@ -145,5 +146,66 @@ describe('accept pipeline: every path decides the same', () => {
       sent.campaignId,
     ]);
     expect(waiting.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+  });
+});
+
+describe('accept pipeline: a large group send pins its template version', () => {
+  let env: NotifyTestEnv;
+
+  beforeAll(async () => {
+    // Batches of 2: a group of 3 is "large" (expanded by its job, in two transactions).
+    env = await NotifyTestEnv.start({ BATCH_MAX_RECIPIENTS: '2' });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('renders the version current at the request in every chunk, though the template changed before the job ran', async () => {
+    const t = env.tenant();
+    const tag = randomUUID().slice(0, 8);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await env.http.post('/notify/v1/contacts', { email: `pin-${i}-${tag}@example.com` }, { token: t.admin });
+      expect(c.status).toBe(201);
+      ids.push(c.body.data.id);
+    }
+    const group = await env.http.post('/notify/v1/groups', { name: `pin-${tag}`, kind: 'static' }, { token: t.admin });
+    const groupId = group.body.data.id as string;
+    expect((await env.http.post(`/notify/v1/groups/${groupId}/members`, { contactIds: ids }, { token: t.admin })).status).toBeLessThan(300);
+    const tpl = await env.http.post(
+      '/notify/v1/templates',
+      { key: `pin-${tag}`, name: 'Pin', channels: { email: { subject: 'v1', text: 'first' } } },
+      { token: t.admin },
+    );
+    expect(tpl.status).toBe(201);
+
+    const sent = await env.http.post(
+      '/notify/v1/deliveries',
+      { channel: 'email', templateKey: `pin-${tag}`, to: { groupId } },
+      { token: t.organizer },
+    );
+    expect(sent.status).toBe(202);
+    expect(sent.body.data.status).toBe('expanding');
+    const changed = await env.http.put(
+      `/notify/v1/templates/${tpl.body.data.id}`,
+      { name: 'Pin', channels: { email: { subject: 'v2', text: 'second' } } },
+      { token: t.admin },
+    );
+    expect(changed.status).toBe(200);
+    await env.t.app.get(SendToGroupUseCase).run(t.tenantId, sent.body.data.batchId);
+
+    const rows = await env.systemQuery<{ template_version: number; subject: string }>(
+      `SELECT template_version, content->>'subject' AS subject FROM deliveries WHERE tenant_id = $1 AND batch_id = $2`,
+      [t.tenantId, sent.body.data.batchId],
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.template_version === 1 && r.subject === 'v1')).toBe(true);
+    // An unknown template is refused at the request now, not in the job.
+    const unknown = await env.http.post(
+      '/notify/v1/deliveries',
+      { channel: 'email', templateKey: 'no-such', to: { groupId } },
+      { token: t.organizer },
+    );
+    expect(unknown.status).toBe(404);
   });
 });

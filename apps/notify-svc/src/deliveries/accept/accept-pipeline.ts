@@ -238,6 +238,16 @@ export class AcceptPipeline {
     return { tenantId, planTier, count, dailyLimit };
   }
 
+  /**
+   * Pins a template for a send accepted in several transactions (a large group send): its id and
+   * current version, checked as accept() would (404 unknown, 422 without content for the channel).
+   * Pass them back as `source: {template: {id, version}}`.
+   */
+  async pinTemplate(tx: Tx, channel: Channel, ref: { id?: string; key?: string }): Promise<{ id: string; version: number }> {
+    const t = (await this.template(tx, channel, ref, 'reject')) as Template;
+    return { id: t.id, version: t.version };
+  }
+
   /** Gives back a reservation whose accept did not commit. */
   release(r: QuotaReservation): Promise<void> {
     return this.quotas.refund(r.tenantId, r.planTier, r.count);

@@ -63,9 +63,13 @@ export class SendDeliveriesUseCase {
         // More than one batch: a durable job expands it, 1,000 contacts per transaction.
         const batchId = randomUUID();
         await this.uow.tenant(tenantId, async (tx) => {
+          // The template version is pinned now: every chunk renders the same one, as a campaign's do.
+          const pinnedTemplate = useTemplate
+            ? await this.pipeline.pinTemplate(tx, content.channel, { id: content.templateId, key: content.templateKey })
+            : undefined;
           await tx.exec(
             `INSERT INTO contact_group_sends (id, tenant_id, group_id, content, principal, targeted) VALUES ($1, $2, $3, $4, $5, $6)`,
-            [batchId, tenantId, r.groupId, JSON.stringify(content), JSON.stringify(principal), r.largeGroup],
+            [batchId, tenantId, r.groupId, JSON.stringify({ ...content, pinnedTemplate }), JSON.stringify(principal), r.largeGroup],
           );
           await this.queue.enqueueGroupSend(tx, batchId);
         });

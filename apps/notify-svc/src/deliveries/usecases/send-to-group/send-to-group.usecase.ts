@@ -11,7 +11,8 @@ import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.
 interface GroupSendRow {
   id: string;
   group_id: string;
-  content: DeliveryContentDto;
+  /** The send's content, and the template version pinned when it was accepted (sends since then). */
+  content: DeliveryContentDto & { pinnedTemplate?: { id: string; version: number } };
   principal: Principal;
   cursor_id: string | null;
 }
@@ -74,6 +75,7 @@ export class SendToGroupUseCase {
       if (recipients.length) {
         await this.pipeline.accept(tx, {
           ...contentFields(content),
+          ...(content.pinnedTemplate ? { source: { template: content.pinnedTemplate } } : {}),
           recipients,
           batchId: sendId,
           createdBy: actorOf(principal),
