@@ -16,6 +16,7 @@ export const TASK = {
   campaignExpand: 'campaign_expand',
   campaignSend: 'campaign_send',
   groupSend: 'group_send',
+  workflowStep: 'workflow_step',
 } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
@@ -106,6 +107,9 @@ export class DeliveryQueue {
   }
 }
 
+/** Advisory lock key (one of this project's, beside the migrations' 727_001) for the queue grants. */
+const QUEUE_GRANTS_LOCK_KEY = 727_002;
+
 /**
  * Installs or upgrades graphile-worker's schema (its own migrations, under its own lock) and, where
  * tenant transactions switch to the row-level-security role, lets that role add jobs. Runs at every
@@ -120,7 +124,13 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
     // graphile-worker enables row-level security on its tables with no policy (only their owner
     // uses them). Tenant transactions that run as the RLS role add jobs too: that role gets a
     // policy of its own on the queue's tables (the queue holds ids only, never tenant content).
-    await pool.query(`
+    // Several instances start at once: concurrent GRANTs on one object fail with "tuple
+    // concurrently updated", so the grants run one instance at a time under an advisory lock.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [QUEUE_GRANTS_LOCK_KEY]);
+      await client.query(`
       DO $$
       DECLARE t record;
       BEGIN
@@ -136,6 +146,13 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
           EXECUTE format('CREATE POLICY notify_enqueue ON graphile_worker.%I TO ${RLS_ROLE} USING (true) WITH CHECK (true)', t.relname);
         END LOOP;
       END $$`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   } catch (err) {
     log.error(`graphile-worker schema install failed: ${String(err)}`);
     throw err;

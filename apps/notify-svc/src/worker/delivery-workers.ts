@@ -15,6 +15,8 @@ import { graphileLogger } from '../queue/graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
+import { RunWorkflowUseCase } from '../workflows/usecases/run-workflow/run-workflow.usecase.js';
+import type { WorkflowStepJob } from '../workflows/workflow-jobs.js';
 
 /**
  * The delivery workers of this process: a graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP
@@ -44,6 +46,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly contactImport: ImportContactsUseCase,
     private readonly campaigns: RunCampaignUseCase,
     private readonly groupSend: SendToGroupUseCase,
+    private readonly workflows: RunWorkflowUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -104,6 +107,10 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.groupSend]: async (payload) => {
           const job = payload as { t: string; s: string };
           await this.groupSend.run(job.t, job.s);
+        },
+        [TASK.workflowStep]: async (payload) => {
+          const job = payload as WorkflowStepJob;
+          await this.workflows.step(job.t, job.r, job.i);
         },
       },
       parsedCronItems: parseCronItems([

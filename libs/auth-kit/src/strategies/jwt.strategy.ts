@@ -82,7 +82,7 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     const hit = token ? this.cache?.get(token) : undefined;
     if (!hit) return super.authenticate(req as never, options);
     if (this.isRevoked(hit)) return this.fail(new TokenRejected('revoked'), 401);
-    this.success(hit);
+    this.success(this.withCurrentRoles(hit));
   }
 
   /** passport-jwt's verify callback, after signature, iss, aud, exp and nbf passed. */
@@ -94,7 +94,13 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     const ttl = principal.expiresAt! * 1000 - Date.now();
     if (ttl > 0) this.cache?.set(bearerToken(req)!, principal, { ttl });
     if (this.isRevoked(principal)) throw new TokenRejected('revoked');
-    return principal;
+    return this.withCurrentRoles(principal);
+  }
+
+  /** A token issued before its user lost roles holds only the roles the user still has (a demotion counts at once). */
+  private withCurrentRoles(p: Principal): Principal {
+    const roles = this.options.revocations?.currentRoles?.(p);
+    return roles ? Object.freeze({ ...p, roles: Object.freeze(roles) as Role[] }) : p;
   }
 
   private isRevoked(p: Principal): boolean {
