@@ -24,7 +24,17 @@ import {
 import { topicScenarios } from './topics.js';
 import { contactScenarios } from './contacts.js';
 import { campaignScenarios } from './campaigns.js';
-import { api, BENCH_CONNECTIONS, BENCH_DURATION, load, loadWithCpu, startBareFastify, startService, stopAll, type Measure } from './harness.js';
+import {
+  api,
+  BENCH_CONNECTIONS,
+  BENCH_DURATION,
+  load,
+  loadWithCpu,
+  startBareFastify,
+  startService,
+  stopAll,
+  type Measure,
+} from './harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const only = process.env.BENCH_ONLY?.split(',');

@@ -67,13 +67,14 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
   }
 
   /**
-   * The principal of a token verified before, still within its `exp` and not revoked since; undefined
-   * otherwise (then the full check runs and gives the precise refusal).
+   * The principal of a token verified before, still within its `exp` and not revoked since (with the
+   * roles its user still holds, as on the full path); undefined otherwise (then the full check runs
+   * and gives the precise refusal).
    */
   verifiedPrincipal(token: string): Principal | undefined {
     const hit = this.cache?.get(token);
     if (!hit || this.isRevoked(hit)) return undefined;
-    return hit;
+    return this.withCurrentRoles(hit);
   }
 
   // Runs on passport's per-request copy of the strategy (success/fail are bound to the request).
