@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import proxy from '@fastify/http-proxy';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BalancedPool } from 'undici';
@@ -11,7 +10,7 @@ import {
   refuseBadRequestLine,
   registerAccessLog,
   requestIdFrom,
-  SECURITY_HEADERS,
+  securityHeadersOnce,
   sendError,
   createLogger,
 } from '#common';
@@ -80,10 +79,12 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
   registerAccessLog(app, logger);
-  await app.register(helmet, SECURITY_HEADERS);
+  // The same headers as the services', computed once (see securityHeadersOnce) rather than by helmet per request.
+  const securityHeaders = securityHeadersOnce();
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(AppException.notFound('Route'), req, reply));
   app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', req.id);
     const refused = refuseBadRequestLine(req, reply);
     if (refused) return sendError(refused, req, reply);
