@@ -31,8 +31,9 @@ export async function migrate(target: MigrationTarget, url: string): Promise<str
     }),
   ).initialize();
   try {
+    const [{ exists }] = (await ds.query("SELECT to_regclass('migrations') IS NOT NULL AS exists")) as { exists: boolean }[];
     const before = new Set<string>(
-      ((await ds.query('SELECT name FROM migrations').catch(() => [])) as { name: string }[]).map((r) => r.name),
+      exists ? ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map((r) => r.name) : [],
     );
     await runMigrationsLocked(ds);
     const after = (await ds.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];

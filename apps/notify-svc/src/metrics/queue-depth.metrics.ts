@@ -3,7 +3,15 @@ import { Gauge } from 'prom-client';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { NotifyMetrics } from './notify-metrics.js';
 
-interface QueueCounts {
+/** The queue's counts by state and the oldest ready job's age, in one pass over graphile-worker's jobs. */
+export const QUEUE_DEPTH_SQL = `SELECT count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now()) AS ready,
+          count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now()) AS scheduled,
+          count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
+          count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts) AS failed,
+          extract(epoch FROM now() - min(run_at) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now())) AS oldest
+     FROM graphile_worker.jobs`;
+
+export interface QueueCounts {
   ready: string;
   scheduled: string;
   running: string;
@@ -22,19 +30,7 @@ export class QueueDepthMetrics {
   private readonly log = new Logger('metrics');
 
   constructor(metrics: NotifyMetrics, uow: UnitOfWork) {
-    const read = () =>
-      uow.maintenance((tx) =>
-        tx.one<QueueCounts>(
-          `SELECT count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now()) AS ready,
-                  count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now()) AS scheduled,
-                  count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
-                  count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts) AS failed,
-                  extract(epoch FROM now() - min(run_at) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now())) AS oldest
-             FROM graphile_worker.jobs`,
-          [],
-          'metrics_queue_depth',
-        ),
-      );
+    const read = () => uow.maintenance((tx) => tx.one<QueueCounts>(QUEUE_DEPTH_SQL, [], 'metrics_queue_depth'));
     // One database read per scrape serves both gauges: the first collect reads, the second reuses it.
     let pending: Promise<QueueCounts | undefined> | null = null;
     const counts = () => {
