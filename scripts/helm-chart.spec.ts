@@ -204,6 +204,8 @@ describe('Helm chart deploy/helm/identity-notify', () => {
         expect(c.startupProbe.httpGet.path).toBe('/health');
       }
       expect(container('gateway').readinessProbe.httpGet.path).toBe('/health');
+      // Out of the endpoints before the process closes: a rollout refuses no connection.
+      for (const name of ['auth', 'notify', 'gateway']) expect(container(name).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
     });
 
     it('scales the workers on the queue-depth gauge notify-svc exports', () => {
@@ -272,6 +274,19 @@ describe('Helm chart deploy/helm/identity-notify', () => {
       expect(() =>
         renderChart(CHART_DIR, { values: { secrets: { create: true, keys: { ...withSecrets.secrets.keys, KEY_ENCRYPTION_KEY: '' } } } }),
       ).toThrow('secrets.keys.KEY_ENCRYPTION_KEY is required with secrets.create');
+    });
+
+    it('refuses values outside values.schema.json before rendering, as helm does (a typo, a wrong type)', () => {
+      expect(() => renderChart(CHART_DIR, { values: { workers: { autoscalling: { enabled: false } } } })).toThrow(
+        '/workers: must NOT have additional properties "autoscalling"',
+      );
+      expect(() => renderChart(CHART_DIR, { values: { auth: { replicas: 'two' } } })).toThrow('/auth/replicas: must be integer');
+      expect(() => renderChart(CHART_DIR, { values: { secrets: { keys: { DATABASE_URL: 'x' } } } })).toThrow(
+        '/secrets/keys: must NOT have additional properties "DATABASE_URL"',
+      );
+      expect(() => renderChart(CHART_DIR, { values: { notify: { env: { 'not-a-var': '1' } } } })).toThrow(
+        '/notify/env: property name must be valid',
+      );
     });
 
     it('sizes requests from the bench figures and keeps a PDB per component', () => {

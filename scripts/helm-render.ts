@@ -15,9 +15,10 @@
  *   node dist/scripts/helm-render.js --check    fails when those files differ from a fresh render
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 
 // ---------------------------------------------------------------------------------------------
@@ -534,6 +535,18 @@ export function renderChart(chartDir: string, opts: RenderOptions = {}): Rendere
   let values = parseYaml(readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) as unknown;
   for (const f of opts.valuesFiles ?? []) values = mergeValues(values, parseYaml(readFileSync(f, 'utf8')));
   if (opts.values) values = mergeValues(values, opts.values);
+  // As helm does before rendering: the merged values must satisfy the chart's values.schema.json.
+  const schemaFile = path.join(chartDir, 'values.schema.json');
+  if (existsSync(schemaFile)) {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    if (!validate(values)) {
+      const problems = (validate.errors ?? []).map(
+        (e) =>
+          `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`,
+      );
+      throw new TemplateError(`values don't meet the specifications of values.schema.json:\n- ${problems.join('\n- ')}`);
+    }
+  }
   const root = {
     Values: values,
     Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },

@@ -41,7 +41,7 @@ export class AppModule {
         HealthModule.forRoot(),
         RevocationEventsModule,
         ActorsModule,
-        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL, databaseUrl: config.AUTH_DATABASE_URL, applicationName: 'auth-svc' }),
         // auth-svc verifies its own access tokens with its own key store: no HTTP to itself.
         AuthKitModule.forRootAsync({
           // API keys and personal tokens are checked against auth-svc's own tables (no HTTP either).

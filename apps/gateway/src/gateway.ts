@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import proxy from '@fastify/http-proxy';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BalancedPool } from 'undici';
@@ -11,7 +10,7 @@ import {
   refuseBadRequestLine,
   registerAccessLog,
   requestIdFrom,
-  SECURITY_HEADERS,
+  securityHeadersOnce,
   sendError,
   createLogger,
 } from '#common';
@@ -80,10 +79,12 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
   registerAccessLog(app, logger);
-  await app.register(helmet, SECURITY_HEADERS);
+  // The same headers as the services', computed once (see securityHeadersOnce) rather than by helmet per request.
+  const securityHeaders = securityHeadersOnce();
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(AppException.notFound('Route'), req, reply));
   app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', req.id);
     const refused = refuseBadRequestLine(req, reply);
     if (refused) return sendError(refused, req, reply);
@@ -158,8 +159,11 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   app.addHook('onClose', async () => {
     await Promise.all(pools.map((p) => p.destroy()));
   });
+  const auth = upstreamList(config.AUTH_UPSTREAM_URL);
+  const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
   const replayable = new WeakMap<object, Buffer>();
   app.addHook('preHandler', async (req) => {
+    if (auth.length < 2 && notify.length < 2) return;
     if (!(req.body instanceof Readable) || !mayFailOver(req.method, req.headers)) return;
     const chunks: Buffer[] = [];
     let seen = 0;
@@ -189,18 +193,20 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
       replyOptions: {
         rewriteRequestHeaders: forwardHeaders,
         onError,
-        retryDelay: ({ err, req, attempt }) => {
-          const code = (err as { code?: string } | null)?.code;
-          if (attempt >= attempts || !code || !NO_ANSWER.has(code)) return null;
-          if (!mayFailOver(req.method, req.headers as IncomingHttpHeaders)) return null;
-          return 10 * (attempt + 1);
-        },
+        // One instance: reply-from's own retry rules, as before. Several: only the failover above
+        // (a 503 is that instance's answer, passed on).
+        ...(attempts > 0 && {
+          retryDelay: ({ err, req, attempt }: { err: Error | null; req: { method: string; headers: unknown }; attempt: number }) => {
+            const code = (err as { code?: string } | null)?.code;
+            if (attempt >= attempts || !code || !NO_ANSWER.has(code)) return null;
+            if (!mayFailOver(req.method, req.headers as IncomingHttpHeaders)) return null;
+            return 10 * (attempt + 1);
+          },
+        }),
       },
     });
   };
 
-  const auth = upstreamList(config.AUTH_UPSTREAM_URL);
-  const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
   await route(auth, '/auth/health', '/health');
   await route(notify, '/notify/health', '/health');
   await route(auth, '/auth', '/auth');

@@ -9,7 +9,7 @@ import {
   type PlanTier,
   type Rate,
 } from '#common';
-import { isPhoneRegion } from '../deliveries/policy/phone-number.js';
+import { isPhoneRegion } from '../deliveries/policy/addresses.js';
 
 export const notifyConfigSpec = {
   ...commonConfigSpec,

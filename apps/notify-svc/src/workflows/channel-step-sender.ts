@@ -16,10 +16,11 @@ export interface ChannelStepSend {
 }
 
 /**
- * A workflow's channel step goes through the one accept path of notify-svc (render, suppressions,
- * preferences, quota, insert, enqueue): here SendDeliveriesUseCase, until the AcceptPipeline of
- * issue 18 replaces it. It is called inside the step's own tenant transaction, which its unit of
- * work joins, so the delivery, its job and the run's move to the next step commit together.
+ * A workflow's channel step goes through the one accept path of notify-svc: SendDeliveriesUseCase
+ * (contacts resolved to addresses) hands it to the AcceptPipeline (render, suppressions,
+ * preferences, quota, insert, enqueue). It is called inside the step's own tenant transaction,
+ * which its unit of work joins, so the delivery, its job and the run's move to the next step
+ * commit together.
  */
 @Injectable()
 export class ChannelStepSender {

@@ -146,3 +146,13 @@ readinessProbe:
   httpGet: { path: {{ .readyPath }}, port: http }
   {{- toYaml .root.Values.probes.readiness | nindent 2 }}
 {{- end -}}
+
+{{/* The pod leaves the Service endpoints before the process starts closing. */}}
+{{- define "identity-notify.preStop" -}}
+{{- if .Values.preStopSleepSeconds -}}
+lifecycle:
+  preStop:
+    exec:
+      command: ["sleep", {{ .Values.preStopSleepSeconds | quote }}]
+{{- end }}
+{{- end -}}

@@ -22,7 +22,14 @@ export const commonConfigSpec = {
   CORS_ORIGINS: v.origins(
     'Browser origins allowed to call the API (CORS), exact and comma-separated, e.g. https://app.example.com; * allows any origin but never with credentials; empty: no cross-origin access',
   ),
-  DB_POOL_SIZE: v.int('PostgreSQL connections per instance', { default: '10', min: 1, max: 200 }),
+  DB_POOL_SIZE: v.int(
+    'PostgreSQL connections per instance for its requests and jobs (without REDIS_URL, rate-limit counters keep up to 3 more of their own)',
+    {
+      default: '10',
+      min: 1,
+      max: 200,
+    },
+  ),
   MIGRATIONS_RUN: v.bool('Apply pending migrations at start (under an advisory lock, safe with many instances)', {
     default: 'true',
   }),

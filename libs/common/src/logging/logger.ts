@@ -1,7 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { fileURLToPath } from 'node:url';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import PinoPretty from 'pino-pretty';
+import type { PrettyTransportOptions } from './pretty-transport.js';
 
 /** Anything that could carry a credential, wherever it sits in a log object. */
 export const REDACT_PATHS = [
@@ -39,7 +40,8 @@ const SECRET_QUERY = /([?&](?:token|api_key|apikey|access_token|refresh_token|co
 
 /** A URL fit for a log line: credentials passed in the query string are masked. */
 export function sanitizeUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]');
+  // Most request URLs have no query string at all: no regex pass for them.
+  return url.includes('?') ? url.replace(SECRET_QUERY, '$1[REDACTED]') : url;
 }
 
 export interface LogFormatChoice {
@@ -60,17 +62,10 @@ export function logFormat(c: LogFormatChoice): 'json' | 'pretty' {
  */
 function destination(format: 'json' | 'pretty', service: string): DestinationStream {
   if (format === 'pretty') {
-    return PinoPretty({
-      colorize: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,service,context,reqId,method,url,status,ms',
-      // An access line reads `GET /auth/v1/me 200 3.1ms`; others `[Context] message`.
-      messageFormat: (log) => {
-        if (typeof log.method === 'string') return `${service} ${log.method} ${String(log.url)} ${String(log.status)} ${String(log.ms)}ms`;
-        return `${service} ${typeof log.context === 'string' && log.context !== 'nest' ? `[${log.context}] ` : ''}${String(log.msg)}`;
-      },
-      singleLine: true,
-      sync: true,
+    // Formatted in a worker thread (pretty-transport.ts), off the request path; pino flushes it at exit.
+    return pino.transport<PrettyTransportOptions>({
+      target: fileURLToPath(new URL('./pretty-transport.js', import.meta.url)),
+      options: { service },
     });
   }
   return pino.destination({ dest: 1, sync: false });

@@ -6,7 +6,7 @@ import { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { TEMPLATE_KEY } from '../../../templates/dtos/template.dto.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import type { TriggerWorkflowDto } from '../../dtos/workflow.dto.js';
-import { enqueueWorkflowSteps } from '../../workflow-jobs.js';
+import { enqueueWorkflowSteps } from '../../../queue/job-queue.js';
 import { WorkflowsRepository } from '../../workflows.repository.js';
 
 const REFS = ['contactId', 'externalId', 'groupId'] as const;
@@ -50,7 +50,7 @@ export class TriggerWorkflowUseCase {
         const group = await this.contacts.findGroup(tx, recipients[groupIdx]!['groupId']!.toLowerCase());
         if (!group) throw AppException.unprocessable('No group of this tenant has this id', [{ field, messages: ['unknown group'] }]);
         const max = this.config.BATCH_MAX_RECIPIENTS;
-        const members = await this.contacts.audience(tx, { group }, max + 1);
+        const members = await this.contacts.audiencePage(tx, { groups: [group] }, max + 1);
         if (members.length > max) {
           throw AppException.unprocessable(`A trigger reaches at most ${max} recipients`, [
             { field, messages: [`the group has more than ${max} contacts`] },
