@@ -24,6 +24,7 @@ import {
 import { topicScenarios } from './topics.js';
 import { contactScenarios } from './contacts.js';
 import { campaignScenarios } from './campaigns.js';
+import { startSmtpSink, workflowScenarios } from './workflows.js';
 import {
   api,
   BENCH_CONNECTIONS,
@@ -164,6 +165,8 @@ async function main() {
   const bare = await startBareFastify(root);
   // The SMS scenario sends through the Twilio adapter to this local stand-in (the platform's account).
   const twilio = await startTwilioStandIn();
+  // The workflow scenario's email goes to an SMTP sink on loopback (only when it runs: the other scenarios keep the dev provider).
+  const smtpSink = wanted('workflow') ? await startSmtpSink() : null;
   await startService(
     root,
     'apps/auth-svc/src/main.js',
@@ -204,6 +207,7 @@ async function main() {
     TWILIO_AUTH_TOKEN: 'bench-twilio-token',
     TWILIO_FROM: '+14155550123',
     TWILIO_API_URL: twilio.url,
+    ...(smtpSink ? { SMTP_URL: smtpSink.url, SMTP_FROM: 'Bench <bench@example.com>' } : {}),
     // Production mode needs its own key for stored secrets (webhook signing secrets); a fresh one per run.
     CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   };
@@ -486,6 +490,7 @@ async function main() {
     await topicScenarios(scenario, NOTIFY, access, notifyPid);
     await contactScenarios(scenario, NOTIFY, access, notifyPid);
     await campaignScenarios(scenario, NOTIFY, access, notifyDb);
+    await workflowScenarios(scenario, NOTIFY, access, notifyDb);
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];
@@ -548,6 +553,7 @@ async function main() {
 
   await stopAll();
   await twilio.close();
+  await smtpSink?.close();
   if (pgHandle) await pgHandle.stop();
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { nextLocalTime } from '../src/campaigns/local-time.js';
 import { WorkflowClock } from '../src/workflows/workflow-clock.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startSmtp } from './support/smtp-peer.js';
@@ -388,6 +389,37 @@ describe('workflows (workers on, real SMTP peer, a controllable clock)', () => {
       const [r] = (await trigger(key, { to: { userId: randomUUID() }, data: { amount: 250 } })).runs;
       const done = await runIs(r!.id, 'completed');
       expect(done.steps.map((s: { status: string }) => s.status)).toEqual(['sent', 'skipped']);
+    });
+  });
+
+  describe('delays by data and by local time', () => {
+    it('delay until data.remindAt waits for that instant', async () => {
+      const key = await workflow([
+        { type: 'delay', until: 'data.remindAt' },
+        { type: 'in_app', content: { body: 'reminder' } },
+      ]);
+      const remindAt = new Date(Date.now() + offset + 2 * 60 * MIN).toISOString();
+      const [r] = (await trigger(key, { to: { userId: randomUUID() }, data: { remindAt } })).runs;
+      const waiting = await runIs(r!.id, 'waiting');
+      expect(new Date(waiting.steps[0].wakeAt).toISOString()).toBe(remindAt);
+      offset += 2 * 60 * MIN + MIN;
+      const done = await runIs(r!.id, 'completed');
+      expect(done.steps.map((s: { status: string }) => s.status)).toEqual(['completed', 'sent']);
+    });
+
+    it("delay localTime waits for that time in the contact's timezone (defaultTimezone for the others)", async () => {
+      const contact = await post('/notify/v1/contacts', { name: 'Kenji', email: mail(), timezone: 'Asia/Tokyo' });
+      expect(contact.status).toBe(201);
+      const key = await workflow([
+        { type: 'delay', localTime: '09:00', defaultTimezone: 'America/New_York' },
+        { type: 'email', content: { subject: 'Good morning', body: 'digest' } },
+      ]);
+      const [tokyo] = (await trigger(key, { to: { contactId: contact.body.data.id } })).runs;
+      const [ny] = (await trigger(key, { to: { email: mail() } })).runs;
+      const now = Date.now() + offset;
+      const wake = async (id: string) => new Date((await runIs(id, 'waiting')).steps[0].wakeAt).getTime();
+      expect(await wake(tokyo!.id)).toBe(nextLocalTime('09:00', 'Asia/Tokyo', now));
+      expect(await wake(ny!.id)).toBe(nextLocalTime('09:00', 'America/New_York', now));
     });
   });
 
