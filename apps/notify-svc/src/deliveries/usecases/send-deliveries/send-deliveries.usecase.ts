@@ -7,6 +7,7 @@ import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { TemplateRenderer } from '../../../templates/template-renderer.js';
+import { mapYielding } from '../../../templates/map-yielding.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
@@ -149,9 +150,10 @@ export class SendDeliveriesUseCase {
           const channelContent = t.channels[channel];
           if (!channelContent) throw AppException.unprocessable(`Template "${t.key}" has no ${channel} content`);
           template = { id: t.id, key: t.key, version: t.version, content: channelContent };
+          await this.renderer.prepare(channelContent);
         }
         const endpoints = channel === 'webhook' ? await this.webhookEndpoints(tx, recipients, cmd.recipientPath) : [];
-        const drafts = recipients.map((r, i) => {
+        const drafts = await mapYielding(recipients, (r, i) => {
           const to =
             channel === 'webhook'
               ? { endpointId: endpoints[i]!.id, url: endpoints[i]!.url }
