@@ -19,6 +19,7 @@ import {
   normaliseTimezone,
 } from '../../contact-fields.js';
 import { ContactsRepository, type ContactRow } from '../../contacts.repository.js';
+import { restoreCell } from '../../csv-cell.js';
 import { IMPORT_ERRORS_KEPT } from '../../entities/contact.entity.js';
 
 export const IMPORT_MAX_ROWS = 100_000;
@@ -337,7 +338,7 @@ function parseRow(header: string[], cells: string[], row: number): Parsed | RowE
   const out: Parsed = { row, attributes: {} };
   for (let i = 0; i < header.length; i++) {
     const col = header[i]!;
-    const v = cells[i]!;
+    const v = restoreCell(cells[i]!); // the export's CSV-injection quote (csv-cell.ts)
     if (!v) continue;
     try {
       if (col.startsWith(ATTR_PREFIX)) {
