@@ -1,4 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -57,17 +58,46 @@ export async function load(name: string, o: LoadOptions): Promise<Measure> {
 
 const children: ChildProcess[] = [];
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+export function cpuMsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's closing parenthesis.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Process ids by origin (`http://127.0.0.1:port`): whose CPU a load on that URL costs. */
+export const pidByOrigin = new Map<string, number>();
+
+/** A load plus the CPU the serving process spent on it, per request (µs): robust to a shared, busy machine. */
+export async function loadWithCpu(name: string, o: LoadOptions): Promise<Measure & { cpuUsPerReq?: number }> {
+  const pid = pidByOrigin.get(new URL(o.url).origin);
+  const before = cpuMsOf(pid);
+  const m = await load(name, o);
+  const after = cpuMsOf(pid);
+  if (before === null || after === null || !m.total) return m;
+  return { ...m, cpuUsPerReq: Math.round(((after - before) * 1000) / m.total) };
+}
+
 export function startBareFastify(root: string): Promise<{ url: string }> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(root, 'dist', 'bench', 'bare-fastify.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
-    child.once('message', (m: { port: number }) => resolve({ url: `http://127.0.0.1:${m.port}` }));
+    child.once('message', (m: { port: number }) => {
+      const url = `http://127.0.0.1:${m.port}`;
+      pidByOrigin.set(url, child.pid!);
+      resolve({ url });
+    });
     child.once('exit', (code) => reject(new Error(`bare fastify exited (${code})`)));
   });
 }
 
 /** Starts a built service and waits until it is ready; resolves with its process id. */
-export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string): Promise<number> {
+export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string | null): Promise<number> {
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(root, 'dist', script)], {
@@ -75,11 +105,20 @@ export async function startService(root: string, script: string, env: Record<str
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
+  // A process without an HTTP port (the worker): started once it has stayed up for 3 s.
+  if (healthUrl === null) {
+    await new Promise((r) => setTimeout(r, 3000));
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    return child.pid!;
+  }
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(healthUrl)).ok) return child.pid!;
+      if ((await fetch(healthUrl)).ok) {
+        pidByOrigin.set(new URL(healthUrl).origin, child.pid!);
+        return child.pid!;
+      }
     } catch {
       /* starting */
     }

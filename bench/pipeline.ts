@@ -33,7 +33,7 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  server.keepAliveTimeout = 1;
+  // Node's default keep-alive (5 s), as most receivers: notify-svc keeps a pool of connections to it.
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, DIRECT_ROUTES, HealthModule, RateLimitModule } from '#common';
 import { AuthKitModule } from '#auth-kit';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { ActorsModule } from './actors/actors.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config/auth-config.js';
@@ -15,6 +16,7 @@ import { KeysModule } from './keys/keys.module.js';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module.js';
 import { SigningKeyStore } from './keys/signing-key.store.js';
 import { LocalRevocationList } from './revocations/local-revocation.list.js';
+import { RevocationEventsModule } from './revocations/revocation-events.module.js';
 import { RevocationsModule } from './revocations/revocations.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -37,7 +39,9 @@ export class AppModule {
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot(),
-        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        RevocationEventsModule,
+        ActorsModule,
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL, databaseUrl: config.AUTH_DATABASE_URL, applicationName: 'auth-svc' }),
         // auth-svc verifies its own access tokens with its own key store: no HTTP to itself.
         AuthKitModule.forRootAsync({
           // API keys and personal tokens are checked against auth-svc's own tables (no HTTP either).

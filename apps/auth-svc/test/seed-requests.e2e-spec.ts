@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { login, signup, startAuth, uniqueEmail, type AuthTestEnv } from './support/auth-test-kit.js';
 import { introspect } from './support/credentials-test-kit.js';
-import { seedBody, withPlaceholders } from './support/seed-docs.js';
+import { seedBody, withPlaceholders, type SeedProduct } from './support/seed-docs.js';
 
-// The seed documents in ../shared/seeds, by product; bodies are read from them at test time.
-const NOTIFER = '000_a7839c3069f68fa6.txt';
-const NOTIFYHUB = '001_1caa9899a4ff4e7e.txt';
-const ALERTIFYPRO = '002_beba8421a7962044.txt';
-const EVENT_PLATFORM = '003_5c7c85271bcf9b16.txt';
+// The seed documents' request bodies, by product: copied into test/fixtures/seed-requests/ (each
+// with its seed file and line), so this runs in any clone of the repository.
+const NOTIFER: SeedProduct = 'notifer';
+const NOTIFYHUB: SeedProduct = 'notifyhub';
+const ALERTIFYPRO: SeedProduct = 'alertifypro';
+const EVENT_PLATFORM: SeedProduct = 'event-platform';
 
 const fields = (res: { body: any }) => (res.body.error?.details ?? []).map((d: { field: string }) => d.field).sort();
 

@@ -149,21 +149,25 @@ describe('team management, tenant and audit trail', () => {
       expect((await env.http.patch(`/auth/v1/users/${organizer.id}`, { isActive: false })).status).toBe(401);
     });
 
-    it('never removes the last active admin of a tenant (409), but allows it once another admin exists', async () => {
+    it('never leaves a tenant without an active admin: no self-demotion (403), and of two admins demoting each other one wins', async () => {
       const admin = await signup(env.http);
+      // Nobody changes their own roles or active flag (issue 24): the sole admin's self-demotion is refused before the 409 rule.
       const demote = await env.http.patch(`/auth/v1/users/${admin.userId}`, { roles: ['user'] }, { token: admin.accessToken });
-      expect(demote.status).toBe(409);
-      expect(demote.body.error.code).toBe('CONFLICT');
+      expect(demote.status).toBe(403);
+      expect(demote.body.error.code).toBe('FORBIDDEN');
       const deactivate = await env.http.patch(`/auth/v1/users/${admin.userId}`, { isActive: false }, { token: admin.accessToken });
-      expect(deactivate.status).toBe(409);
+      expect(deactivate.status).toBe(403);
 
       const second = await addMember(env.http, admin.accessToken, ['user', 'admin']);
-      // Two admins demoting each other at once: the tenant lock lets only one through.
+      // Two admins demoting each other at once: the tenant lock lets only one through, and the other
+      // is then checked as it is now (no longer an admin): 403, and the tenant keeps its admin.
       const [a, b] = await Promise.all([
         env.http.patch(`/auth/v1/users/${second.id}`, { roles: ['user'] }, { token: admin.accessToken }),
         env.http.patch(`/auth/v1/users/${admin.userId}`, { roles: ['user'] }, { token: second.accessToken }),
       ]);
-      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      expect([a.status, b.status].sort()).toEqual([200, 403]);
+      const list = await env.http.get('/auth/v1/users', { token: a.status === 200 ? admin.accessToken : second.accessToken });
+      expect(list.body.data.filter((u: { roles: string[] }) => u.roles.includes('admin'))).toHaveLength(1);
     });
 
     it('deactivation ends the user’s sessions and is audited; reactivation lets them log in again', async () => {

@@ -69,7 +69,10 @@ describe('tokens: RS256 access and refresh tokens, sessions', () => {
     expect(replay.body).toMatchObject({ data: null, error: { code: 'UNAUTHORIZED' } });
     const legit = await refresh(rotated.refreshToken);
     expect(legit.status).toBe(401);
-    const events = await env.http.get('/auth/v1/audit-events?type=refresh.reuse_detected', { token: s.accessToken });
+    // The session's access token is refused at once too; the audit trail is read from a new login.
+    expect((await env.http.get('/auth/v1/me', { token: s.accessToken })).status).toBe(401);
+    const fresh = (await login(env.http, s.email, s.password)).body.data.accessToken;
+    const events = await env.http.get('/auth/v1/audit-events?type=refresh.reuse_detected', { token: fresh });
     expect(events.body.data).toHaveLength(1);
     expect(events.body.data[0]).toMatchObject({
       targetUserId: s.userId,

@@ -1,24 +1,53 @@
-import helmet from '@fastify/helmet';
 import proxy from '@fastify/http-proxy';
 import type { IncomingHttpHeaders } from 'node:http';
+import { BalancedPool } from 'undici';
 import { Readable, Transform } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AppException,
   ErrorCode,
+  QUIET_ACCESS_LOG,
   refuseBadRequestLine,
   registerAccessLog,
   requestIdFrom,
-  SECURITY_HEADERS,
+  securityHeadersOnce,
   sendError,
   createLogger,
 } from '#common';
 import { registerDocs } from './docs/docs.routes.js';
 import type { GatewayConfig } from './gateway-config.js';
 
-export type GatewayOptions = Pick<GatewayConfig, 'AUTH_UPSTREAM_URL' | 'NOTIFY_UPSTREAM_URL'> &
-  Partial<Pick<GatewayConfig, 'BODY_LIMIT_BYTES' | 'GATEWAY_UPSTREAM_TIMEOUT'>>;
+/** Each upstream: one URL, or several instances of the service (a list, or comma-separated). */
+export type GatewayOptions = {
+  AUTH_UPSTREAM_URL: string | readonly string[];
+  NOTIFY_UPSTREAM_URL: string | readonly string[];
+} & Partial<Pick<GatewayConfig, 'BODY_LIMIT_BYTES' | 'GATEWAY_UPSTREAM_TIMEOUT'>>;
+
+export function upstreamList(u: string | readonly string[]): string[] {
+  return (typeof u === 'string' ? u.split(',') : [...u]).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Methods a client may repeat without changing the outcome (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/**
+ * Failures where the instance gave no answer: it refused the connection, or the connection broke
+ * before a response (an instance killed mid-request). Timeouts are not among them (504).
+ */
+const NO_ANSWER = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Whether a request may go to another instance after one gave no answer: it is safe to repeat. */
+function mayFailOver(method: string, headers: IncomingHttpHeaders): boolean {
+  return IDEMPOTENT_METHODS.has(method) || typeof headers['idempotency-key'] === 'string';
+}
 
 /** Request headers that describe this hop only. `expect` in particular: undici refuses to send it. */
 const HOP_HEADERS = ['expect', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
@@ -51,10 +80,12 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
   });
   registerAccessLog(app, logger);
-  await app.register(helmet, SECURITY_HEADERS);
+  // The same headers as the services', computed once (see securityHeadersOnce) rather than by helmet per request.
+  const securityHeaders = securityHeadersOnce();
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(AppException.notFound('Route'), req, reply));
   app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', req.id);
     const refused = refuseBadRequestLine(req, reply);
     if (refused) return sendError(refused, req, reply);
@@ -111,22 +142,84 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
     if (overLimit.has(req)) (reply as unknown as FastifyReply).header('connection', 'close');
     sendError(answer, req, reply as unknown as FastifyReply);
   };
-  const route = (upstream: string, prefix: string, rewritePrefix: string) =>
-    app.register(proxy, {
+
+  // Several instances of a service: undici's BalancedPool spreads requests over them (weighted
+  // round-robin; an instance that fails to connect loses weight until it connects again). A request
+  // that is safe to repeat (idempotent method, or a POST carrying an Idempotency-Key, which the
+  // services answer once) goes to another instance when one gives no answer; anything else gets the
+  // 502, since the service may have acted on it. Such a request's body is read into memory first
+  // (it is within BODY_LIMIT_BYTES) so that it can be sent again.
+  const pools: BalancedPool[] = [];
+  const undiciOptions = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  const upstreamOf = (urls: string[]) => {
+    if (urls.length === 1) return { upstream: urls[0]!, undici: undiciOptions, attempts: 0 };
+    const pool = new BalancedPool(urls, undiciOptions);
+    pools.push(pool);
+    return { upstream: urls[0]!, undici: pool, attempts: 2 * urls.length };
+  };
+  app.addHook('onClose', async () => {
+    await Promise.all(pools.map((p) => p.destroy()));
+  });
+  const auth = upstreamList(config.AUTH_UPSTREAM_URL);
+  const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
+  const replayable = new WeakMap<object, Buffer>();
+  const bufferBody = async (req: FastifyRequest, body: Readable) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > bodyLimit) throw tooLarge();
+      chunks.push(chunk);
+    }
+    replayable.set(req, Buffer.concat(chunks));
+  };
+  // Only with several instances to fail over to; a callback hook, not an async one, so a request
+  // without a body (most) costs no promise here.
+  if (auth.length > 1 || notify.length > 1) {
+    app.addHook('preHandler', (req, _reply, done) => {
+      if (!(req.body instanceof Readable) || !mayFailOver(req.method, req.headers)) return done();
+      bufferBody(req, req.body).then(() => done(), done);
+    });
+  }
+  const route = (urls: string[], prefix: string, rewritePrefix: string) => {
+    const { upstream, undici, attempts } = upstreamOf(urls);
+    return app.register(proxy, {
       upstream,
       prefix,
       rewritePrefix,
-      undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      undici,
       disableRequestLogging: true,
-      replyOptions: { rewriteRequestHeaders: forwardHeaders, onError },
+      // A buffered body is handed over as it came (reply-from would re-encode a parsed JSON body).
+      handler: (req, reply, dest, options) => {
+        const body = replayable.get(req);
+        return reply.from(
+          dest,
+          body ? { ...options, body, contentType: req.headers['content-type'] ?? 'application/octet-stream' } : options,
+        );
+      },
+      replyOptions: {
+        rewriteRequestHeaders: forwardHeaders,
+        onError,
+        // One instance: reply-from's own retry rules, as before. Several: only the failover above
+        // (a 503 is that instance's answer, passed on).
+        ...(attempts > 0 && {
+          retryDelay: ({ err, req, attempt }: { err: Error | null; req: { method: string; headers: unknown }; attempt: number }) => {
+            const code = (err as { code?: string } | null)?.code;
+            if (attempt >= attempts || !code || !NO_ANSWER.has(code)) return null;
+            if (!mayFailOver(req.method, req.headers as IncomingHttpHeaders)) return null;
+            return 10 * (attempt + 1);
+          },
+        }),
+      },
     });
+  };
 
-  await route(config.AUTH_UPSTREAM_URL, '/auth/health', '/health');
-  await route(config.NOTIFY_UPSTREAM_URL, '/notify/health', '/health');
-  await route(config.AUTH_UPSTREAM_URL, '/auth', '/auth');
-  await route(config.AUTH_UPSTREAM_URL, '/.well-known', '/.well-known');
-  await route(config.NOTIFY_UPSTREAM_URL, '/notify', '/notify');
-  await registerDocs(app, { auth: config.AUTH_UPSTREAM_URL, notify: config.NOTIFY_UPSTREAM_URL });
-  app.get('/health', async () => ({ data: { status: 'ok' }, error: null }));
+  await route(auth, '/auth/health', '/health');
+  await route(notify, '/notify/health', '/health');
+  await route(auth, '/auth', '/auth');
+  await route(auth, '/.well-known', '/.well-known');
+  await route(notify, '/notify', '/notify');
+  await registerDocs(app, { auth, notify });
+  app.get('/health', { config: { [QUIET_ACCESS_LOG]: true } }, async () => ({ data: { status: 'ok' }, error: null }));
   return app;
 }

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchTestBrowser } from '../../../libs/testing/src/test-browser.js';
 import { signup, type SignedUp } from '../../auth-svc/test/support/auth-test-kit.js';
 import { startPlatformStack, type PlatformStack } from './support/platform-stack.js';
-
-/** Debian's chromium (.ci/run installs it); CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The admin's path, in a real browser: the gateway's one Swagger UI, log in, Authorize once, then
@@ -20,7 +18,8 @@ describe('Swagger UI at the gateway /docs', () => {
   beforeAll(async () => {
     stack = await startPlatformStack();
     admin = await signup(stack.direct.auth);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    // CHROMIUM_PATH, else a system chromium, else the one inside the @sparticuz/chromium npm package.
+    ({ browser } = await launchTestBrowser());
     // Swagger UI renders the tag sections as they come into view: a page as tall as the whole
     // document lets the test find any operation without scrolling to it first.
     page = await browser.newPage({ viewport: { width: 1280, height: 20_000 } });

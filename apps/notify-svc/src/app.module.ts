@@ -27,6 +27,7 @@ import { TopicsModule } from './topics/topics.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
 export class AppModule {
@@ -85,7 +86,7 @@ export class AppModule {
             };
           },
         }),
-        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL }),
+        RateLimitModule.forRoot({ redisUrl: config.REDIS_URL, databaseUrl: config.NOTIFY_DATABASE_URL, applicationName: 'notify-svc' }),
         LiveModule.forRoot({ databaseUrl: config.NOTIFY_DATABASE_URL, redisUrl: config.REDIS_URL, applicationName: 'notify-svc' }),
         // Its global guard must come after the auth kit's (registration order), and guards run before
         // the per-route Idempotency interceptor, so a refused request never claims a key.
@@ -100,6 +101,7 @@ export class AppModule {
         TemplatesModule,
         ContactsModule,
         CampaignsModule,
+        WorkflowsModule,
         PreferencesModule,
         SuppressionsModule,
         NotificationsModule,

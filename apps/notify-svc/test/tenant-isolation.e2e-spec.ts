@@ -8,6 +8,7 @@ import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-to
 import { PROVIDER_ACCOUNT_TABLES } from '../src/database/migrations/1796000000011-notify-provider-accounts.js';
 import { CONTACT_TABLES } from '../src/database/migrations/1796000000010-notify-contacts.js';
 import { CAMPAIGN_TABLES } from '../src/database/migrations/1796000000013-notify-campaigns.js';
+import { WORKFLOW_TABLES } from '../src/database/migrations/1796000000014-notify-workflows.js';
 
 const TENANT_TABLES = [
   ...PIPELINE_TABLES,
@@ -16,6 +17,7 @@ const TENANT_TABLES = [
   ...PROVIDER_ACCOUNT_TABLES,
   ...CONTACT_TABLES,
   ...CAMPAIGN_TABLES,
+  ...WORKFLOW_TABLES,
 ];
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 

@@ -14,3 +14,4 @@ export * from './revocation/revocation-list.js';
 export * from './revocation/revocation-feed.client.js';
 export * from './cache/lru-cache.js';
 export * from './guards/credential-headers.js';
+export * from './guards/route-auth.js';

@@ -1,3 +1,4 @@
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -84,8 +85,9 @@ export class AccountsController {
     @CurrentTenant() tenantId: string,
     @Body() dto: UpdateProfileDto,
     @ClientMeta() meta: RequestMeta,
+    @Acting() actor: Actor,
   ): Promise<UserDto> {
-    return this.updateProfile.execute(tenantId, userId, dto, meta);
+    return this.updateProfile.execute(tenantId, userId, dto, meta, actor);
   }
 
   @Post('me/password')
@@ -102,7 +104,8 @@ export class AccountsController {
     @CurrentSessionId() sessionId: string | null,
     @Body() dto: ChangePasswordDto,
     @ClientMeta() meta: RequestMeta,
+    @Acting() actor: Actor,
   ): Promise<ChangePasswordResponseDto> {
-    return this.changePassword.execute(tenantId, userId, sessionId, dto, meta);
+    return this.changePassword.execute(tenantId, userId, sessionId, dto, meta, actor);
   }
 }

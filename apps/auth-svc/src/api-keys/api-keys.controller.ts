@@ -1,3 +1,4 @@
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -46,8 +47,9 @@ export class ApiKeysController {
     @CurrentTenant() tenantId: string,
     @Body() dto: CreateApiKeyDto,
     @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
   ) {
-    return this.createKey.execute({ principal, tenantId, name: dto.name, scopes: dto.scopes, expiresAt: dto.expiresAt, meta });
+    return this.createKey.execute({ principal, tenantId, name: dto.name, scopes: dto.scopes, expiresAt: dto.expiresAt, meta, acting });
   }
 
   @Get()
@@ -65,8 +67,9 @@ export class ApiKeysController {
     @CurrentTenant() tenantId: string,
     @Param('id', new PublicIdPipe('API key')) id: string,
     @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
   ) {
-    return this.revokeKey.execute(tenantId, id, { userId: principal.userId, meta });
+    return this.revokeKey.execute(tenantId, id, { userId: principal.userId, meta, acting });
   }
 
   @Post(':id/rotate')
@@ -82,7 +85,8 @@ export class ApiKeysController {
     @Param('id', new PublicIdPipe('API key')) id: string,
     @Body() dto: RotateApiKeyDto,
     @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
   ) {
-    return this.rotateKey.execute({ principal, tenantId, id, overlapSeconds: dto.overlapSeconds ?? 0, meta });
+    return this.rotateKey.execute({ principal, tenantId, id, overlapSeconds: dto.overlapSeconds ?? 0, meta, acting });
   }
 }

@@ -1,3 +1,4 @@
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -11,8 +12,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RawResponse, Role, type Principal } from '#common';
-import { CurrentUser, InternalOnly, Roles } from '#auth-kit';
+import { RawResponse, Role } from '#common';
+import { InternalOnly, Roles } from '#auth-kit';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { IntrospectionResponseDto, parseTokenRequest, TokenRequestDto } from './dtos/token-request.dto.js';
 import { IntrospectTokenUseCase } from './usecases/introspect-token/introspect-token.usecase.js';
@@ -57,8 +58,8 @@ export class IntrospectionController {
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: token missing' })
   @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: no valid user credential' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: a credential of another user of your tenant (admins only), or an API key calling' })
-  async revoke(@CurrentUser() caller: Principal, @Body() body: Record<string, unknown>, @ClientMeta() meta: RequestMeta): Promise<void> {
+  async revoke(@Acting() actor: Actor, @Body() body: Record<string, unknown>, @ClientMeta() meta: RequestMeta): Promise<void> {
     const { token, hint } = parseTokenRequest(body);
-    await this.revokeToken.execute(caller, token, hint, meta);
+    await this.revokeToken.execute(actor, token, hint, meta);
   }
 }

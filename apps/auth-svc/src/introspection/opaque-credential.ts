@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual, hash } from 'node:crypto';
 
 /**
  * Opaque credentials auth-svc issues: `nk_<id>_<secret>` (API keys) and `pat_<id>_<secret>`
@@ -36,7 +36,8 @@ export function newPublicId(): string {
 }
 
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  // crypto.hash: one call, no Hash object (about a third of createHash's cost for a short input).
+  return hash('sha256', secret, 'buffer');
 }
 
 /** A new credential; `id` may be reused (an API key keeps its id when its secret rotates). */

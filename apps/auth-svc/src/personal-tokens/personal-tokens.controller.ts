@@ -1,3 +1,4 @@
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -52,8 +53,13 @@ export class PersonalTokensController {
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: name, expiresAt (required) or roles' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: roles you do not hold, or not called with an access token from a login' })
   @ApiUnprocessableEntityResponse({ description: 'UNPROCESSABLE: expiresAt not in the future or beyond PAT_MAX_TTL_DAYS' })
-  create(@CurrentUser() principal: Principal, @Body() dto: CreatePersonalTokenDto, @ClientMeta() meta: RequestMeta) {
-    return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles, meta });
+  create(
+    @CurrentUser() principal: Principal,
+    @Body() dto: CreatePersonalTokenDto,
+    @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
+  ) {
+    return this.createToken.execute({ principal, name: dto.name, expiresAt: dto.expiresAt, roles: dto.roles, meta, acting });
   }
 
   @Get()
@@ -71,9 +77,10 @@ export class PersonalTokensController {
     @CurrentTenant() tenantId: string,
     @Param('id', new PublicIdPipe('Personal token')) id: string,
     @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
   ) {
     const userId = userOf(principal);
-    return this.revokeToken.execute({ id, tenantId, userId, actorUserId: userId, meta });
+    return this.revokeToken.execute({ id, tenantId, userId, actorUserId: userId, meta, acting });
   }
 
   @Post(':id/rotate')
@@ -88,7 +95,8 @@ export class PersonalTokensController {
     @Param('id', new PublicIdPipe('Personal token')) id: string,
     @Body() dto: RotatePersonalTokenDto,
     @ClientMeta() meta: RequestMeta,
+    @Acting() acting: Actor,
   ) {
-    return this.rotateToken.execute({ principal, id, expiresAt: dto.expiresAt, meta });
+    return this.rotateToken.execute({ principal, id, expiresAt: dto.expiresAt, meta, acting });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { paginate, queryRows, type Page, type PaginationQueryDto, type PlanTier, type Role } from '#common';
+import { RevocationEvents } from '../revocations/revocation-events.js';
 import { Session } from './session.entity.js';
 
 export interface NewSession {
@@ -74,7 +75,21 @@ export class SessionStore {
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly events: RevocationEvents,
   ) {}
+
+  /**
+   * Runs an UPDATE that ends sessions (`RETURNING id`) in `em`'s transaction, or in one of its own,
+   * and announces the ended ids in the same transaction (every auth-svc instance refuses them at once).
+   */
+  private async ending(em: EntityManager | undefined, sql: string, params: unknown[]): Promise<string[]> {
+    const run = async (m: EntityManager) => {
+      const ids = (await queryRows<{ id: string }>(m, sql, params)).map((r) => r.id);
+      if (ids.length) await this.events.publish(m, { sessions: ids });
+      return ids;
+    };
+    return em?.queryRunner?.isTransactionActive ? run(em) : this.dataSource.transaction(run);
+  }
 
   async start(s: NewSession, em: EntityManager = this.dataSource.manager): Promise<void> {
     await em.getRepository(Session).insert({
@@ -142,8 +157,8 @@ export class SessionStore {
   }
 
   /** Ends one session of the user; false when it is not theirs or already ended. */
-  async revoke(sessionId: string, userId: string, reason: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows = await queryRows(
+  async revoke(sessionId: string, userId: string, reason: string, em?: EntityManager): Promise<boolean> {
+    const rows = await this.ending(
       em,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
       [sessionId, userId, reason],
@@ -152,9 +167,9 @@ export class SessionStore {
   }
 
   /** Ends a session of the tenant (or of any tenant when `tenantId` is null); false when already ended. */
-  async revokeInTenant(sessionId: string, tenantId: string | null, reason: string): Promise<boolean> {
-    const rows = await queryRows(
-      this.dataSource,
+  async revokeInTenant(sessionId: string, tenantId: string | null, reason: string, em?: EntityManager): Promise<boolean> {
+    const rows = await this.ending(
+      em,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
         WHERE id = $1 AND ($2::uuid IS NULL OR tenant_id = $2::uuid) AND revoked_at IS NULL RETURNING id`,
       [sessionId, tenantId, reason],
@@ -163,13 +178,8 @@ export class SessionStore {
   }
 
   /** Ends every live session of the user (except `keepSessionId`); returns how many. */
-  async revokeAllForUser(
-    userId: string,
-    reason: string,
-    keepSessionId?: string | null,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<number> {
-    const rows = await queryRows(
+  async revokeAllForUser(userId: string, reason: string, keepSessionId?: string | null, em?: EntityManager): Promise<number> {
+    const rows = await this.ending(
       em,
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid) RETURNING id`,

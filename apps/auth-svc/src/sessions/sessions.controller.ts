@@ -1,3 +1,4 @@
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -82,7 +83,8 @@ export class SessionsController {
     @CurrentTenant() tenantId: string,
     @Param('id', uuidParam) id: string,
     @ClientMeta() meta: RequestMeta,
+    @Acting() actor: Actor,
   ): Promise<void> {
-    return this.endSession.execute(tenantId, userId, id, meta);
+    return this.endSession.execute(tenantId, userId, id, meta, actor);
   }
 }

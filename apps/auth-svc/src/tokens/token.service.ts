@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject, hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   ACCESS_TOKEN_TYP,
@@ -198,5 +198,5 @@ export class TokenService {
 
 /** Refresh tokens are stored only as the SHA-256 of their random id: a database dump yields no usable token. */
 export function hashId(id: string): Buffer {
-  return createHash('sha256').update(id).digest();
+  return hash('sha256', id, 'buffer');
 }

@@ -60,6 +60,10 @@ export class User {
   @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true, select: false })
   deactivatedAt: Date | null;
 
+  /** When the user's roles last changed: tokens issued until then hold only the roles the user has now. */
+  @Column({ name: 'roles_changed_at', type: 'timestamptz', nullable: true, select: false })
+  rolesChangedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -15,7 +15,7 @@ import { PaginationQueryDto, Role, paginate, type Page } from '#common';
 import { CurrentTenant, Roles } from '#auth-kit';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { uuidParam } from '../pipes/uuid-param.pipe.js';
-import { CurrentUserId } from './current-user-id.decorator.js';
+import { Acting, type Actor } from '../actors/acting.decorator.js';
 import { CreateUserDto } from './dtos/create-user.dto.js';
 import { UpdateUserDto } from './dtos/update-user.dto.js';
 import { UserDto } from './dtos/user.dto.js';
@@ -41,13 +41,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Add a user to the caller’s tenant with roles and an initial password' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'CONFLICT: the email is taken' })
-  create(
-    @CurrentTenant() tenantId: string,
-    @CurrentUserId() actorId: string,
-    @Body() dto: CreateUserDto,
-    @ClientMeta() meta: RequestMeta,
-  ): Promise<UserDto> {
-    return this.createUser.execute(tenantId, actorId, dto, meta);
+  create(@Acting() actor: Actor, @Body() dto: CreateUserDto, @ClientMeta() meta: RequestMeta): Promise<UserDto> {
+    return this.createUser.execute(actor, dto, meta);
   }
 
   @Get()
@@ -64,13 +59,13 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ description: 'No such user in the caller’s tenant' })
   @ApiConflictResponse({ description: 'CONFLICT: would leave the tenant without an active admin' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: not an admin (now), or a change of your own active flag or roles' })
   update(
-    @CurrentTenant() tenantId: string,
-    @CurrentUserId() actorId: string,
+    @Acting() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body() dto: UpdateUserDto,
     @ClientMeta() meta: RequestMeta,
   ): Promise<UserDto> {
-    return this.updateUser.execute(tenantId, actorId, id, dto, meta);
+    return this.updateUser.execute(actor, id, dto, meta);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import { AppException, PlanTier, Role } from '#common';
+import type { RoleChange } from '#auth-kit';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from './user.entity.js';
 
@@ -53,6 +54,15 @@ export class UsersService {
       [since],
     );
     return rows.map((r) => ({ id: r.id, before: Number(r.before) }));
+  }
+
+  /** Users whose roles changed after `since`, with when (seconds) and their roles now: for the revocation feed. */
+  async rolesChangedSince(since: Date): Promise<RoleChange[]> {
+    const rows: Array<{ id: string; before: string; roles: Role[] }> = await this.dataSource.query(
+      `SELECT id, floor(extract(epoch FROM roles_changed_at))::bigint AS before, roles FROM users WHERE roles_changed_at > $1`,
+      [since],
+    );
+    return rows.map((r) => ({ id: r.id, before: Number(r.before), roles: r.roles }));
   }
 
   getTenant(id: string): Promise<Tenant | null> {

@@ -1,35 +1,32 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The reference documents beside the repository (`../shared/seeds/`, see shared/notes/design.md). */
-export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../../../../shared/seeds');
+/**
+ * The request bodies of the reference products' public docs (the seeds, see the README), copied
+ * as written into the repository, one file per product, so the test runs wherever the repository
+ * is cloned. Each body names its product, and the seed file and line it was copied from.
+ */
+export const SEED_FIXTURES_DIR = path.resolve(import.meta.dirname, '../fixtures/seed-requests');
+
+/** One product's fixture file: `requests` keyed by the 1-based line of the seed the body opens on. */
+interface SeedFixture {
+  product: string;
+  seed: string;
+  source: string;
+  requests: Record<string, { what: string; source: string; body: Record<string, unknown> }>;
+}
+
+export type SeedProduct = 'notifer' | 'notifyhub' | 'alertifypro' | 'event-platform';
 
 /**
- * The JSON body a seed document shows, read from the file as it is: the object that opens on
- * `line` (1-based; the first `{` on it, e.g. after `-d '`) up to its closing brace. Throws when the
- * seeds are missing or the line holds no JSON object, so a moved example fails loudly.
+ * The JSON body the product's docs show at `line` of its seed file (a copy of it; the fixture names
+ * the source). Throws when the fixture holds no body for that line, so a mistyped line fails loudly.
  */
-export function seedBody(file: string, line: number): Record<string, unknown> {
-  const full = path.join(SEEDS_DIR, file);
-  const lines = readFileSync(full, 'utf8').split('\n');
-  const start = lines[line - 1]?.indexOf('{') ?? -1;
-  if (start < 0) throw new Error(`${file}:${line} opens no JSON object`);
-  const text = lines
-    .slice(line - 1)
-    .join('\n')
-    .slice(start);
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return JSON.parse(text.slice(0, i + 1)) as Record<string, unknown>;
-  }
-  throw new Error(`${file}:${line}: the JSON object does not close`);
+export function seedBody(product: SeedProduct, line: number): Record<string, unknown> {
+  const fixture = JSON.parse(readFileSync(path.join(SEED_FIXTURES_DIR, `${product}.json`), 'utf8')) as SeedFixture;
+  const request = fixture.requests[String(line)];
+  if (!request) throw new Error(`${fixture.source}:${line}: no request body copied into the ${product} fixture`);
+  return structuredClone(request.body);
 }
 
 /**

@@ -37,13 +37,26 @@ async function fetchDoc(upstream: string): Promise<OpenApiDoc> {
   return (await res.json()) as OpenApiDoc;
 }
 
+/** The document of the first instance that answers (instances of one service serve the same one). */
+async function fetchFromAny(upstreams: readonly string[]): Promise<OpenApiDoc> {
+  let last: unknown = new Error('no upstream');
+  for (const u of upstreams) {
+    try {
+      return await fetchDoc(u);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
 /**
  * `/docs`: one Swagger UI for both services, calling them through the gateway, so an admin logs in,
  * presses Authorize once and works with every route. The document is assembled on each load from
  * the services' own `/docs-json`, so it always matches what is running; a service that is down is
  * left out and named in the description.
  */
-export async function registerDocs(app: FastifyInstance, upstreams: { auth: string; notify: string }): Promise<void> {
+export async function registerDocs(app: FastifyInstance, upstreams: { auth: readonly string[]; notify: readonly string[] }): Promise<void> {
   await app.register(fastifyStatic, {
     root: path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
     prefix: '/docs/assets/',
@@ -57,7 +70,7 @@ export async function registerDocs(app: FastifyInstance, upstreams: { auth: stri
       { name: 'auth', upstream: upstreams.auth, gatewayPath: gatewayPaths('auth', ['/auth/', '/.well-known/']) },
       { name: 'notify', upstream: upstreams.notify, gatewayPath: gatewayPaths('notify', ['/notify/']) },
     ];
-    const loaded = await Promise.allSettled(sources.map((s) => fetchDoc(s.upstream)));
+    const loaded = await Promise.allSettled(sources.map((s) => fetchFromAny(s.upstream)));
     const docs: ServiceDoc[] = [];
     const missing: string[] = [];
     loaded.forEach((r, i) => {

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
 import { newestFirst } from '../tenancy/newest-first.js';
-import { audienceWhere } from '../contacts/audience.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
-import type { GroupRow } from '../contacts/contacts.repository.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import type { CampaignStatus } from './campaign-state.js';
 
@@ -131,24 +129,6 @@ export class CampaignsRepository {
         extra.cancelled ?? false,
       ],
     ))!;
-  }
-
-  /**
-   * The audience as one SQL condition over contacts (alias c): the union of the static groups'
-   * members, the dynamic groups' filters and the campaign filter, each through audienceWhere.
-   */
-  audienceSql(groups: GroupRow[], filter: AudienceFilter | undefined, params: unknown[]): string {
-    const parts: string[] = [];
-    const statics = groups.filter((g) => g.kind === 'static').map((g) => g.id);
-    if (statics.length) {
-      params.push(statics);
-      parts.push(
-        `EXISTS (SELECT 1 FROM contact_group_members m WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.group_id = ANY($${params.length}::uuid[]))`,
-      );
-    }
-    for (const g of groups.filter((x) => x.kind === 'dynamic')) parts.push(`(${audienceWhere(g.filter ?? {}, params)})`);
-    if (filter) parts.push(`(${audienceWhere(filter, params)})`);
-    return parts.length ? `(${parts.join(' OR ')})` : 'false';
   }
 
   /** Counts from the recipients and the statuses of their deliveries. */

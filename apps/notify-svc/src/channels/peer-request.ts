@@ -2,6 +2,42 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 
+/** An idle kept-alive connection is closed after this long (below Node's and most servers' 5 s keep-alive timeout). */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Keep-alive connection pools, one per (protocol, lookup): a connection opened through a lookup
+ * (the SSRF guard) is reused only by requests that give that same lookup, so the guard has judged
+ * every address a pooled connection goes to. Without pools every send paid a TCP (and TLS)
+ * handshake and a guarded DNS lookup; with them a busy receiver or provider gets a few long-lived
+ * connections. http.Agent itself is the pool (no library needed: node's own agent takes `lookup`).
+ */
+const pools = new Map<string, WeakMap<LookupFunction, http.Agent>>();
+const unguarded = new Map<string, http.Agent>();
+function agentFor(protocol: string, lookup: LookupFunction | undefined): http.Agent {
+  const make = () => {
+    const o = {
+      keepAlive: true,
+      maxSockets: 64,
+      maxFreeSockets: 16,
+      timeout: IDLE_SOCKET_MS,
+      scheduling: 'lifo' as const,
+      ...(lookup ? { lookup } : {}),
+    };
+    return protocol === 'https:' ? new https.Agent(o) : new http.Agent(o);
+  };
+  if (!lookup) {
+    let a = unguarded.get(protocol);
+    if (!a) unguarded.set(protocol, (a = make()));
+    return a;
+  }
+  let byLookup = pools.get(protocol);
+  if (!byLookup) pools.set(protocol, (byLookup = new WeakMap()));
+  let a = byLookup.get(lookup);
+  if (!a) byLookup.set(lookup, (a = make()));
+  return a;
+}
+
 /** The most of a peer's answer we read (then drop): enough for an id or an error, never a memory sink. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -13,14 +49,31 @@ export type PeerAnswer =
  * Hand-written over node:http rather than fetch because a `lookup` (the SSRF guard applied at
  * connect time) can only be given to node:http. The webhook and push channels both send through it.
  */
-export function peerRequest(
+export async function peerRequest(
   url: URL,
   opts: { method: string; headers: Record<string, string>; body?: Buffer | string; timeoutMs: number; lookup?: LookupFunction },
 ): Promise<PeerAnswer> {
+  const started = Date.now();
+  const first = await attempt(url, opts);
+  // A pooled connection the peer closed while it sat idle fails at once (reset before any answer:
+  // the peer had closed it, so the request was not read), and goes again once on a fresh
+  // connection: Node's documented pattern for keep-alive agents (`request.reusedSocket`). Every
+  // sender here also carries its idempotency key (webhook-id, provider message keys).
+  if (!first.ok && first.staleSocket) return attempt(url, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)) });
+  return first;
+}
+
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function attempt(
+  url: URL,
+  opts: { method: string; headers: Record<string, string>; body?: Buffer | string; timeoutMs: number; lookup?: LookupFunction },
+): Promise<PeerAnswer & { staleSocket?: boolean }> {
   const lib = url.protocol === 'https:' ? https : http;
-  return new Promise<PeerAnswer>((resolve) => {
+  return new Promise<PeerAnswer & { staleSocket?: boolean }>((resolve) => {
     let settled = false;
-    const done = (a: PeerAnswer) => {
+    let answered = false;
+    const done = (a: PeerAnswer & { staleSocket?: boolean }) => {
       if (!settled) {
         settled = true;
         clearTimeout(timer);
@@ -29,8 +82,14 @@ export function peerRequest(
     };
     const req = lib.request(
       url,
-      { method: opts.method, headers: opts.headers, agent: false, ...(opts.lookup ? { lookup: opts.lookup } : {}) },
+      {
+        method: opts.method,
+        headers: opts.headers,
+        agent: agentFor(url.protocol, opts.lookup),
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      },
       (res) => {
+        answered = true;
         let size = 0;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => {
@@ -49,7 +108,14 @@ export function peerRequest(
       req.destroy();
       done({ ok: false, code: 'TIMEOUT', error: `no answer within ${opts.timeoutMs} ms` });
     }, opts.timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code ?? 'NETWORK', error: err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done({
+        ok: false,
+        code: err.code ?? 'NETWORK',
+        error: err.message,
+        staleSocket: req.reusedSocket && !answered && STALE_SOCKET_CODES.has(err.code ?? ''),
+      }),
+    );
     req.end(opts.body);
   });
 }

@@ -9,7 +9,7 @@ import {
   type PlanTier,
   type Rate,
 } from '#common';
-import { isPhoneRegion } from '../deliveries/policy/phone-number.js';
+import { isPhoneRegion } from '../deliveries/policy/addresses.js';
 
 export const notifyConfigSpec = {
   ...commonConfigSpec,
@@ -24,7 +24,7 @@ export const notifyConfigSpec = {
     default: 'http://localhost:3001/auth/v1/introspect',
   }),
   AUTH_REVOCATIONS_URL: v.url(
-    "auth-svc's revocation feed (ended sessions, deactivated users), polled so such access tokens are refused before their exp",
+    "auth-svc's revocation feed (ended sessions, deactivated users, role changes), polled so such access tokens are refused (or lose the roles) before their exp",
     { default: 'http://localhost:3001/auth/v1/revocations' },
   ),
   AUTH_REVOCATION_POLL: v.duration('How often the revocation feed is polled (a revoked access token stops working within about this)', {
@@ -238,6 +238,10 @@ export const notifyConfigSpec = {
   CAMPAIGN_POLL_INTERVAL: v.duration(
     "Longest a running campaign's send job sleeps before it looks again for recipients whose time came (a local-time schedule)",
     { default: '30s', min: 1, max: 3600 },
+  ),
+  WORKFLOW_POLL_INTERVAL: v.duration(
+    "Longest a waiting workflow run (a delay, a digest window) sleeps before its job looks at the clock again",
+    { default: '15m', min: 1, max: 86400 },
   ),
   CAMPAIGN_RATE_WINDOW: v.duration(
     "The window a campaign's maxPerMinute counts in (a minute; tests shorten it): at most maxPerMinute deliveries per window",

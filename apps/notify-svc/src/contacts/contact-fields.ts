@@ -1,8 +1,5 @@
-import { parsePhoneNumberFromString as parseWith } from 'libphonenumber-js/core';
-// The "max" metadata knows which ranges are assigned; loaded through core as auth-svc does (the
-// 'libphonenumber-js/max' entry's relative JSON imports do not survive jest's module mapper).
-import metadata from 'libphonenumber-js/metadata.max.json';
 import { AppException, type FieldError } from '#common';
+import { normaliseEmail, normalizePhone } from '../deliveries/policy/addresses.js';
 
 /**
  * The rules for a contact's fields, in one place: the create/update use cases, the CSV import and
@@ -23,16 +20,17 @@ export function fieldError(field: string, message: string): AppException {
   return AppException.validation(`Invalid ${field}: ${message}`, [{ field, messages: [message] } satisfies FieldError]);
 }
 
-/** E.164 through libphonenumber-js (full metadata: the number must be a possible, valid number). */
-export function normalisePhone(value: string, field = 'phone'): string {
-  const parsed = value.length <= 40 ? parseWith(value.trim(), metadata) : undefined;
-  if (!parsed || !parsed.isValid()) throw fieldError(field, 'must be a valid phone number in international format, e.g. +14155550123');
-  return parsed.number;
+/**
+ * A contact's phone in E.164 through the one phone rule of notify-svc (normalizePhone): a national
+ * number is read in `defaultRegion` (SMS_DEFAULT_REGION), as on the send path.
+ */
+export function normalisePhone(value: string, defaultRegion: string | undefined, field = 'phone'): string {
+  const r = normalizePhone(value, defaultRegion);
+  if (!r.ok) throw fieldError(field, 'must be a valid phone number in international format, e.g. +14155550123');
+  return r.e164;
 }
 
-export function normaliseEmail(value: string): string {
-  return value.trim().toLowerCase();
-}
+export { normaliseEmail };
 
 /**
  * Canonical spellings already computed (Intl.DateTimeFormat costs ~0.1 ms a call, which a 100,000-row

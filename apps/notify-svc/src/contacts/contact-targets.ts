@@ -89,7 +89,7 @@ export class ContactTargets {
     const group = await this.contacts.findGroup(tx, groupId.toLowerCase());
     if (!group)
       throw AppException.unprocessable('No group of this tenant has this id', [{ field: `${path}.groupId`, messages: ['unknown group'] }]);
-    const members = await this.contacts.audience(tx, { group }, max + 1);
+    const members = await this.contacts.audiencePage(tx, { groups: [group] }, max + 1);
     // Larger than one batch: the caller hands it to a job (SendToGroupUseCase), with the count now.
     if (members.length > max) {
       return { recipients: [], withoutAddress: 0, groupId: group.id, largeGroup: await this.contacts.count(tx, { group }) };

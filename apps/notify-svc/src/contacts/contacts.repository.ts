@@ -40,6 +40,30 @@ export interface GroupRow {
   updated_at: Date;
 }
 
+/** Who an audience is: the union of these groups' contacts and those matching `filter`. */
+export interface Audience {
+  groups: GroupRow[];
+  filter?: AudienceFilter;
+}
+
+/**
+ * An audience as one SQL condition over contacts (alias c): the union of the static groups'
+ * members, the dynamic groups' filters and the filter, each through audienceWhere.
+ */
+function audienceSql(a: Audience, params: unknown[]): string {
+  const parts: string[] = [];
+  const statics = a.groups.filter((g) => g.kind === 'static').map((g) => g.id);
+  if (statics.length) {
+    params.push(statics);
+    parts.push(
+      `EXISTS (SELECT 1 FROM contact_group_members m WHERE m.tenant_id = c.tenant_id AND m.contact_id = c.id AND m.group_id = ANY($${params.length}::uuid[]))`,
+    );
+  }
+  for (const g of a.groups.filter((x) => x.kind === 'dynamic')) parts.push(`(${audienceWhere(g.filter ?? {}, params)})`);
+  if (a.filter) parts.push(`(${audienceWhere(a.filter, params)})`);
+  return parts.length ? `(${parts.join(' OR ')})` : 'false';
+}
+
 /** Conditions of a contacts list (all ANDed). */
 export interface ContactQuery {
   q?: string;
@@ -184,16 +208,22 @@ export class ContactsRepository {
     return newestFirst<ContactRow>(tx, { from: 'contacts c', alias: 'c', cols: COLS, where, params, limit, cursor });
   }
 
-  /** Every contact of a group (or matching a query), up to `max` rows, oldest first: the send path. */
-  audience(tx: Tx, query: ContactQuery, max: number, after?: { at: Date; id: string }): Promise<ContactRow[]> {
+  /**
+   * THE audience expansion of notify-svc (group sends, large group sends' jobs, campaigns): the
+   * contacts of an audience — the union of groups (static members, dynamic filters) and an optional
+   * filter — in id order after `afterId`, at most `limit`. Keyset by id: a job stores the last id as
+   * its cursor and resumes after it, so no contact is taken twice.
+   */
+  audiencePage(tx: Tx, audience: Audience, limit: number, afterId: string | null = null): Promise<ContactRow[]> {
     const params: unknown[] = [tx.tenantId];
-    let where = this.where(query, params);
-    if (after) {
-      params.push(after.at, after.id);
-      where += ` AND (c.created_at, c.id) > ($${params.length - 1}, $${params.length})`;
-    }
-    params.push(max);
-    return tx.rows<ContactRow>(`SELECT ${COLS} FROM contacts c WHERE ${where} ORDER BY c.created_at, c.id LIMIT $${params.length}`, params);
+    const where = audienceSql(audience, params);
+    params.push(afterId, limit);
+    return tx.rows<ContactRow>(
+      `SELECT ${COLS} FROM contacts c WHERE c.tenant_id = $1 AND ${where}
+         AND ($${params.length - 1}::uuid IS NULL OR c.id > $${params.length - 1}::uuid)
+       ORDER BY c.id LIMIT $${params.length}`,
+      params,
+    );
   }
 
   async count(tx: Tx, query: ContactQuery): Promise<number> {

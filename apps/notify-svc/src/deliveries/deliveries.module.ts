@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ContactsCoreModule } from '../contacts/contacts-core.module.js';
 import { TemplatesCoreModule } from '../templates/templates-core.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { AcceptPipeline } from './accept/accept-pipeline.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-delivery.usecase.js';
@@ -17,6 +18,7 @@ import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
   imports: [TemplatesCoreModule, WebhooksModule, ContactsCoreModule],
   controllers: [DeliveriesController],
   providers: [
+    AcceptPipeline,
     DeliveriesRepository,
     DeliveryPolicy,
     PolicyFactsRepository,
@@ -27,6 +29,6 @@ import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
     RetryDeliveryUseCase,
     SendToGroupUseCase,
   ],
-  exports: [SendDeliveriesUseCase, SendToGroupUseCase, DeliveriesRepository, DeliveryPolicy, PolicyFactsRepository],
+  exports: [AcceptPipeline, SendDeliveriesUseCase, SendToGroupUseCase, DeliveriesRepository, DeliveryPolicy, PolicyFactsRepository],
 })
 export class DeliveriesModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
+import { deliverJobsSql, TASK } from '../queue/job-queue.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';
@@ -57,8 +58,8 @@ export interface DeliveryFilter {
 const COLS =
   'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, sms_encoding, sms_characters, sms_segments, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
 
-// Deliveries and their first events in one statement for any number of rows (prepared once per
-// connection): the accept path's one write besides the queue's add_job.
+// Deliveries, their first events and their deliver jobs in one statement for any number of rows
+// (prepared once per connection): the accept path's one write.
 const INSERT_SQL = `
   WITH input AS (
     SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -76,8 +77,10 @@ const INSERT_SQL = `
     RETURNING ${COLS}
   ), ev AS (
     INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
+  ), jobs AS (
+    ${deliverJobsSql('d', '$5')}
   )
-  SELECT * FROM d`;
+  SELECT d.* FROM d CROSS JOIN jobs`;
 
 // Keyset pages on the (tenant[, user], created_at, id) indexes; a filter not given matches all.
 const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
@@ -86,17 +89,34 @@ const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), c
 const LIST_TENANT_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 const LIST_USER_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 
+/** The columns a transition may change (their names go into the statement's text). */
+const TRANSITION_COLUMNS = new Set([
+  'status_reason',
+  'attempts',
+  'attempts_before_replay',
+  'provider',
+  'provider_message_id',
+  'next_attempt_at',
+  'sent_at',
+  'delivered_at',
+  'bounced_at',
+  'failed_at',
+  'cancelled_at',
+]);
+/** A prepared statement name per set of changed columns (a handful of shapes in all). */
+const transitionNames = new Map<string, string>();
+
 /** Deliveries, their events and their provider attempts; every statement runs in a tenant transaction. */
 @Injectable()
 export class DeliveriesRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Inserts accepted deliveries with their first event, in the caller's transaction. */
+  /** Inserts accepted deliveries with their first event and (queued or scheduled ones) their deliver job, in the caller's transaction. */
   insertMany(tx: Tx, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
     return tx.rows<DeliveryRow>(
       INSERT_SQL,
-      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId],
-      'deliveries_insert',
+      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId, TASK.deliver],
+      'deliveries_insert_with_jobs',
     );
   }
 
@@ -176,8 +196,28 @@ export class DeliveriesRepository {
     >,
     event: { type?: string; detail?: Record<string, unknown> } = {},
   ): Promise<void> {
-    await tx.repo(Delivery).update({ tenant_id: tx.tenantId, id }, { ...changes, status, updated_at: () => 'now()' } as never);
-    await this.event(tx, id, event.type ?? status, event.detail);
+    // One statement: the row's change and its event (a worker's send moves a delivery twice; each is one round trip).
+    const keys = Object.keys(changes)
+      .filter((k) => (changes as Record<string, unknown>)[k] !== undefined)
+      .sort();
+    for (const k of keys) if (!TRANSITION_COLUMNS.has(k)) throw new Error(`not a transition column: ${k}`);
+    const sets = keys.map((k, i) => `, ${k} = $${i + 6}`).join('');
+    const shape = keys.join(',');
+    let name = transitionNames.get(shape);
+    if (!name) transitionNames.set(shape, (name = `delivery_transition_${transitionNames.size}`));
+    await tx.exec(
+      `WITH u AS (UPDATE deliveries SET status = $3${sets}, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING tenant_id, id)
+       INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, $4, $5 FROM u`,
+      [
+        tx.tenantId,
+        id,
+        status,
+        event.type ?? status,
+        event.detail ? JSON.stringify(event.detail) : null,
+        ...keys.map((k) => (changes as Record<string, unknown>)[k]),
+      ],
+      name,
+    );
   }
 
   async event(tx: Tx, id: string, type: string, detail?: Record<string, unknown>): Promise<void> {

@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller.js';
 import { NotifyMetrics } from './notify-metrics.js';
+import { QueueDepthMetrics } from './queue-depth.metrics.js';
 import { SummarizeDeliveriesUseCase } from './usecases/summarize-deliveries/summarize-deliveries.usecase.js';
 
 @Global()
-@Module({ controllers: [MetricsController], providers: [NotifyMetrics, SummarizeDeliveriesUseCase], exports: [NotifyMetrics] })
+@Module({
+  controllers: [MetricsController],
+  providers: [NotifyMetrics, QueueDepthMetrics, SummarizeDeliveriesUseCase],
+  exports: [NotifyMetrics],
+})
 export class MetricsModule {}

@@ -12,9 +12,18 @@ export interface InboxRow {
   data: unknown;
   category: string | null;
   read_at: Date | null;
+  seen_at: Date | null;
+  archived_at: Date | null;
   created_at: Date;
 }
-const COLS = 'id, delivery_id, title, body, data, category, read_at, created_at';
+const COLS = 'id, delivery_id, title, body, data, category, read_at, seen_at, archived_at, created_at';
+
+/** A change of one item's state: read implies seen; unread leaves seen as it was. */
+export interface InboxMark {
+  read?: boolean;
+  seen?: boolean;
+  archived?: boolean;
+}
 
 /** An inbox item with its position in the user's live stream (bigint, as text). */
 export interface InboxItemRow extends InboxRow {
@@ -88,19 +97,33 @@ export class InboxRepository {
     return Number(r?.n ?? 0);
   }
 
-  mark(tenantId: string, userId: string, id: string, read: boolean): Promise<InboxRow | undefined> {
+  mark(tenantId: string, userId: string, id: string, m: InboxMark): Promise<InboxRow | undefined> {
+    const flag = (v: boolean | undefined) => (v === undefined ? null : v);
     return this.uow.tenant(tenantId, (tx) =>
       tx.one<InboxRow>(
-        `UPDATE notifications SET read_at = CASE WHEN $4 THEN coalesce(read_at, now()) ELSE NULL END
+        `UPDATE notifications SET
+           read_at = CASE WHEN $4::boolean IS NULL THEN read_at WHEN $4 THEN coalesce(read_at, now()) ELSE NULL END,
+           seen_at = CASE WHEN $5::boolean IS NULL THEN (CASE WHEN $4::boolean THEN coalesce(seen_at, now()) ELSE seen_at END)
+                          WHEN $5 THEN coalesce(seen_at, now()) ELSE NULL END,
+           archived_at = CASE WHEN $6::boolean IS NULL THEN archived_at WHEN $6 THEN coalesce(archived_at, now()) ELSE NULL END
          WHERE tenant_id = $1 AND user_id = $2 AND id = $3 RETURNING ${COLS}`,
-        [tenantId, userId, id, read],
+        [tenantId, userId, id, flag(m.read), flag(m.seen), flag(m.archived)],
       ),
+    );
+  }
+
+  seenAll(tenantId: string, userId: string): Promise<number> {
+    return this.uow.tenant(tenantId, (tx) =>
+      tx.exec('UPDATE notifications SET seen_at = now() WHERE tenant_id = $1 AND user_id = $2 AND seen_at IS NULL', [tenantId, userId]),
     );
   }
 
   readAll(tenantId: string, userId: string): Promise<number> {
     return this.uow.tenant(tenantId, (tx) =>
-      tx.exec('UPDATE notifications SET read_at = now() WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL', [tenantId, userId]),
+      tx.exec(
+        'UPDATE notifications SET read_at = now(), seen_at = coalesce(seen_at, now()) WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NULL',
+        [tenantId, userId],
+      ),
     );
   }
 

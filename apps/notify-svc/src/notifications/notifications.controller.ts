@@ -53,9 +53,17 @@ export class NotificationsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Mark one notification read or unread' })
+  @ApiOperation({ summary: 'Mark one notification read/unread, seen/unseen, archived/restored' })
   mark(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: MarkNotificationDto) {
-    return this.inbox.mark(p, id, dto.read);
+    return this.inbox.mark(p, id, dto);
+  }
+
+  @Post('seen-all')
+  @Idempotent()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark every notification seen (a workflow step on `unseen` then finds them seen)' })
+  seenAll(@CurrentUser() p: Principal) {
+    return this.inbox.seenAll(p);
   }
 
   @Post('read-all')

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
-import { DeliveryQueue, installQueueSchema } from './delivery-queue.js';
+import { JobQueue, installQueueSchema } from './job-queue.js';
 
 /** Installs graphile-worker's schema at start, after the service's own migrations and before the first request. */
 @Injectable()
@@ -13,5 +13,5 @@ class QueueSchema implements OnModuleInit {
 }
 
 @Global()
-@Module({ providers: [QueueSchema, DeliveryQueue], exports: [DeliveryQueue] })
+@Module({ providers: [QueueSchema, JobQueue], exports: [JobQueue] })
 export class QueueModule {}

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppException, ErrorCode, type PlanTier, type Rate, type LeasedRateLimiter } from '#common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { AppException, ErrorCode, LIVE_BUS, type LiveBus, type PlanTier, type Rate, type LeasedRateLimiter } from '#common';
 import { dailyQuotaForPlan, NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { TenantQuota } from './tenant-quota.entity.js';
@@ -16,6 +16,8 @@ export interface QuotaView {
 }
 
 const OVERRIDE_CACHE_MS = 30_000;
+/** Live-bus topic on which an instance that changed a tenant's override tells the others to forget theirs. */
+const QUOTA_OVERRIDES_BUS_KEY = 'quota-overrides';
 
 function today(now = new Date()): { day: string; secondsLeft: number; resetsAt: Date } {
   const resetsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
@@ -25,17 +27,35 @@ function today(now = new Date()): { day: string; secondsLeft: number; resetsAt: 
 /**
  * Daily send quotas per tenant: the plan tier's default unless an admin set an override. Usage is
  * counted in the shared rate-limit store under one key per tenant and UTC day, so every instance
- * sees the same count.
+ * sees the same count. Overrides are cached per process; a change is announced on the live bus so
+ * every instance (API and worker processes) forgets its copy at once, not after the cache time.
  */
 @Injectable()
-export class QuotaService {
+export class QuotaService implements OnModuleInit, OnModuleDestroy {
   private readonly overrides = new Map<string, { limit: number | null; until: number }>();
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    @Inject(LIVE_BUS) private readonly bus: LiveBus,
   ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.subscribe(
+      QUOTA_OVERRIDES_BUS_KEY,
+      (p) => {
+        if (typeof p.tenantId === 'string') this.overrides.delete(p.tenantId);
+      },
+      // Messages may have been missed (first connection, or a reconnect): forget everything.
+      { onResync: () => this.overrides.clear() },
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
 
   /**
    * Counts `count` deliveries against today's quota, or throws 429 QUOTA_EXCEEDED (nothing counted).
@@ -88,6 +108,7 @@ export class QuotaService {
       else await quotas.upsert({ tenant_id: tenantId, daily_limit: dailyLimit, updated_by: by, updated_at: new Date() }, ['tenant_id']);
     });
     this.overrides.delete(tenantId);
+    await this.bus.publish(QUOTA_OVERRIDES_BUS_KEY, { tenantId }).catch(() => undefined);
   }
 
   private async limitFor(tenantId: string, plan: PlanTier, fresh = false): Promise<{ limit: number; source: 'plan' | 'override' }> {

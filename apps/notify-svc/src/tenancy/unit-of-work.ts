@@ -107,15 +107,11 @@ export class UnitOfWork {
     const client = (await runner.connect()) as pg.PoolClient;
     let broken = false;
     try {
-      await runner.startTransaction();
-      if (readOnly) await client.query('SET TRANSACTION READ ONLY');
+      // BEGIN, read-only, role and tenant in one round trip (was three or four): every transaction
+      // pays it, and under load the round trips, not Node's CPU, bound the accept and list routes.
+      await client.query(openingSql(scope, roles, readOnly));
+      transactionOpened(runner);
       const tx = new Tx(scope, runner, client);
-      if (scope.kind === 'tenant') {
-        if (roles.tenant) await tx.exec(ENTER_TENANT_AS_ROLE, [roles.tenant, scope.tenantId], 'uow_enter_tenant_role');
-        else await tx.exec(ENTER_TENANT, [scope.tenantId], 'uow_enter_tenant');
-      } else if (roles.maintenance) {
-        await tx.exec(ENTER_ROLE, [roles.maintenance], 'uow_enter_role');
-      }
       const result = await this.ambient.run(tx, () => fn(tx));
       await runner.commitTransaction();
       return result;
@@ -159,10 +155,41 @@ export class UnitOfWork {
   }
 }
 
-// set_config('role', ...) is SET LOCAL ROLE with a bound parameter (PostgreSQL checks membership).
-const ENTER_TENANT_AS_ROLE = `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`;
-const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true)`;
-const ENTER_ROLE = `SELECT set_config('role', $1, true)`;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ROLE_NAME = /^[a-z_]+$/;
+
+/**
+ * The statements that open a transaction, sent as one simple query (one round trip): BEGIN (READ
+ * ONLY), then set_config('role', ...) (SET LOCAL ROLE; PostgreSQL checks membership) and the
+ * transaction-local tenant. A simple query cannot bind parameters, so the two values are inlined
+ * only after checking their whole shape: the tenant id is a lower-case uuid (`tenant()` checked
+ * and lower-cased it), the role one of this service's role names.
+ */
+function openingSql(scope: TxScope, roles: { tenant: string | null; maintenance: string | null }, readOnly: boolean): string {
+  const sets: string[] = [];
+  const role = scope.kind === 'tenant' ? roles.tenant : roles.maintenance;
+  if (role) {
+    if (!ROLE_NAME.test(role)) throw new Error(`unexpected role name ${role}`);
+    sets.push(`set_config('role', '${role}', true)`);
+  }
+  if (scope.kind === 'tenant') {
+    if (!UUID_TEXT.test(scope.tenantId)) throw new Error('tenant id is not a lower-case uuid');
+    sets.push(`set_config('app.tenant_id', '${scope.tenantId}', true)`);
+  }
+  return `${readOnly ? 'BEGIN READ ONLY' : 'BEGIN'}${sets.length ? `; SELECT ${sets.join(', ')}` : ''}`;
+}
+
+/**
+ * Tells the TypeORM query runner that its transaction is open (what its startTransaction() sets
+ * after sending START TRANSACTION), so its repositories join it rather than opening their own
+ * and commitTransaction()/rollbackTransaction() end it. No transaction subscribers exist here.
+ */
+function transactionOpened(runner: QueryRunner): void {
+  Object.assign(runner as unknown as { isTransactionActive: boolean; transactionDepth: number }, {
+    isTransactionActive: true,
+    transactionDepth: 1,
+  });
+}
 
 function sameScope(a: TxScope, b: TxScope): boolean {
   if (a.kind === 'tenant' && b.kind === 'tenant') return a.tenantId === b.tenantId;

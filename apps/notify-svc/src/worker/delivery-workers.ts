@@ -5,16 +5,18 @@ import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type Work
 import pg from 'pg';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campaign.usecase.js';
-import type { CampaignJob } from '../campaigns/campaign-jobs.js';
+
 import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
 import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
-import { TASK, type DeliverJob, type TopicDueJob } from '../queue/delivery-queue.js';
+import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type GroupSendJob, type TopicDueJob } from '../queue/job-queue.js';
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
 import { graphileLogger } from '../queue/graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
+import { RunWorkflowUseCase } from '../workflows/usecases/run-workflow/run-workflow.usecase.js';
+import type { WorkflowStepJob } from '../queue/job-queue.js';
 
 /**
  * The delivery workers of this process: a graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP
@@ -44,6 +46,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly contactImport: ImportContactsUseCase,
     private readonly campaigns: RunCampaignUseCase,
     private readonly groupSend: SendToGroupUseCase,
+    private readonly workflows: RunWorkflowUseCase,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -90,7 +93,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
         [TASK.topicPurge]: async () => void (await this.topicRetention.execute()),
         [TASK.topicDue]: async (payload) => this.topicPublish.deliverDue(payload as TopicDueJob),
         [TASK.contactImport]: async (payload) => {
-          const job = payload as { t: string; i: string };
+          const job = payload as ContactImportJob;
           await this.contactImport.run(job.t, job.i);
         },
         [TASK.campaignExpand]: async (payload) => {
@@ -102,8 +105,12 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShu
           await this.campaigns.send(job.t, job.c);
         },
         [TASK.groupSend]: async (payload) => {
-          const job = payload as { t: string; s: string };
+          const job = payload as GroupSendJob;
           await this.groupSend.run(job.t, job.s);
+        },
+        [TASK.workflowStep]: async (payload) => {
+          const job = payload as WorkflowStepJob;
+          await this.workflows.step(job.t, job.r, job.i);
         },
       },
       parsedCronItems: parseCronItems([

@@ -9,6 +9,7 @@ import { TopicsModule } from '../topics/topics.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { PushModule } from '../push/push.module.js';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module.js';
+import { WorkflowsCoreModule } from '../workflows/workflows-core.module.js';
 import { DeliveryWorkers } from './delivery-workers.js';
 import { RetryPolicy } from './retry-policy.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
@@ -25,6 +26,7 @@ import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-deli
     TopicsModule,
     ContactsModule,
     CampaignsCoreModule,
+    WorkflowsCoreModule,
   ],
   providers: [RetryPolicy, ProcessDeliveryUseCase, DeliveryWorkers],
   exports: [DeliveryWorkers],

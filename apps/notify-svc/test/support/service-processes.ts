@@ -1,16 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
+import { freePort, startNodeProcess, type NodeProcess } from '#testing';
 import { ISSUER, AUDIENCE, INTERNAL_KEY, type NotifyTestEnv } from './notify-test-env.js';
 
-const DIST = path.resolve(import.meta.dirname, '../../../../dist/apps/notify-svc/src');
-
-export interface ServiceProcess {
-  proc: ChildProcess;
-  url?: string;
-  output: () => string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
+export type ServiceProcess = NodeProcess;
 
 /** notify-svc's own environment for a child process on the test's database and JWKS. */
 function serviceEnv(env: NotifyTestEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -29,36 +20,7 @@ function serviceEnv(env: NotifyTestEnv, extra: Record<string, string>): NodeJS.P
   };
 }
 
-function start(file: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 20_000): Promise<ServiceProcess> {
-  const proc = spawn(process.execPath, [path.join(DIST, file)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const handle: ServiceProcess = {
-    proc,
-    output: () => out,
-    kill: async (signal = 'SIGTERM') => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      await exited;
-    },
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${file} did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve(handle);
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.stderr!.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${file} exited with ${code} before it was ready:\n${out}`));
-    });
-  });
-}
+const start = (file: string, env: NodeJS.ProcessEnv, ready: RegExp) => startNodeProcess(`apps/notify-svc/src/${file}`, env, ready, 20_000);
 
 /** A separate worker process (`npm run start:worker`) on the test's database. */
 export function startWorkerProcess(env: NotifyTestEnv, extra: Record<string, string> = {}): Promise<ServiceProcess> {
@@ -75,15 +37,4 @@ export async function startApiProcess(env: NotifyTestEnv, extra: Record<string, 
   );
   p.url = `http://127.0.0.1:${port}`;
   return p;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -20,7 +20,8 @@ export class CredentialAuthGuard implements CanActivate {
     private readonly apiKey: ApiKeyAuthGuard,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  // Not async: a cached access token is answered synchronously, without a promise per request.
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const route = routeAuth(this.reflector, ctx);
     if (route.internalOnly) return this.internalKey.canActivate(ctx);
@@ -29,7 +30,8 @@ export class CredentialAuthGuard implements CanActivate {
     if (!presented) throw AppException.unauthorized();
     // Topic routes are @Public and check their tokens themselves; everywhere else a topic token opens nothing.
     if (presented.kind === 'topic_token') throw AppException.forbidden('A topic token opens only its own topic');
+    if (presented.kind === 'jwt') return this.jwt.canActivate(ctx);
     // AuthGuard's canActivate is declared as CanActivate's union; it always returns a Promise<boolean>.
-    return (await (presented.kind === 'jwt' ? this.jwt : this.apiKey).canActivate(ctx)) as boolean;
+    return this.apiKey.canActivate(ctx) as Promise<boolean>;
   }
 }

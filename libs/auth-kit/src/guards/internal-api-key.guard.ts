@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual, hash } from 'node:crypto';
 import { AppException, type Principal } from '#common';
 import { AUTH_KIT_OPTIONS, type AuthKitOptions } from '../auth-kit.options.js';
 import type { AuthenticatedRequest } from '../decorators/auth.decorators.js';
@@ -16,7 +16,8 @@ export const INTERNAL_PRINCIPAL: Principal = Object.freeze({
   planTier: 'free',
 }) as Principal;
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+// crypto.hash: one call, no Hash object per request.
+const digest = (s: string) => hash('sha256', s, 'buffer');
 
 /**
  * Checks `x-internal-api-key` against every configured key in constant time: both sides are

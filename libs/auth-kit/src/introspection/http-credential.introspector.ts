@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ALL_PLAN_TIERS, ALL_ROLES, ALL_SCOPES, AppException, type PlanTier, type Principal, type Role, type Scope } from '#common';
 import { ExpiringLruCache } from '../cache/lru-cache.js';
 import type { CredentialIntrospector } from '../auth-kit.options.js';
@@ -47,7 +47,7 @@ export class HttpCredentialIntrospector implements CredentialIntrospector {
   }
 
   async introspect(token: string, hint: 'api_key' | 'personal_token'): Promise<Principal | null> {
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = hash('sha256', token, 'base64url');
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     let pending = this.inflight.get(key);

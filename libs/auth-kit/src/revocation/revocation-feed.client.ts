@@ -42,6 +42,9 @@ async function fetchFeed(feedUrl: string, internalKey: string, cursor: string | 
     cursor: feed.cursor,
     sessions: feed.sessions.filter((s): s is string => typeof s === 'string'),
     users: feed.users.filter((u) => u && typeof u.id === 'string' && typeof u.before === 'number'),
+    roles: (Array.isArray(feed.roles) ? feed.roles : []).filter(
+      (r) => r && typeof r.id === 'string' && typeof r.before === 'number' && Array.isArray(r.roles),
+    ),
     retainSeconds: feed.retainSeconds,
   };
 }

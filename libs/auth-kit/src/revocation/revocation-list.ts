@@ -1,4 +1,4 @@
-import type { Principal } from '#common';
+import type { Principal, Role } from '#common';
 
 /**
  * What auth-svc's revocation feed answers (`GET /auth/v1/revocations`, internal key): sessions ended
@@ -12,13 +12,34 @@ export interface RevocationFeed {
   sessions: string[];
   /** Deactivated users: their access tokens issued at or before `before` (seconds) are refused. */
   users: Array<{ id: string; before: number }>;
+  /**
+   * Users whose roles changed (absent from older auth-svc answers): an access token issued at or
+   * before `before` (seconds) holds only the roles it names that are also in `roles`, the user's
+   * roles now, so a demoted admin loses admin rights before the token expires.
+   */
+  roles?: RoleChange[];
   /** How long an entry matters: the longest an access token lives, plus the clock tolerance. */
   retainSeconds: number;
 }
 
+/** A user's roles as they are since `before` (seconds since the epoch). */
+export interface RoleChange {
+  id: string;
+  before: number;
+  roles: Role[];
+}
+
+/** What a verifier learns in one go: a feed answer, or one event auth-svc published as it committed. */
+export type RevocationEntries = Pick<RevocationFeed, 'sessions' | 'users' | 'roles' | 'retainSeconds'>;
+
 /** Answers, without I/O, whether a verified access token was revoked after it was issued. */
 export interface RevocationList {
   isRevoked(p: Pick<Principal, 'userId' | 'sessionId' | 'issuedAt'>): boolean;
+  /**
+   * The roles a verified access token still holds when its user's roles changed after it was issued
+   * (a subset of the token's); undefined when nothing changed.
+   */
+  currentRoles?(p: Pick<Principal, 'userId' | 'issuedAt' | 'roles'>): Role[] | undefined;
   /** Started and stopped with the application (polling). */
   start?(): void;
   /** Resolves once no poll is running any more. */
@@ -33,16 +54,30 @@ export interface RevocationList {
 export class RevocationSet {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, { before: number; untilMs: number }>();
+  private readonly roles = new Map<string, { before: number; roles: ReadonlySet<Role>; untilMs: number }>();
   private lastSweepMs = 0;
 
-  apply(feed: Pick<RevocationFeed, 'sessions' | 'users' | 'retainSeconds'>, nowMs = Date.now()): void {
+  apply(feed: RevocationEntries, nowMs = Date.now()): void {
     const until = nowMs + feed.retainSeconds * 1000;
     for (const sid of feed.sessions) this.sessions.set(sid, until);
     for (const u of feed.users) {
       const known = this.users.get(u.id);
       this.users.set(u.id, { before: Math.max(u.before, known?.before ?? 0), untilMs: until });
     }
+    // The latest change wins (a feed answer repeats older ones within its overlap): the roles it names are the user's now.
+    for (const r of feed.roles ?? []) {
+      const known = this.roles.get(r.id);
+      if (known && known.before > r.before) continue;
+      this.roles.set(r.id, { before: r.before, roles: new Set(r.roles), untilMs: until });
+    }
     if (nowMs - this.lastSweepMs > 60_000) this.sweep(nowMs);
+  }
+
+  currentRoles(p: Pick<Principal, 'userId' | 'issuedAt' | 'roles'>): Role[] | undefined {
+    const r = p.userId ? this.roles.get(p.userId) : undefined;
+    if (!r || (p.issuedAt ?? 0) > r.before) return undefined;
+    const kept = p.roles.filter((role) => r.roles.has(role));
+    return kept.length === p.roles.length ? undefined : kept;
   }
 
   isRevoked(p: Pick<Principal, 'userId' | 'sessionId' | 'issuedAt'>): boolean {
@@ -55,13 +90,14 @@ export class RevocationSet {
   }
 
   get size(): number {
-    return this.sessions.size + this.users.size;
+    return this.sessions.size + this.users.size + this.roles.size;
   }
 
   private sweep(nowMs: number): void {
     this.lastSweepMs = nowMs;
     for (const [sid, until] of this.sessions) if (until <= nowMs) this.sessions.delete(sid);
     for (const [id, u] of this.users) if (u.untilMs <= nowMs) this.users.delete(id);
+    for (const [id, r] of this.roles) if (r.untilMs <= nowMs) this.roles.delete(id);
   }
 }
 
@@ -88,6 +124,15 @@ export class PolledRevocationList implements RevocationList {
 
   isRevoked(p: Parameters<RevocationList['isRevoked']>[0]): boolean {
     return this.set.isRevoked(p);
+  }
+
+  currentRoles(p: Parameters<RevocationSet['currentRoles']>[0]): Role[] | undefined {
+    return this.set.currentRoles(p);
+  }
+
+  /** Entries learnt outside the polls (auth-svc: its own commits, and its instances' NOTIFY events). */
+  apply(entries: RevocationEntries): void {
+    this.set.apply(entries);
   }
 
   start(): void {

@@ -1,28 +1,28 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import passport from 'passport';
 import passportJwt from 'passport-jwt';
 import { ALL_PLAN_TIERS, type PlanTier, type Principal, type Role } from '#common';
 import { AUTH_KIT_OPTIONS, type AuthKitOptions } from '../auth-kit.options.js';
-import { ExpiringLruCache } from '../cache/lru-cache.js';
 import { bearerToken, type RequestWithHeaders } from '../guards/credential-headers.js';
 import { TokenRejected, TokenRules } from '../jwt/token-rules.js';
 import { DEFERRED_REGISTRATION, KIT_STRATEGY_NAMES, type KitStrategyNames } from './strategy-names.js';
-
-const cacheKey = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
  * RS256 access tokens through passport-jwt (jsonwebtoken underneath), with keys from the kit's
  * resolver (auth-svc's key store, or the remote JWKS) and auth-svc's one set of TokenRules.
  *
- * Verified tokens are remembered by hash until their `exp`, so a client repeating its token costs
- * one SHA-256 instead of one RSA verify; the revocation list is consulted on every request, cached
- * or not, so an ended session or deactivated user stops working as soon as the list knows.
+ * Verified tokens are remembered (a bounded LRU keyed by the token itself) until their `exp`, so a
+ * client repeating its token costs one Map lookup instead of one RSA verify, and JwtAuthGuard answers
+ * such a request without entering Passport at all (`verifiedPrincipal`). The revocation list is
+ * consulted on every request, cached or not, so an ended session or deactivated user stops working as
+ * soon as the list knows. Keying by the token rather than a hash of it: the cache holds only tokens
+ * that verified, and a Map lookup on the string is cheaper than hashing it.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly cache: ExpiringLruCache<Principal>;
+  private readonly cache: LRUCache<string, Principal> | null;
   private readonly rules: TokenRules;
 
   constructor(
@@ -48,7 +48,8 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
       jsonWebTokenOptions: rules.verifyOptions,
     } as passportJwt.StrategyOptionsWithRequest);
     this.rules = rules;
-    this.cache = new ExpiringLruCache<Principal>(options.tokenCacheSize ?? 10_000);
+    const max = options.tokenCacheSize ?? 10_000;
+    this.cache = max > 0 ? new LRUCache<string, Principal>({ max }) : null;
     passport.use(names.jwt, this);
   }
 
@@ -65,13 +66,24 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     await this.options.revocations?.stop?.();
   }
 
+  /**
+   * The principal of a token verified before, still within its `exp` and not revoked since (with the
+   * roles its user still holds, as on the full path); undefined otherwise (then the full check runs
+   * and gives the precise refusal).
+   */
+  verifiedPrincipal(token: string): Principal | undefined {
+    const hit = this.cache?.get(token);
+    if (!hit || this.isRevoked(hit)) return undefined;
+    return this.withCurrentRoles(hit);
+  }
+
   // Runs on passport's per-request copy of the strategy (success/fail are bound to the request).
   override authenticate(req: RequestWithHeaders, options?: object): void {
     const token = bearerToken(req);
-    const hit = token ? this.cache.get(cacheKey(token)) : undefined;
+    const hit = token ? this.cache?.get(token) : undefined;
     if (!hit) return super.authenticate(req as never, options);
     if (this.isRevoked(hit)) return this.fail(new TokenRejected('revoked'), 401);
-    this.success(hit);
+    this.success(this.withCurrentRoles(hit));
   }
 
   /** passport-jwt's verify callback, after signature, iss, aud, exp and nbf passed. */
@@ -79,9 +91,17 @@ export class JwtStrategy extends PassportStrategy(passportJwt.Strategy) implemen
     this.rules.checkClaims(payload, 'access');
     // Frozen: the same object serves every later request with this token.
     const principal = Object.freeze(toPrincipal(payload));
-    this.cache.set(cacheKey(bearerToken(req)!), principal, principal.expiresAt! * 1000);
+    // Until `exp` (lru-cache drops it then; a get never returns an expired entry).
+    const ttl = principal.expiresAt! * 1000 - Date.now();
+    if (ttl > 0) this.cache?.set(bearerToken(req)!, principal, { ttl });
     if (this.isRevoked(principal)) throw new TokenRejected('revoked');
-    return principal;
+    return this.withCurrentRoles(principal);
+  }
+
+  /** A token issued before its user lost roles holds only the roles the user still has (a demotion counts at once). */
+  private withCurrentRoles(p: Principal): Principal {
+    const roles = this.options.revocations?.currentRoles?.(p);
+    return roles ? Object.freeze({ ...p, roles: Object.freeze(roles) as Role[] }) : p;
   }
 
   private isRevoked(p: Principal): boolean {

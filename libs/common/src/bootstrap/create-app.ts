@@ -2,14 +2,13 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { requestIdFrom } from '../http/request-context.js';
 import { PinoNestLogger, registerAccessLog } from '../logging/logger.js';
 import { AllExceptionsFilter, sendError } from '../errors/all-exceptions.filter.js';
 import { ContentTypeGuard } from '../http/content-type.guard.js';
-import { corsOptions, refuseBadRequestLine, SECURITY_HEADERS } from '../http/http-hardening.js';
+import { corsOptions, refuseBadRequestLine, securityHeadersOnce } from '../http/http-hardening.js';
 import { jsonBodyParser } from '../http/json-body.parser.js';
 import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { directRoutesOf, registerDirectRoutes, type DirectRoute } from '../http/direct-routes.js';
@@ -55,14 +54,16 @@ export function configureApp(app: NestFastifyApplication, opts: AppOptions): voi
   // rawBody: Nest keeps the exact bytes as `req.rawBody` (RawBodyRequest, a reference, not a copy)
   // for routes that check a signature over them (provider receipts).
   adapter.useBodyParser('application/json', true, { bodyLimit: opts.bodyLimit }, jsonBodyParser(fastify));
-  void fastify.register(helmet, SECURITY_HEADERS);
   const cors = corsOptions(opts.corsOrigins ?? []);
   if (cors) app.enableCors(cors);
   registerEnvelope(fastify);
   registerQueryToken(fastify);
   const direct = directRoutesOf(app);
   registerDirectRoutes(fastify, direct);
+  // helmet's headers (SECURITY_HEADERS), worked out once at boot instead of by @fastify/helmet per request.
+  const securityHeaders = securityHeadersOnce();
   fastify.addHook('onRequest', (req, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', req.id);
     // RFC 6749 §5.1 for token responses, and right for an API's answers in general; JWKS and
     // discovery set their own caching, Swagger UI's assets may be cached.

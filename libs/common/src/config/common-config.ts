@@ -5,7 +5,10 @@ export const commonConfigSpec = {
   NODE_ENV: v.enum('Runtime environment; production forbids dev defaults', ['development', 'production', 'test'] as const, {
     default: 'development',
   }),
-  HOST: v.string('Interface to listen on', { default: '0.0.0.0' }),
+  HOST: v.string(
+    'Interface to listen on: loopback by default, so a dev stack is not on the network; 0.0.0.0 (set in the Docker image and compose) serves every interface',
+    { default: '127.0.0.1' },
+  ),
   LOG_LEVEL: v.enum('pino log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
     default: 'info',
   }),
@@ -22,7 +25,14 @@ export const commonConfigSpec = {
   CORS_ORIGINS: v.origins(
     'Browser origins allowed to call the API (CORS), exact and comma-separated, e.g. https://app.example.com; * allows any origin but never with credentials; empty: no cross-origin access',
   ),
-  DB_POOL_SIZE: v.int('PostgreSQL connections per instance', { default: '10', min: 1, max: 200 }),
+  DB_POOL_SIZE: v.int(
+    'PostgreSQL connections per instance for its requests and jobs (without REDIS_URL, rate-limit counters keep up to 3 more of their own)',
+    {
+      default: '10',
+      min: 1,
+      max: 200,
+    },
+  ),
   MIGRATIONS_RUN: v.bool('Apply pending migrations at start (under an advisory lock, safe with many instances)', {
     default: 'true',
   }),

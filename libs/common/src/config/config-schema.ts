@@ -3,7 +3,7 @@
  * `loadConfig` parses them all and throws one ConfigError naming every bad or missing variable,
  * so a service refuses to start rather than run half-configured.
  */
-export type VarKind = 'string' | 'int' | 'port' | 'url' | 'bool' | 'list' | 'origins' | 'enum' | 'duration' | 'rate' | 'secret';
+export type VarKind = 'string' | 'int' | 'port' | 'url' | 'urls' | 'bool' | 'list' | 'origins' | 'enum' | 'duration' | 'rate' | 'secret';
 
 export interface VarSpec<T = unknown> {
   kind: VarKind;
@@ -41,6 +41,8 @@ export const v = {
   url: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'url', description, ...o }) as VarSpec<string>,
   optUrl: (description: string, o: Partial<VarSpec> = {}) =>
     ({ kind: 'url', description, optional: true, ...o }) as VarSpec<string | undefined>,
+  /** One URL or several, comma-separated (each checked like `url`; at least one). */
+  urls: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'urls', description, ...o }) as VarSpec<string[]>,
   bool: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'bool', description, ...o }) as VarSpec<boolean>,
   list: (description: string, o: Partial<VarSpec> = {}) => ({ kind: 'list', description, ...o }) as VarSpec<string[]>,
   /** Comma-separated exact web origins (`https://app.example.com`, no path), or `*`. */
@@ -77,6 +79,17 @@ export function parseRate(raw: string): Rate | null {
   return { count, windowSeconds };
 }
 
+function checkUrl(raw: string, spec: VarSpec, bad: (why: string) => { problem: string }): { value?: unknown; problem?: string } {
+  try {
+    const u = new URL(raw);
+    const protocols = spec.protocols ?? ['http', 'https'];
+    if (!protocols.includes(u.protocol.replace(/:$/, ''))) return bad(`must be a ${protocols.join('/')} URL`);
+    return { value: raw };
+  } catch {
+    return bad('must be a valid URL');
+  }
+}
+
 function parseOne(name: string, spec: VarSpec, raw: string): { value?: unknown; problem?: string } {
   const bad = (why: string) => ({ problem: `${name}: ${why}${spec.secret ? '' : ` (got "${raw}")`}` });
   const range = (n: number) =>
@@ -97,15 +110,19 @@ function parseOne(name: string, spec: VarSpec, raw: string): { value?: unknown; 
       if (!/^\d+$/.test(raw.trim()) || n < 0 || n > 65535) return bad('must be a port number (0-65535)');
       return { value: n };
     }
-    case 'url': {
-      try {
-        const u = new URL(raw);
-        const protocols = spec.protocols ?? ['http', 'https'];
-        if (!protocols.includes(u.protocol.replace(/:$/, ''))) return bad(`must be a ${protocols.join('/')} URL`);
-        return { value: raw };
-      } catch {
-        return bad('must be a valid URL');
+    case 'url':
+      return checkUrl(raw, spec, bad);
+    case 'urls': {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!items.length) return bad('must list at least one URL');
+      for (const item of items) {
+        const r = checkUrl(item, spec, (m) => bad(`"${item}" ${m}`));
+        if (r.problem) return r;
       }
+      return { value: items };
     }
     case 'bool': {
       const s = raw.trim().toLowerCase();

@@ -1,6 +1,6 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import { AppException } from '../errors/app.exception.js';
 import { ErrorCode } from '../errors/error-codes.js';
 
@@ -9,8 +9,7 @@ import { ErrorCode } from '../errors/error-codes.js';
  * The CSP allows same-origin scripts and styles only (Swagger UI's inline styles and data: icons
  * need 'unsafe-inline' and data:), no framing, no plugins, no form posts elsewhere.
  */
-export const SECURITY_HEADERS: FastifyHelmetOptions = {
-  global: true,
+export const SECURITY_HEADERS: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -29,6 +28,25 @@ export const SECURITY_HEADERS: FastifyHelmetOptions = {
   crossOriginResourcePolicy: { policy: 'same-origin' },
   referrerPolicy: { policy: 'no-referrer' },
 };
+
+/**
+ * The headers helmet sets for SECURITY_HEADERS, computed once by running helmet's own middleware
+ * against a recording response. The @fastify/helmet plugin (used before) rebuilds helmet's middleware (CSP directives parsed
+ * and dashified again) on every request, through two hooks, one of them async: about a tenth of a
+ * health check's CPU here (docs/benchmarks.md). The options do not depend on the request (no CSP
+ * nonces), so the answer is the same every time.
+ */
+export function securityHeadersOnce(options: HelmetOptions = SECURITY_HEADERS): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as never, recorder as never, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error(String(err));
+  });
+  return Object.freeze(headers);
+}
 
 /** Request headers a browser app may send, and response headers it may read. */
 const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-api-key', 'idempotency-key', 'x-request-id', 'traceparent'];

@@ -1,14 +1,14 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { mergeRouteConfig } from '../http/route-config.js';
 
 export const QUERY_TOKEN = 'queryToken';
 
 /**
  * This route also takes its credential as `?token=` (browsers' EventSource and WebSocket cannot set
  * headers). Nowhere else is a credential read from the query string. Route config, like
- * @RawResponse(): the two cannot be combined on one route (a stream needs no RawResponse).
+ * @RawResponse() (merged, so route flags combine).
  */
-export const QueryTokenAllowed = () => RouteConfig({ [QUERY_TOKEN]: true });
+export const QueryTokenAllowed = () => mergeRouteConfig({ [QUERY_TOKEN]: true });
 
 /**
  * For routes marked @QueryTokenAllowed(): moves `?token=` into `Authorization: Bearer` before any
@@ -16,9 +16,17 @@ export const QueryTokenAllowed = () => RouteConfig({ [QUERY_TOKEN]: true });
  * idempotency hash ever sees it. A request that also has an Authorization header keeps the header.
  */
 export function registerQueryToken(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (req, _reply, done) => {
-    if ((req.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[QUERY_TOKEN]) moveQueryToken(req);
-    done();
+  // A hook on the marked routes only (the stream routes), not a check on every request of the app.
+  fastify.addHook('onRoute', (route) => {
+    if (!(route.config as unknown as Record<string, unknown> | undefined)?.[QUERY_TOKEN]) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [
+      (req: FastifyRequest, _reply: unknown, done: () => void) => {
+        moveQueryToken(req);
+        done();
+      },
+      ...own,
+    ] as typeof route.onRequest;
   });
 }
 

@@ -1,7 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { fileURLToPath } from 'node:url';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import PinoPretty from 'pino-pretty';
+import { QUIET_ACCESS_LOG, routeFlag } from '../http/route-config.js';
+import type { PrettyTransportOptions } from './pretty-transport.js';
 
 /** Anything that could carry a credential, wherever it sits in a log object. */
 export const REDACT_PATHS = [
@@ -39,7 +41,8 @@ const SECRET_QUERY = /([?&](?:token|api_key|apikey|access_token|refresh_token|co
 
 /** A URL fit for a log line: credentials passed in the query string are masked. */
 export function sanitizeUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]');
+  // Most request URLs have no query string at all: no regex pass for them.
+  return url.includes('?') ? url.replace(SECRET_QUERY, '$1[REDACTED]') : url;
 }
 
 export interface LogFormatChoice {
@@ -60,17 +63,10 @@ export function logFormat(c: LogFormatChoice): 'json' | 'pretty' {
  */
 function destination(format: 'json' | 'pretty', service: string): DestinationStream {
   if (format === 'pretty') {
-    return PinoPretty({
-      colorize: true,
-      translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname,service,context,reqId,method,url,status,ms',
-      // An access line reads `GET /auth/v1/me 200 3.1ms`; others `[Context] message`.
-      messageFormat: (log) => {
-        if (typeof log.method === 'string') return `${service} ${log.method} ${String(log.url)} ${String(log.status)} ${String(log.ms)}ms`;
-        return `${service} ${typeof log.context === 'string' && log.context !== 'nest' ? `[${log.context}] ` : ''}${String(log.msg)}`;
-      },
-      singleLine: true,
-      sync: true,
+    // Formatted in a worker thread (pretty-transport.ts), off the request path; pino flushes it at exit.
+    return pino.transport<PrettyTransportOptions>({
+      target: fileURLToPath(new URL('./pretty-transport.js', import.meta.url)),
+      options: { service },
     });
   }
   return pino.destination({ dest: 1, sync: false });
@@ -101,6 +97,12 @@ export function createLogger(
   return logger;
 }
 
+/** The level of one access line: 5xx error; a route marked @QuietAccessLog() (internal polling) debug below 400; else info. */
+export function accessLogLevel(status: number, quiet: boolean): 'error' | 'info' | 'debug' {
+  if (status >= 500) return 'error';
+  return quiet && status < 400 ? 'debug' : 'info';
+}
+
 /**
  * One line per request, after the answer: method, sanitised URL, status, duration. Fastify's own
  * request logging is off (two lines per request, with the raw URL).
@@ -108,7 +110,7 @@ export function createLogger(
 export function registerAccessLog(fastify: FastifyInstance, serviceLogger: Logger): void {
   const logger = ACCESS_LOGGERS.get(serviceLogger) ?? serviceLogger;
   fastify.addHook('onResponse', (req, reply, done) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    const level = accessLogLevel(reply.statusCode, routeFlag(req.routeOptions.config, QUIET_ACCESS_LOG));
     if (logger.isLevelEnabled(level)) {
       logger[level](
         {

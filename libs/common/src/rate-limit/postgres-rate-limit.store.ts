@@ -1,4 +1,5 @@
 import type { OnModuleDestroy } from '@nestjs/common';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Rate } from '../config/config-schema.js';
 import { toResult, type RateLimitResult, type RateLimitStore } from './rate-limit.store.js';
@@ -27,12 +28,20 @@ const HIT_SQL = `
     expires_at = CASE WHEN c.expires_at <= now() THEN EXCLUDED.expires_at ELSE c.expires_at END
   RETURNING count, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::float8 AS ttl_ms`;
 
-/** Rate limits in PostgreSQL (the default): shared by all instances on the same database. */
+/**
+ * Rate limits in PostgreSQL (the default): shared by all instances on the same database.
+ *
+ * Give it its own small pg.Pool (RateLimitModule does, from the database URL) rather than the
+ * service's DataSource: counters are hit while a request's transaction already holds a connection
+ * of the service's pool (an Idempotency-Key request counting its quota), so with as many such
+ * requests in flight as the pool has connections, every one of them would wait for a connection
+ * none can give back, until the pool's connect timeout answered them all 500.
+ */
 export class PostgresRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly source: DataSource | pg.Pool,
     sweepIntervalMs = 60_000,
   ) {
     // Expired rows are reset in place on their next hit; the sweep only bounds the table's size.
@@ -40,17 +49,23 @@ export class PostgresRateLimitStore implements RateLimitStore, OnModuleDestroy {
     this.sweeper.unref();
   }
 
+  private async rows<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    if (this.source instanceof pg.Pool) return (await this.source.query(sql, params)).rows as R[];
+    return (await this.source.query(sql, params)) as R[];
+  }
+
   async hit(key: string, rate: Rate, cost = 1): Promise<RateLimitResult> {
-    const rows: Array<{ count: number; ttl_ms: number }> = await this.dataSource.query(HIT_SQL, [key, cost, rate.windowSeconds]);
+    const rows = await this.rows<{ count: number; ttl_ms: number }>(HIT_SQL, [key, cost, rate.windowSeconds]);
     const row = rows[0]!;
     return toResult(rate, Number(row.count), Number(row.ttl_ms));
   }
 
   async sweep(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM rate_limit_counters WHERE expires_at < now() - interval '1 minute'`);
+    await this.rows(`DELETE FROM rate_limit_counters WHERE expires_at < now() - interval '1 minute'`);
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.sweeper);
+    if (this.source instanceof pg.Pool) await this.source.end();
   }
 }

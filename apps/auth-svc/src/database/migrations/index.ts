@@ -6,6 +6,7 @@ import { SigningKeyPrepublication1795970000000 } from './1795970000000-signing-k
 import { CredentialListTimestampPrecision1795980000000 } from './1795980000000-credential-list-timestamp-precision.js';
 import { TenantSectorCountry1795990000000 } from './1795990000000-tenant-sector-country.js';
 import { RevocationFeed1796000000000 } from './1796000000000-revocation-feed.js';
+import { RolesChangedAt1796010000000 } from './1796010000000-roles-changed-at.js';
 
 export const authMigrations: Function[] = [
   AuthCore1795800000000,
@@ -16,4 +17,5 @@ export const authMigrations: Function[] = [
   CredentialListTimestampPrecision1795980000000,
   TenantSectorCountry1795990000000,
   RevocationFeed1796000000000,
+  RolesChangedAt1796010000000,
 ];

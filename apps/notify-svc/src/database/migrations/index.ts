@@ -12,6 +12,7 @@ import { NotifyContacts1796000000010 } from './1796000000010-notify-contacts.js'
 import { NotifyProviderAccounts1796000000011 } from './1796000000011-notify-provider-accounts.js';
 import { NotifyReceipts1796000000012 } from './1796000000012-notify-receipts.js';
 import { NotifyCampaigns1796000000013 } from './1796000000013-notify-campaigns.js';
+import { NotifyWorkflows1796000000014 } from './1796000000014-notify-workflows.js';
 
 export const notifyMigrations: Function[] = [
   NotifyCore1796000000000,
@@ -28,4 +29,5 @@ export const notifyMigrations: Function[] = [
   NotifyProviderAccounts1796000000011,
   NotifyReceipts1796000000012,
   NotifyCampaigns1796000000013,
+  NotifyWorkflows1796000000014,
 ];

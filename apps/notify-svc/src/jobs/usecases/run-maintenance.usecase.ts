@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IdempotencyStore } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
-import { DeliveryQueue } from '../../queue/delivery-queue.js';
+import { JobQueue } from '../../queue/job-queue.js';
 import { UnitOfWork } from '../../tenancy/unit-of-work.js';
 
 const BATCH = 5000;
@@ -16,7 +16,7 @@ const BATCH = 5000;
 export class RunMaintenanceUseCase {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: NotifyMetrics,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,

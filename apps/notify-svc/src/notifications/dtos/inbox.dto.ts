@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '#common';
@@ -11,6 +11,9 @@ export class ListInboxQueryDto extends PaginationQueryDto {
   unread?: boolean;
 }
 
+/** At least one of read, seen, archived (read implies seen). */
 export class MarkNotificationDto {
-  @ApiProperty({ description: 'true marks read, false marks unread' }) @IsBoolean() read: boolean;
+  @ApiPropertyOptional({ description: 'true marks read (and seen), false marks unread' }) @IsOptional() @IsBoolean() read?: boolean;
+  @ApiPropertyOptional({ description: 'true marks seen (shown to the user), false unseen' }) @IsOptional() @IsBoolean() seen?: boolean;
+  @ApiPropertyOptional({ description: 'true archives, false restores' }) @IsOptional() @IsBoolean() archived?: boolean;
 }

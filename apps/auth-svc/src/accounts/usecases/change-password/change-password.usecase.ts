@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException, ErrorCode } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -18,6 +20,7 @@ export class ChangePasswordUseCase {
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   /** Sets a new password and ends every session of the user except the one making the call. */
@@ -27,6 +30,7 @@ export class ChangePasswordUseCase {
     currentSessionId: string | null,
     dto: ChangePasswordDto,
     meta: RequestMeta,
+    actor: Actor,
   ): Promise<ChangePasswordResponseDto> {
     const user = await this.dataSource
       .getRepository(User)
@@ -51,6 +55,7 @@ export class ChangePasswordUseCase {
     await this.throttle.succeeded(userId, { login: false });
     const hash = await this.hasher.hash(dto.newPassword);
     return this.dataSource.transaction(async (em) => {
+      await this.acting.lock(em, actor);
       await em.query(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
       const sessionsEnded = await this.sessions.revokeAllForUser(userId, 'password_changed', currentSessionId, em);
       await this.audit.record(

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppException } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { UserDto } from '../../../users/dtos/user.dto.js';
-import type { User } from '../../../users/user.entity.js';
+import { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
 import type { UpdateProfileDto } from '../../dtos/update-profile.dto.js';
 
@@ -13,27 +16,35 @@ export class UpdateProfileUseCase {
   constructor(
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
-  async execute(tenantId: string, userId: string, dto: UpdateProfileDto, meta: RequestMeta): Promise<UserDto> {
-    const user = await this.users.findInTenant(tenantId, userId);
-    if (!user) throw AppException.notFound('User');
-    const patch: Partial<Pick<User, 'name' | 'firstName' | 'lastName' | 'phone'>> = {};
-    for (const field of ['name', 'firstName', 'lastName', 'phone'] as const) {
-      if (dto[field] !== undefined) patch[field] = dto[field] || null;
-    }
-    const changed = Object.keys(patch);
-    if (changed.length) {
-      await this.users.users.update({ id: user.id, tenantId }, patch);
-      await this.audit.record({
-        type: AuditEventType.ProfileUpdated,
-        tenantId,
-        actorUserId: userId,
-        targetUserId: userId,
-        meta,
-        details: { fields: changed },
-      });
-    }
-    return UserDto.from((await this.users.findInTenant(tenantId, userId))!);
+  async execute(tenantId: string, userId: string, dto: UpdateProfileDto, meta: RequestMeta, actor: Actor): Promise<UserDto> {
+    return this.dataSource.transaction(async (em) => {
+      await this.acting.lock(em, actor);
+      const user = await em.findOne(User, { where: { id: userId, tenantId } });
+      if (!user) throw AppException.notFound('User');
+      const patch: Partial<Pick<User, 'name' | 'firstName' | 'lastName' | 'phone'>> = {};
+      for (const field of ['name', 'firstName', 'lastName', 'phone'] as const) {
+        if (dto[field] !== undefined) patch[field] = dto[field] || null;
+      }
+      const changed = Object.keys(patch);
+      if (changed.length) {
+        await em.update(User, { id: user.id, tenantId }, patch);
+        await this.audit.record(
+          {
+            type: AuditEventType.ProfileUpdated,
+            tenantId,
+            actorUserId: userId,
+            targetUserId: userId,
+            meta,
+            details: { fields: changed },
+          },
+          em,
+        );
+      }
+      return UserDto.from((await em.findOne(User, { where: { id: userId, tenantId } }))!);
+    });
   }
 }

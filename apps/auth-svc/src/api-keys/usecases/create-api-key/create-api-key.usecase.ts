@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AppException, type Principal, type Scope } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -18,6 +20,8 @@ export interface CreateApiKeyCommand {
   /** Absent or null: the key does not expire. */
   expiresAt?: string | null;
   meta?: RequestMeta;
+  /** The caller, re-checked in the write's transaction (its current state and roles decide). */
+  acting?: Actor;
 }
 
 @Injectable()
@@ -25,9 +29,17 @@ export class CreateApiKeyUseCase {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly audit: AuditService,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    return this.keys.manager.transaction(async (em) => {
+      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
+      return this.create(em, { ...cmd, principal });
+    });
+  }
+
+  private async create(em: EntityManager, cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
     let scopes: Scope[];
     if (cmd.scopes) {
       assertCanGrant(cmd.principal, cmd.scopes);
@@ -40,7 +52,7 @@ export class CreateApiKeyUseCase {
       throw AppException.validation('A key needs at least one scope', [{ field: 'scopes', messages: ['must not be empty'] }]);
     const expiresAt = futureDate(cmd.expiresAt);
     const minted = mintCredential('api_key');
-    const key = this.keys.create({
+    const key = em.create(ApiKey, {
       id: minted.id,
       tenantId: cmd.tenantId,
       name: cmd.name,
@@ -54,14 +66,17 @@ export class CreateApiKeyUseCase {
       rotatedAt: null,
       revokedAt: null,
     });
-    const saved = await this.keys.save(key);
-    await this.audit.record({
-      type: AuditEventType.ApiKeyCreated,
-      tenantId: cmd.tenantId,
-      actorUserId: cmd.principal.userId,
-      meta: cmd.meta,
-      details: { keyId: saved.id, name: saved.name, scopes, expiresAt: expiresAt?.toISOString() ?? null },
-    });
+    const saved = await em.save(key);
+    await this.audit.record(
+      {
+        type: AuditEventType.ApiKeyCreated,
+        tenantId: cmd.tenantId,
+        actorUserId: cmd.principal.userId,
+        meta: cmd.meta,
+        details: { keyId: saved.id, name: saved.name, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+      },
+      em,
+    );
     return { ...ApiKeyView.of(saved), key: minted.token };
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AppException, queryRows, type Principal } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -17,6 +19,8 @@ export interface RotateApiKeyCommand {
   id: string;
   overlapSeconds: number;
   meta?: RequestMeta;
+  /** The caller, re-checked in the write's transaction (its current state and roles decide). */
+  acting?: Actor;
 }
 
 /**
@@ -30,16 +34,26 @@ export class RotateApiKeyUseCase {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly verifier: ApiKeyVerifier,
     private readonly audit: AuditService,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    const key = await this.keys.findOne({ where: { id: cmd.id, tenantId: cmd.tenantId } });
+    const result = await this.keys.manager.transaction(async (em) => {
+      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
+      return this.rotate(em, { ...cmd, principal });
+    });
+    this.verifier.forget(cmd.id);
+    return result;
+  }
+
+  private async rotate(em: EntityManager, cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    const key = await em.findOne(ApiKey, { where: { id: cmd.id, tenantId: cmd.tenantId } });
     if (!key || key.revokedAt) throw AppException.notFound('API key');
     assertCanGrant(cmd.principal, key.scopes);
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This API key has expired; create a new one');
     const minted = mintCredential('api_key', key.id);
     const [updated] = await queryRows<{ previous_expires_at: Date | null; rotated_at: Date }>(
-      this.keys.manager,
+      em,
       `UPDATE api_keys
           SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
               previous_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
@@ -50,13 +64,16 @@ export class RotateApiKeyUseCase {
     );
     if (!updated) throw AppException.notFound('API key');
     this.verifier.forget(key.id);
-    await this.audit.record({
-      type: AuditEventType.ApiKeyRotated,
-      tenantId: cmd.tenantId,
-      actorUserId: cmd.principal.userId,
-      meta: cmd.meta,
-      details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
-    });
+    await this.audit.record(
+      {
+        type: AuditEventType.ApiKeyRotated,
+        tenantId: cmd.tenantId,
+        actorUserId: cmd.principal.userId,
+        meta: cmd.meta,
+        details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
+      },
+      em,
+    );
     key.previousExpiresAt = updated.previous_expires_at;
     key.rotatedAt = updated.rotated_at;
     return { ...ApiKeyView.of(key), key: minted.token };

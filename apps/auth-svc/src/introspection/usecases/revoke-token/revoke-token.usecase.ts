@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppException, Role, type Principal } from '#common';
+import { AppException, Role } from '#common';
+import { DataSource } from 'typeorm';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -25,44 +28,52 @@ export class RevokeTokenUseCase {
     private readonly revokePersonalToken: RevokePersonalTokenUseCase,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
-  async execute(caller: Principal, token: string, hint?: TokenTypeHint, meta?: RequestMeta): Promise<void> {
-    if (!caller.userId || !caller.tenantId) throw AppException.forbidden('Only users revoke credentials here');
-    const isAdmin = caller.roles.includes(Role.Admin);
-    if (token.startsWith('nk_') || token.startsWith('pat_')) {
-      const v = await this.opaque.verify(token);
-      if (!v) return;
-      if (v.kind === 'api_key') {
-        if (v.key.tenantId !== caller.tenantId) return;
+  async execute(actor: Actor, token: string, hint?: TokenTypeHint, meta?: RequestMeta): Promise<void> {
+    const { userId, tenantId } = actor.principal;
+    if (!userId || !tenantId) throw AppException.forbidden('Only users revoke credentials here');
+    // What the token is: verified before the transaction (no lock held during RSA or hashing).
+    const opaque = token.startsWith('nk_') || token.startsWith('pat_') ? await this.opaque.verify(token) : null;
+    const jwt = opaque ? null : await this.jwts.claims(token, hint === 'refresh_token');
+    if (!opaque && !jwt) return;
+    await this.dataSource.transaction(async (em) => {
+      // The caller's roles as they are now decide (a demoted admin revokes only its own credentials).
+      const caller = (await this.acting.lock(em, actor)).principal;
+      const isAdmin = caller.roles.includes(Role.Admin);
+      if (opaque?.kind === 'api_key') {
+        if (opaque.key.tenantId !== tenantId) return;
         if (!isAdmin && !caller.roles.includes(Role.Organizer)) throw AppException.forbidden('Only admins and organizers revoke API keys');
-        await this.revokeApiKey.execute(caller.tenantId, v.key.id, { userId: caller.userId, meta }).catch(ignoreNotFound);
+        await this.revokeApiKey.execute(tenantId, opaque.key.id, { userId, meta }, em).catch(ignoreNotFound);
         return;
       }
-      const t = v.token;
-      if (t.tenantId !== caller.tenantId) return;
-      if (t.userId !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's token");
-      await this.revokePersonalToken
-        .execute({ id: t.id, tenantId: caller.tenantId, userId: null, actorUserId: caller.userId, meta })
-        .catch(ignoreNotFound);
-      return;
-    }
-    const jwt = await this.jwts.claims(token, hint === 'refresh_token');
-    if (!jwt) return;
-    const { claims } = jwt;
-    if (claims.tenantId !== caller.tenantId || typeof claims.sid !== 'string') return;
-    if (claims.sub !== caller.userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
-    // Revoking a refresh or access token ends its session: every token of that session stops.
-    if (await this.sessions.revokeInTenant(claims.sid, caller.tenantId, 'revoked')) {
-      await this.audit.record({
-        type: AuditEventType.SessionRevoked,
-        tenantId: caller.tenantId,
-        actorUserId: caller.userId,
-        targetUserId: claims.sub as string,
-        meta,
-        details: { sessionId: claims.sid, via: 'revoke' },
-      });
-    }
+      if (opaque?.kind === 'personal_token') {
+        const t = opaque.token;
+        if (t.tenantId !== tenantId) return;
+        if (t.userId !== userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's token");
+        await this.revokePersonalToken.execute({ id: t.id, tenantId, userId: null, actorUserId: userId, meta }, em).catch(ignoreNotFound);
+        return;
+      }
+      const { claims } = jwt!;
+      if (claims.tenantId !== tenantId || typeof claims.sid !== 'string') return;
+      if (claims.sub !== userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
+      // Revoking a refresh or access token ends its session: every token of that session stops.
+      if (await this.sessions.revokeInTenant(claims.sid, tenantId, 'revoked', em)) {
+        await this.audit.record(
+          {
+            type: AuditEventType.SessionRevoked,
+            tenantId,
+            actorUserId: userId,
+            targetUserId: claims.sub as string,
+            meta,
+            details: { sessionId: claims.sid, via: 'revoke' },
+          },
+          em,
+        );
+      }
+    });
   }
 }
 

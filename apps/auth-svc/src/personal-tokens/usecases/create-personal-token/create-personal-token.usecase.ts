@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AppException, ErrorCode, type Principal, type Role } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -17,6 +19,8 @@ export interface CreatePersonalTokenCommand {
   expiresAt: string;
   roles?: Role[];
   meta?: RequestMeta;
+  /** The caller, re-checked in the write's transaction (its current state and roles decide). */
+  acting?: Actor;
 }
 
 @Injectable()
@@ -25,9 +29,17 @@ export class CreatePersonalTokenUseCase {
     @InjectRepository(PersonalToken) private readonly tokens: Repository<PersonalToken>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly audit: AuditService,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
+    return this.tokens.manager.transaction(async (em) => {
+      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
+      return this.create(em, { ...cmd, principal });
+    });
+  }
+
+  private async create(em: EntityManager, cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
     const p = cmd.principal;
     // A long-lived token is minted from a fresh login only, so a leaked token cannot extend itself.
     if (p.kind !== 'access_token' || !p.userId || !p.tenantId) {
@@ -39,8 +51,8 @@ export class CreatePersonalTokenUseCase {
     }
     const expiresAt = checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS);
     const minted = mintCredential('personal_token');
-    const saved = await this.tokens.save(
-      this.tokens.create({
+    const saved = await em.save(
+      em.create(PersonalToken, {
         id: minted.id,
         tenantId: p.tenantId,
         userId: p.userId,
@@ -53,14 +65,17 @@ export class CreatePersonalTokenUseCase {
         replacedBy: null,
       }),
     );
-    await this.audit.record({
-      type: AuditEventType.PersonalTokenCreated,
-      tenantId: p.tenantId,
-      actorUserId: p.userId,
-      targetUserId: p.userId,
-      meta: cmd.meta,
-      details: { tokenId: saved.id, name: saved.name, expiresAt: saved.expiresAt.toISOString(), roles: saved.roles },
-    });
+    await this.audit.record(
+      {
+        type: AuditEventType.PersonalTokenCreated,
+        tenantId: p.tenantId,
+        actorUserId: p.userId,
+        targetUserId: p.userId,
+        meta: cmd.meta,
+        details: { tokenId: saved.id, name: saved.name, expiresAt: saved.expiresAt.toISOString(), roles: saved.roles },
+      },
+      em,
+    );
     return { ...PersonalTokenView.of(saved), token: minted.token };
   }
 }

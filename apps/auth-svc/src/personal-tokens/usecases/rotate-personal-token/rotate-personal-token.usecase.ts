@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppException, type Principal } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -15,6 +17,8 @@ export interface RotatePersonalTokenCommand {
   id: string;
   expiresAt?: string;
   meta?: RequestMeta;
+  /** The caller, re-checked in the write's transaction (its current state and roles decide). */
+  acting?: Actor;
 }
 
 /** Issues a successor (same name and roles) and revokes the old token, in one transaction. */
@@ -24,6 +28,7 @@ export class RotatePersonalTokenUseCase {
     private readonly db: DataSource,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly audit: AuditService,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: RotatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
@@ -31,6 +36,7 @@ export class RotatePersonalTokenUseCase {
     if (!userId) throw AppException.forbidden();
     const expiresAt = cmd.expiresAt ? checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS) : undefined;
     return this.db.transaction(async (em) => {
+      if (cmd.acting) await this.acting.lock(em, cmd.acting);
       const old = await em.findOne(PersonalToken, { where: { id: cmd.id, userId }, lock: { mode: 'pessimistic_write' } });
       if (!old || old.revokedAt) throw AppException.notFound('Personal token');
       if (old.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This personal token has expired; create a new one');

@@ -13,7 +13,7 @@ const OVERLAP_MS = 60_000;
 const CURSOR = /^\d{1,15}$/;
 
 /**
- * The revocation feed: sessions ended and users deactivated since a cursor (or, without one, within
+ * The revocation feed: sessions ended, users deactivated and users' roles changed since a cursor (or, without one, within
  * the lifetime of any access token still alive). Everything a verifier must refuse before `exp`.
  */
 @Injectable()
@@ -36,7 +36,11 @@ export class ListRevocationsUseCase {
     const now = Date.now();
     const oldest = now - this.retainSeconds * 1000;
     const since = new Date(Math.max(cursor === undefined ? oldest : Number(cursor) - OVERLAP_MS, oldest));
-    const [sessions, users] = await Promise.all([this.sessions.revokedSince(since), this.users.deactivatedSince(since)]);
-    return { cursor: String(now), sessions, users, retainSeconds: this.retainSeconds };
+    const [sessions, users, roles] = await Promise.all([
+      this.sessions.revokedSince(since),
+      this.users.deactivatedSince(since),
+      this.users.rolesChangedSince(since),
+    ]);
+    return { cursor: String(now), sessions, users, roles, retainSeconds: this.retainSeconds };
   }
 }

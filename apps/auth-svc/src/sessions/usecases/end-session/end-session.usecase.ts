@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppException } from '#common';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
@@ -10,18 +13,19 @@ export class EndSessionUseCase {
   constructor(
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   /** Ends one of the caller's own sessions; anyone else's (or an ended one) is 404. */
-  async execute(tenantId: string, userId: string, sessionId: string, meta: RequestMeta): Promise<void> {
-    if (!(await this.sessions.revoke(sessionId, userId, 'ended_by_user'))) throw AppException.notFound('Session');
-    await this.audit.record({
-      type: AuditEventType.SessionRevoked,
-      tenantId,
-      actorUserId: userId,
-      targetUserId: userId,
-      meta,
-      details: { sessionId },
+  async execute(tenantId: string, userId: string, sessionId: string, meta: RequestMeta, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await this.acting.lock(em, actor);
+      if (!(await this.sessions.revoke(sessionId, userId, 'ended_by_user', em))) throw AppException.notFound('Session');
+      await this.audit.record(
+        { type: AuditEventType.SessionRevoked, tenantId, actorUserId: userId, targetUserId: userId, meta, details: { sessionId } },
+        em,
+      );
     });
   }
 }

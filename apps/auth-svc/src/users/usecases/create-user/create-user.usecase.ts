@@ -9,6 +9,8 @@ import type { CreateUserDto } from '../../dtos/create-user.dto.js';
 import { UserDto } from '../../dtos/user.dto.js';
 import { PasswordHasher } from '../../password-hasher.js';
 import { UsersService } from '../../users.service.js';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
 
 @Injectable()
 export class CreateUserUseCase {
@@ -19,6 +21,7 @@ export class CreateUserUseCase {
     private readonly audit: AuditService,
     @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly acting: ActingUserPolicy,
   ) {}
 
   /**
@@ -28,7 +31,9 @@ export class CreateUserUseCase {
    * 429, so neither the answer nor the limit tells a free address from a taken one. An admin can
    * probe a handful of addresses per window at most, about what public sign-up allows per IP.
    */
-  async execute(tenantId: string, actorUserId: string, dto: CreateUserDto, meta: RequestMeta): Promise<UserDto> {
+  async execute(actor: Actor, dto: CreateUserDto, meta: RequestMeta): Promise<UserDto> {
+    const tenantId = actor.principal.tenantId!;
+    const actorUserId = actor.principal.userId;
     const budgetKey = `users:taken-email:tenant:${tenantId}`;
     const budget = await this.limits.hit(budgetKey, this.config.RATE_LIMIT_TAKEN_EMAIL, 0);
     if (budget.remaining === 0) throw AppException.rateLimited(budget.retryAfterSeconds, 'Too many users refused; retry later');
@@ -39,6 +44,8 @@ export class CreateUserUseCase {
     const passwordHash = await this.hasher.hash(dto.password);
     const roles = dto.roles ?? [Role.User];
     return this.dataSource.transaction(async (em) => {
+      // The caller is still an active admin as this commits (a deactivated admin cannot add one).
+      await this.acting.lock(em, actor);
       const user = await this.users.createInTenant(tenantId, { ...dto, passwordHash }, roles, em);
       await this.audit.record(
         {

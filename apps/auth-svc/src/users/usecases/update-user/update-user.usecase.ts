@@ -4,6 +4,9 @@ import { AppException, Role } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
+import type { Actor } from '../../../actors/acting.decorator.js';
+import { RevocationEvents } from '../../../revocations/revocation-events.js';
 import { SessionStore } from '../../../sessions/session.store.js';
 import type { UpdateUserDto } from '../../dtos/update-user.dto.js';
 import { UserDto } from '../../dtos/user.dto.js';
@@ -15,15 +18,25 @@ export class UpdateUserUseCase {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
+    private readonly acting: ActingUserPolicy,
+    private readonly events: RevocationEvents,
   ) {}
 
   /**
    * Changes roles and/or deactivates. Admin changes of one tenant are serialised on the tenant row,
-   * so two admins demoting each other at once cannot leave the tenant without an admin.
+   * so two admins demoting each other at once cannot leave the tenant without an admin. The caller
+   * must still be an active admin when the change commits (its row is locked after the tenant's),
+   * and nobody changes their own active flag or roles: a deactivated admin cannot undo its deactivation.
    */
-  async execute(tenantId: string, actorUserId: string, userId: string, dto: UpdateUserDto, meta: RequestMeta): Promise<UserDto> {
+  async execute(actor: Actor, userId: string, dto: UpdateUserDto, meta: RequestMeta): Promise<UserDto> {
+    const tenantId = actor.principal.tenantId!;
+    const actorUserId = actor.principal.userId;
+    if (userId === actorUserId && (dto.isActive !== undefined || dto.roles !== undefined)) {
+      throw AppException.forbidden('You cannot change your own active flag or roles; ask another admin');
+    }
     return this.dataSource.transaction(async (em) => {
       await em.query('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+      await this.acting.lock(em, actor);
       const user = await em.findOne(User, { where: { id: userId, tenantId } });
       if (!user) throw AppException.notFound('User');
 
@@ -42,11 +55,24 @@ export class UpdateUserUseCase {
       const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));
       const activeChanged = isActive !== user.isActive;
       if (rolesChanged || activeChanged) {
+        const deactivated = activeChanged && !isActive;
         await em.update(
           User,
           { id: userId, tenantId },
-          { roles, isActive, ...(activeChanged && !isActive ? { deactivatedAt: () => 'now()' } : {}) },
+          {
+            roles,
+            isActive,
+            ...(deactivated ? { deactivatedAt: () => 'now()' } : {}),
+            ...(rolesChanged ? { rolesChangedAt: () => 'now()' } : {}),
+          },
         );
+        // Every instance refuses the user's older tokens (deactivated), or their lost roles, from the commit on.
+        const [{ now }] = await em.query(`SELECT floor(extract(epoch FROM now()))::bigint AS now`);
+        const before = Number(now);
+        await this.events.publish(em, {
+          users: deactivated ? [{ id: userId, before }] : [],
+          roles: rolesChanged ? [{ id: userId, before, roles }] : [],
+        });
       }
       if (rolesChanged) {
         await this.audit.record(

@@ -7,11 +7,10 @@ import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliver
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
-import { TASK } from '../../../queue/delivery-queue.js';
+import { JobQueue, TASK } from '../../../queue/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import type { Tx } from '../../../tenancy/unit-of-work.js';
 import { CampaignStatePolicy, type CampaignAction } from '../../campaign-state.js';
-import { enqueueCampaignJob } from '../../campaign-jobs.js';
 import {
   CampaignsRepository,
   type CampaignAudience,
@@ -36,6 +35,7 @@ export class ManageCampaignsUseCase {
     private readonly contacts: ContactsRepository,
     private readonly templates: TemplatesRepository,
     private readonly sender: SendDeliveriesUseCase,
+    private readonly queue: JobQueue,
   ) {}
 
   async create(p: Principal, dto: CreateCampaignDto, audience: unknown) {
@@ -123,7 +123,7 @@ export class ManageCampaignsUseCase {
           plan_tier: p.planTier,
           launched: true,
         });
-        await enqueueCampaignJob(tx, TASK.campaignExpand, c.id);
+        await this.queue.enqueueCampaign(tx, TASK.campaignExpand, c.id);
         return row;
       }),
     );
@@ -143,7 +143,7 @@ export class ManageCampaignsUseCase {
       await this.tx(p, async (tx) => {
         const c = await this.load(tx, id, 'resume');
         const row = await this.campaigns.setStatus(tx, c.id, CampaignStatePolicy.after(c.status, 'resume'));
-        await enqueueCampaignJob(tx, TASK.campaignSend, c.id);
+        await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id);
         return row;
       }),
     );

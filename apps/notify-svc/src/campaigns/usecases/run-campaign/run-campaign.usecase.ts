@@ -1,22 +1,15 @@
-import { smsColumns, textLimitProblem } from '../../../channels/sms/sms-segments.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppException, LIVE_BUS, type LiveBus, type PlanTier } from '#common';
+import { AppException, LIVE_BUS, type LiveBus } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository, type ContactRow, type GroupRow } from '../../../contacts/contacts.repository.js';
-import { DeliveriesRepository, type NewDelivery } from '../../../deliveries/deliveries.repository.js';
-import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
-import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
-import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
-import { DeliveryQueue, TASK } from '../../../queue/delivery-queue.js';
-import { QuotaService } from '../../../quotas/quota.service.js';
+import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
+import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
+import { JobQueue, TASK } from '../../../queue/job-queue.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
-import { renderFailureReason, TemplateRenderer } from '../../../templates/template-renderer.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';
-import { enqueueCampaignJob } from '../../campaign-jobs.js';
 import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';
 import { nextLocalTime } from '../../local-time.js';
 import { campaignTopic } from '../../campaign-live.js';
@@ -35,10 +28,10 @@ const EXPAND_PAGE_CHUNKS = 5;
  * new job in it too. A process killed mid-page loses only that uncommitted page, and the job
  * (unlocked by the heartbeat sweep) runs again from the cursor: no recipient twice.
  *
- * campaign_send — recipients whose time came, in chunks, each chunk one transaction that renders
- * the pinned template version per contact, lets the DeliveryPolicy decide (suppressions,
- * preferences, quota) exactly as the accept path does, inserts the deliveries with their queue
- * jobs, and sets each recipient's delivery_id: a restart never makes a second delivery for one.
+ * campaign_send — recipients whose time came, in chunks, each chunk one transaction that hands
+ * them to the AcceptPipeline (the pinned template version rendered per contact, suppressions,
+ * preferences and quota decided as for any send, deliveries and their jobs inserted) and sets
+ * each recipient's delivery_id: a restart never makes a second delivery for one.
  * Throttle: with maxPerMinute, at most that many deliveries per fixed window (CAMPAIGN_RATE_WINDOW,
  * a minute) counted on the campaign row; a full window schedules the next run at its end. The tenant's daily quota is consumed per chunk; when it
  * is spent the job waits a minute and tries again. Pause makes the job stop taking recipients
@@ -53,13 +46,8 @@ export class RunCampaignUseCase {
     private readonly campaigns: CampaignsRepository,
     private readonly contacts: ContactsRepository,
     private readonly targets: ContactTargets,
-    private readonly deliveries: DeliveriesRepository,
-    private readonly policy: DeliveryPolicy,
-    private readonly facts: PolicyFactsRepository,
-    private readonly queue: DeliveryQueue,
-    private readonly renderer: TemplateRenderer,
-    private readonly quotas: QuotaService,
-    private readonly metrics: NotifyMetrics,
+    private readonly pipeline: AcceptPipeline,
+    private readonly queue: JobQueue,
     private readonly clock: CampaignClock,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -88,14 +76,11 @@ export class RunCampaignUseCase {
         const g = await this.contacts.findGroup(tx, id);
         if (g) groups.push(g);
       }
-      const params: unknown[] = [tenantId];
-      const where = this.campaigns.audienceSql(groups, c.audience.filter, params);
-      params.push(c.expansion_cursor, this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS);
-      const page = await tx.rows<{ id: string; timezone: string | null }>(
-        `SELECT c.id, c.timezone FROM contacts c
-         WHERE c.tenant_id = $1 AND ${where} AND ($${params.length - 1}::uuid IS NULL OR c.id > $${params.length - 1}::uuid)
-         ORDER BY c.id LIMIT $${params.length}`,
-        params,
+      const page = await this.contacts.audiencePage(
+        tx,
+        { groups, filter: c.audience.filter },
+        this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS,
+        c.expansion_cursor,
       );
       const now = this.clock.now();
       const inserted = page.length
@@ -112,9 +97,9 @@ export class RunCampaignUseCase {
          WHERE tenant_id = $1 AND id = $2`,
         [tenantId, c.id, page[page.length - 1]?.id ?? null, done, inserted],
       );
-      if (!done) await enqueueCampaignJob(tx, TASK.campaignExpand, c.id);
+      if (!done) await this.queue.enqueueCampaign(tx, TASK.campaignExpand, c.id);
       // New recipients may be due now: the send job looks (a throttled one keeps its window).
-      if (inserted || done) await enqueueCampaignJob(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
+      if (inserted || done) await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
     });
     this.signal(tenantId, campaignId);
   }
@@ -143,7 +128,7 @@ export class RunCampaignUseCase {
       }
       const allowed = c.max_per_minute === null ? Infinity : c.max_per_minute - windowSent;
       if (allowed <= 0) {
-        await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
+        await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(windowStart + windowMs));
         return;
       }
       const limit = Math.min(this.config.CAMPAIGN_CHUNK, allowed);
@@ -156,21 +141,14 @@ export class RunCampaignUseCase {
         [tenantId, c.id, new Date(now), limit],
       );
       if (due.length) {
-        const plan = (c.plan_tier ?? 'free') as PlanTier;
-        let dailyLimit: number;
         try {
-          dailyLimit = await this.quotas.consume(tenantId, plan, due.length);
+          await this.deliver(tx, c, due);
         } catch (err) {
+          // The daily quota is spent (nothing was written): the job tries again in a minute.
           if (!(err instanceof AppException) || err.getStatus() !== 429) throw err;
           this.log.warn(`campaign ${c.id}: the daily quota is spent; trying again in a minute`);
-          await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(Date.now() + 60_000));
+          await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(Date.now() + 60_000));
           return;
-        }
-        try {
-          await this.deliver(tx, c, due, dailyLimit);
-        } catch (err) {
-          await this.quotas.refund(tenantId, plan, due.length);
-          throw err;
         }
         if (c.status === 'scheduled') await this.campaigns.setStatus(tx, c.id, 'running');
       }
@@ -189,92 +167,51 @@ export class RunCampaignUseCase {
     this.signal(tenantId, campaignId);
   }
 
-  /** Creates the deliveries of a chunk and links them to their recipients. */
-  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[], dailyLimit: number): Promise<void> {
+  /**
+   * Creates the deliveries of a chunk through the AcceptPipeline (the pinned template version,
+   * suppressions, preferences, quota: as any send) and links them to their recipients; a recipient
+   * the pipeline refuses (render error, too long, no content) is closed as failed with the reason.
+   */
+  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[]): Promise<void> {
     const channel = c.channel as Channel;
-    const version = await tx.one<{ channels: Record<string, Record<string, unknown>> }>(
-      `SELECT channels FROM template_versions WHERE tenant_id = $1 AND template_id = $2 AND version = $3`,
-      [tx.tenantId, c.template_id, c.template_version],
-    );
-    const content = version?.channels[channel];
-    // Compiled off the event loop; a stored version that no longer compiles fails each recipient with the reason.
-    const unusable = content ? await this.renderer.prepare(content).then(() => null, renderFailureReason) : null;
     const closed: Array<{ id: string; status: 'skipped' | 'failed'; reason: string }> = [];
-    const drafts: Array<{ contactId: string; d: Omit<NewDelivery, 'status' | 'status_reason' | 'plan_tier'> }> = [];
-    let since = performance.now();
+    const targets: Array<{ contactId: string; to: RecipientDto; data: Record<string, unknown> }> = [];
     for (const r of due) {
-      // renders are bounded, and a chunk of 1,000 still lets other requests run every 10 ms
-      if (performance.now() - since > 10) {
-        await nextTurn();
-        since = performance.now();
-      }
-      if (!r.found) {
-        closed.push({ id: r.contact_id, status: 'skipped', reason: 'the contact was deleted' });
-        continue;
-      }
-      if (!content) {
-        closed.push({ id: r.contact_id, status: 'failed', reason: `template version ${c.template_version} has no ${channel} content` });
-        continue;
-      }
-      if (unusable) {
-        closed.push({ id: r.contact_id, status: 'failed', reason: unusable });
-        continue;
-      }
-      const to = this.targets.address(r, channel);
+      const to = r.found ? this.targets.address(r, channel) : null;
       if (!to) {
-        closed.push({ id: r.contact_id, status: 'skipped', reason: `no address for ${channel}` });
+        closed.push({ id: r.contact_id, status: 'skipped', reason: r.found ? `no address for ${channel}` : 'the contact was deleted' });
         continue;
       }
-      const data = {
-        ...(c.data ?? {}),
-        contact: {
-          name: r.name,
-          email: r.email,
-          phone: r.phone,
-          locale: r.locale,
-          timezone: r.timezone,
-          externalId: r.external_id,
-          attributes: r.attributes,
-        },
+      const contact = {
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        locale: r.locale,
+        timezone: r.timezone,
+        externalId: r.external_id,
+        attributes: r.attributes,
       };
-      let rendered: Record<string, string>;
-      try {
-        rendered = this.renderer.render(content, data) as Record<string, string>;
-      } catch (err) {
-        closed.push({ id: r.contact_id, status: 'failed', reason: renderFailureReason(err) });
-        continue;
-      }
-      const tooLong = textLimitProblem(channel, rendered);
-      if (tooLong) {
-        closed.push({ id: r.contact_id, status: 'failed', reason: tooLong });
-        continue;
-      }
-      const address =
-        channel === 'email'
-          ? to.email!.trim().toLowerCase()
-          : channel === 'push'
-            ? (to.deviceToken ?? to.userId!)
-            : channel === 'in_app'
-              ? to.userId!
-              : to.phone!;
-      const { contactId: _omit, ...recipient } = to;
-      drafts.push({
-        contactId: r.contact_id,
-        d: {
-          user_id: to.userId ?? null,
-          channel,
-          recipient: { ...(recipient as Record<string, string>), contactId: r.contact_id },
-          address,
-          template_id: c.template_id,
-          template_key: c.template_key,
-          template_version: c.template_version,
-          content: rendered,
-          data,
-          category: c.category,
-          priority: 'low',
-          send_at: null,
-          ...smsColumns(channel, rendered),
-        },
+      targets.push({ contactId: r.contact_id, to, data: { contact } });
+    }
+    const linked: Array<{ id: string; d: string }> = [];
+    if (targets.length) {
+      const { outcomes } = await this.pipeline.accept(tx, {
+        channel,
+        source: { template: { id: c.template_id ?? undefined, version: c.template_version } },
+        recipients: targets,
+        data: c.data ?? {},
+        category: c.category,
+        priority: 'low',
+        // The campaign id is the deliveries' batch id: GET /deliveries shows them together.
+        batchId: c.id,
+        createdBy: `campaign:${c.id}`,
+        planTier: c.plan_tier ?? 'free',
+        onInvalid: 'refuse',
+      });
+      outcomes.forEach((o, i) => {
+        const id = targets[i]!.contactId;
+        if (o.delivery) linked.push({ id, d: o.delivery.id });
+        else closed.push({ id, status: 'failed', reason: o.refused });
       });
     }
     if (closed.length) {
@@ -284,31 +221,12 @@ export class RunCampaignUseCase {
         [tx.tenantId, c.id, closed.map((x) => x.id), closed.map((x) => x.status), closed.map((x) => x.reason)],
       );
     }
-    if (drafts.length) {
-      const facts = await this.facts.load(
-        tx,
-        channel,
-        drafts.map((x) => x.d),
-        dailyLimit,
-      );
-      const now = new Date();
-      const news: NewDelivery[] = drafts.map(({ d }) => {
-        const decision = this.policy.decide(d, facts, now);
-        return { ...d, status: decision.status, status_reason: decision.reason, plan_tier: c.plan_tier ?? 'free' };
-      });
-      // The campaign id is the deliveries' batch id: GET /deliveries shows them together.
-      const rows = await this.deliveries.insertMany(tx, news, `campaign:${c.id}`, c.id);
+    if (linked.length) {
       await tx.exec(
         `UPDATE campaign_recipients r SET status = 'sent', delivery_id = u.d FROM unnest($3::uuid[], $4::uuid[]) AS u(id, d)
          WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
-        [tx.tenantId, c.id, drafts.map((x) => x.contactId), rows.map((r) => r.id)],
+        [tx.tenantId, c.id, linked.map((x) => x.id), linked.map((x) => x.d)],
       );
-      const pending = rows.filter((d) => d.status === 'queued' || d.status === 'scheduled');
-      await this.queue.enqueueMany(
-        tx,
-        pending.map((d) => ({ id: d.id, priority: d.priority, runAt: d.send_at })),
-      );
-      for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
     }
   }
 
@@ -329,6 +247,6 @@ export class RunCampaignUseCase {
     const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
     const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left.next).getTime() - now));
     const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
-    await enqueueCampaignJob(tx, TASK.campaignSend, c.id, new Date(at));
+    await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(at));
   }
 }

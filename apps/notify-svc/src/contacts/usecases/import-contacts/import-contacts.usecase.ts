@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { parse, type Parser } from 'csv-parse';
 import { AppException, isUuid, type Principal } from '#common';
-import { TASK } from '../../../queue/delivery-queue.js';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { JobQueue } from '../../../queue/job-queue.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import {
@@ -101,6 +102,8 @@ export class ImportContactsUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly contacts: ContactsRepository,
+    private readonly queue: JobQueue,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
   async accept(p: Principal, csv: unknown) {
@@ -130,11 +133,7 @@ export class ImportContactsUseCase {
          VALUES ($1, $2, 'queued', $3, $4, $5, $6) RETURNING ${IMPORT_COLS}`,
         [id, tx.tenantId, csv, columns, total, actorOf(p)],
       ))!;
-      await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3, max_attempts := 5)`, [
-        TASK.contactImport,
-        JSON.stringify({ t: tx.tenantId, i: id }),
-        `contact_import:${id}`,
-      ]);
+      await this.queue.enqueueContactImport(tx, id);
       return r;
     });
     return toImportView(row);
@@ -180,7 +179,7 @@ export class ImportContactsUseCase {
         continue;
       }
       rowNo++;
-      const parsed = parseRow(header, record as string[], rowNo);
+      const parsed = parseRow(header, record as string[], rowNo, this.config.SMS_DEFAULT_REGION);
       const dupe = 'error' in parsed ? null : repeated(seen, parsed);
       if (rowNo - 1 <= done) continue; // committed by an earlier run
       if ('error' in parsed) errors.push(parsed);
@@ -333,7 +332,7 @@ function checkHeader(header: string[]): string[] {
   return header;
 }
 
-function parseRow(header: string[], cells: string[], row: number): Parsed | RowError {
+function parseRow(header: string[], cells: string[], row: number, region: string | undefined): Parsed | RowError {
   if (cells.length !== header.length) return { row, error: `has ${cells.length} cells, the header ${header.length}` };
   const out: Parsed = { row, attributes: {} };
   for (let i = 0; i < header.length; i++) {
@@ -359,7 +358,7 @@ function parseRow(header: string[], cells: string[], row: number): Parsed | RowE
           out.email = normaliseEmail(v);
           break;
         case 'phone':
-          out.phone = normalisePhone(v);
+          out.phone = normalisePhone(v, region);
           break;
         case 'locale':
           out.locale = normaliseLocale(v);

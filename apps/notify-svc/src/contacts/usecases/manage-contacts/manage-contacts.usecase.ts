@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, isUuid, type Principal } from '#common';
 import { fcmTokenProblem } from '../../../channels/push/push-validation.js';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
 import {
@@ -33,6 +34,7 @@ export class ManageContactsUseCase {
   constructor(
     private readonly contacts: ContactsRepository,
     @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
+    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
   async create(p: Principal, dto: CreateContactDto) {
@@ -114,7 +116,7 @@ export class ManageContactsUseCase {
       external_id: pick(dto.externalId, current?.external_id ?? null, (v) => checkExternalId(v)),
       name: pick(dto.name, current?.name ?? null, (v) => v.trim() || null),
       email: pick(dto.email, current?.email ?? null, normaliseEmail),
-      phone: pick(dto.phone, current?.phone ?? null, (v) => normalisePhone(v)),
+      phone: pick(dto.phone, current?.phone ?? null, (v) => normalisePhone(v, this.config.SMS_DEFAULT_REGION)),
       locale: pick(dto.locale, current?.locale ?? null, (v) => normaliseLocale(v)),
       timezone: pick(dto.timezone, current?.timezone ?? null, (v) => normaliseTimezone(v)),
       attributes,

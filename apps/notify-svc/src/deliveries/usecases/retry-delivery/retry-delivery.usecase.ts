@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal, isUuid } from '#common';
-import { DeliveryQueue } from '../../../queue/delivery-queue.js';
+import { JobQueue } from '../../../queue/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';
@@ -16,7 +16,7 @@ export class RetryDeliveryUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly deliveries: DeliveriesRepository,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
   ) {}
 
   async execute(principal: Principal, id: string): Promise<DeliveryView> {

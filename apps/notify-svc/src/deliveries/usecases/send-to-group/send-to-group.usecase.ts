@@ -4,24 +4,26 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { actorOf } from '../../../tenancy/visibility.js';
+import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
-import { SendDeliveriesUseCase } from '../send-deliveries/send-deliveries.usecase.js';
 
 interface GroupSendRow {
   id: string;
   group_id: string;
-  content: DeliveryContentDto;
+  /** The send's content, and the template version pinned when it was accepted (sends since then). */
+  content: DeliveryContentDto & { pinnedTemplate?: { id: string; version: number } };
   principal: Principal;
-  cursor_at: Date | null;
   cursor_id: string | null;
 }
 
 /**
  * The job behind `POST /deliveries` to a group larger than one batch. Each round locks the send,
- * takes the next contacts after its cursor (created_at, id), accepts their deliveries through the
- * ordinary send path (policy, quota, queue jobs: one batch id for the whole send) and moves the
- * cursor, all in one transaction: a job killed mid-way resumes after the last committed chunk and
- * no contact gets two deliveries. A dynamic group's filter is evaluated as the expansion goes.
+ * takes the next page of the group's audience after its cursor (ContactsRepository.audiencePage,
+ * the expansion campaigns use too), accepts their deliveries through the AcceptPipeline (policy,
+ * quota, queue jobs: one batch id for the whole send) and moves the cursor, all in one transaction:
+ * a job killed mid-way resumes after the last committed page and no contact gets two deliveries.
+ * A dynamic group's filter is evaluated as the expansion goes.
  */
 @Injectable()
 export class SendToGroupUseCase {
@@ -31,7 +33,7 @@ export class SendToGroupUseCase {
     private readonly uow: UnitOfWork,
     private readonly contacts: ContactsRepository,
     private readonly targets: ContactTargets,
-    private readonly send: SendDeliveriesUseCase,
+    private readonly pipeline: AcceptPipeline,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
   ) {}
 
@@ -42,7 +44,7 @@ export class SendToGroupUseCase {
   private round(tenantId: string, sendId: string): Promise<boolean> {
     return this.uow.tenant(tenantId, async (tx) => {
       const s = await tx.one<GroupSendRow>(
-        `SELECT id, group_id, content, principal, cursor_at, cursor_id FROM contact_group_sends
+        `SELECT id, group_id, content, principal, cursor_id FROM contact_group_sends
          WHERE tenant_id = $1 AND id = $2 AND status = 'expanding' FOR UPDATE`,
         [tenantId, sendId],
       );
@@ -59,26 +61,26 @@ export class SendToGroupUseCase {
         await finish('failed', 'the group was deleted');
         return false;
       }
-      const after = s.cursor_at && s.cursor_id ? { at: new Date(s.cursor_at), id: s.cursor_id } : undefined;
-      const members = await this.contacts.audience(tx, { group }, this.config.BATCH_MAX_RECIPIENTS, after);
+      const members = await this.contacts.audiencePage(tx, { groups: [group] }, this.config.BATCH_MAX_RECIPIENTS, s.cursor_id);
       if (!members.length) {
         await finish('done', null);
         this.log.log(`group send ${sendId} expanded`);
         return false;
       }
-      const channel = s.content.channel;
+      const { content, principal } = s;
       const recipients = members.flatMap((c) => {
-        const to: RecipientDto | null = this.targets.address(c, channel);
+        const to: RecipientDto | null = this.targets.address(c, content.channel);
         return to ? [{ to }] : [];
       });
       if (recipients.length) {
-        await this.send.execute({
-          principal: s.principal,
-          content: s.content,
+        await this.pipeline.accept(tx, {
+          ...contentFields(content),
+          ...(content.pinnedTemplate ? { source: { template: content.pinnedTemplate } } : {}),
           recipients,
-          batch: true,
-          recipientPath: (i) => `recipients.${i}.to`,
-          groupChunk: { batchId: sendId },
+          batchId: sendId,
+          createdBy: actorOf(principal),
+          planTier: principal.planTier,
+          onInvalid: 'reject',
         });
       }
       const last = members[members.length - 1]!;

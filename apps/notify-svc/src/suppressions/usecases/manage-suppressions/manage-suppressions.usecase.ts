@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, type Principal, isUuid } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { normalizePhone } from '../../../deliveries/policy/phone-number.js';
+import { normaliseEmail, normalizePhone } from '../../../deliveries/policy/addresses.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { CreateSuppressionDto, ListSuppressionsQueryDto } from '../../dtos/suppression.dto.js';
@@ -46,7 +46,7 @@ export class ManageSuppressionsUseCase {
 
   /** The address as deliveries store it (email lowercased, phone in E.164), so a suppression matches their address. */
   private address(dto: CreateSuppressionDto): string {
-    if (dto.channel === 'email') return dto.address.trim().toLowerCase();
+    if (dto.channel === 'email') return normaliseEmail(dto.address);
     if (dto.channel === 'sms' || dto.channel === 'whatsapp') {
       const phone = normalizePhone(dto.address, this.config.SMS_DEFAULT_REGION);
       if (!phone.ok) throw AppException.validation('Invalid phone number', [{ field: 'address', messages: [`phone ${phone.problem}`] }]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { normalizePhone } from '../../../deliveries/policy/phone-number.js';
+import { normalizePhone } from '../../../deliveries/policy/addresses.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookEndpoint } from '../../../webhooks/webhook-endpoint.entity.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppException, ErrorCode, LIVE_BUS, createValidationPipe, type LeasedRateLimiter, type LiveBus, type Principal } from '#common';
 import { NOTIFY_CONFIG, topicPublishRateForPlan, type NotifyConfig } from '../../../config/notify-config.js';
@@ -8,10 +9,11 @@ import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { randomBase32, topicBusKey } from '../../topic-names.js';
 import { topicMessageView } from '../../topic-message.view.js';
 import { TopicsRepository, type TopicMessageRow, type TopicRow } from '../../topics.repository.js';
-import { DeliveryQueue, type TopicDueJob } from '../../../queue/delivery-queue.js';
+import { JobQueue, type TopicDueJob } from '../../../queue/job-queue.js';
 import type { Tx } from '../../../tenancy/unit-of-work.js';
 import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
-import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
+import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
+import { actorOf } from '../../../tenancy/visibility.js';
 
 export interface PublishTopicMessageCommand {
   principal: Principal | null;
@@ -73,8 +75,8 @@ export class PublishTopicMessageUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly topics: TopicsRepository,
-    private readonly deliveries: SendDeliveriesUseCase,
-    private readonly queue: DeliveryQueue,
+    private readonly pipeline: AcceptPipeline,
+    private readonly queue: JobQueue,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(RATE_LIMITER) private readonly limiter: LeasedRateLimiter,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -152,23 +154,20 @@ export class PublishTopicMessageUseCase {
    * suppressions, quotas and the webhook SSRF guard apply as to any send.
    */
   private async forward(p: Principal, topicName: string, topicId: string, row: TopicMessageRow): Promise<void> {
-    const subs = await this.uow.tenant(p.tenantId, (tx) =>
-      tx.rows<{ channel: TopicSubscriptionChannel; recipient: Record<string, string> }>(
+    await this.uow.tenant(p.tenantId, async (tx) => {
+      const subs = await tx.rows<{ channel: TopicSubscriptionChannel; recipient: Record<string, string> }>(
         'SELECT channel, recipient FROM topic_subscriptions WHERE topic_id = $1 ORDER BY created_at, id',
         [topicId],
         'topic_subscriptions_of',
-      ),
-    );
-    const byChannel = new Map<TopicSubscriptionChannel, Array<Record<string, string>>>();
-    for (const s of subs) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s.recipient]);
-    for (const [channel, recipients] of byChannel) {
-      for (let i = 0; i < recipients.length; i += this.config.BATCH_MAX_RECIPIENTS) {
-        await this.deliveries.execute({
-          principal: p,
-          content: {
+      );
+      const byChannel = new Map<TopicSubscriptionChannel, Array<Record<string, string>>>();
+      for (const s of subs) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s.recipient]);
+      for (const [channel, recipients] of byChannel) {
+        for (let i = 0; i < recipients.length; i += this.config.BATCH_MAX_RECIPIENTS) {
+          await this.pipeline.accept(tx, {
             channel,
-            subject: row.title ?? topicName,
-            body: row.message,
+            source: { body: row.message, subject: row.title ?? topicName },
+            recipients: recipients.slice(i, i + this.config.BATCH_MAX_RECIPIENTS).map((to) => ({ to })),
             data: {
               topic: topicName,
               messageId: row.id,
@@ -176,13 +175,15 @@ export class PublishTopicMessageUseCase {
               ...(row.click ? { click: row.click } : {}),
             },
             priority: row.priority >= 4 ? 'high' : row.priority <= 2 ? 'low' : 'normal',
-          },
-          recipients: recipients.slice(i, i + this.config.BATCH_MAX_RECIPIENTS).map((to) => ({ to })),
-          batch: true,
-          recipientPath: (n) => `subscriptions[${i + n}].to`,
-        });
+            batchId: randomUUID(),
+            createdBy: actorOf(p),
+            planTier: p.planTier,
+            onInvalid: 'reject',
+            recipientPath: (n) => `subscriptions[${i + n}].to`,
+          });
+        }
       }
-    }
+    });
   }
 
   private async parse(body: unknown, headers: PublishTopicMessageCommand['headers']) {

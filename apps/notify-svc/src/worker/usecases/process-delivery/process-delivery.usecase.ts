@@ -16,7 +16,7 @@ import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.r
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { InboxRepository } from '../../../notifications/inbox.repository.js';
-import { DeliveryQueue } from '../../../queue/delivery-queue.js';
+import { JobQueue } from '../../../queue/job-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
@@ -56,7 +56,7 @@ export class ProcessDeliveryUseCase {
     private readonly policy: DeliveryPolicy,
     private readonly facts: PolicyFactsRepository,
     private readonly quotas: QuotaService,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: JobQueue,
     private readonly providers: ProviderRegistry,
     private readonly accounts: ProviderAccounts,
     private readonly webhookTargets: WebhookTargets,

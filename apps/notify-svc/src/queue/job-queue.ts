@@ -16,6 +16,7 @@ export const TASK = {
   campaignExpand: 'campaign_expand',
   campaignSend: 'campaign_send',
   groupSend: 'group_send',
+  workflowStep: 'workflow_step',
 } as const;
 
 /** A deliver job's payload: ids only (the delivery row is the truth). */
@@ -27,12 +28,6 @@ export interface DeliverJob {
 const PRIORITY: Record<string, number> = { high: -1, normal: 0, low: 1 };
 export const jobPriority = (priority: string) => PRIORITY[priority] ?? 0;
 
-/**
- * The durable queue is graphile-worker's, in the notify database. A job is added with
- * `graphile_worker.add_job()` inside the caller's transaction, so it commits (or not) with the
- * delivery it is for. The job key is the delivery id: re-adding replaces a waiting job (retries,
- * replays), and cancelling removes it.
- */
 /** A delayed topic message (Delay header): stored and signalled when its job runs. */
 export interface TopicDueJob {
   t: string;
@@ -43,8 +38,77 @@ export interface TopicDueJob {
   p: Record<string, unknown>;
 }
 
+/** A campaign job's payload (campaign_expand, campaign_send): ids only (the campaign row is the truth). */
+export interface CampaignJob {
+  t: string;
+  c: string;
+}
+
+/** A contact import's payload: the tenant and the import id. */
+export interface ContactImportJob {
+  t: string;
+  i: string;
+}
+
+/** A large group send's expansion payload: the tenant and the send (batch) id. */
+export interface GroupSendJob {
+  t: string;
+  s: string;
+}
+
+/**
+ * The one module that adds jobs: every task name (TASK), every payload type and every
+ * `graphile_worker.add_job` / `add_jobs` call of notify-svc is here. The durable queue is
+ * graphile-worker's, in the notify database; a job is added inside the caller's transaction, so it
+ * commits (or not) with the row it is for. A deliver job's key is the delivery id: re-adding
+ * replaces a waiting job (retries, replays), and cancelling removes it.
+ */
+/**
+ * The deliver jobs of deliveries being inserted, as SQL over `source` (a CTE with tenant_id, id,
+ * status, priority, send_at; $`taskParam` bound to TASK.deliver): the queued and scheduled ones
+ * get a job keyed by their id, as enqueueMany adds them. The deliveries insert runs it in its own
+ * statement, so a delivery, its first event and its job are one round trip.
+ */
+export function deliverJobsSql(source: string, taskParam: string): string {
+  return `SELECT count(*) AS n FROM graphile_worker.add_jobs(array(
+     SELECT ROW(${taskParam}, json_build_object('t', s.tenant_id, 'd', s.id), NULL, coalesce(s.send_at, now()), NULL, s.id::text,
+                CASE s.priority WHEN 'high' THEN ${PRIORITY['high']} WHEN 'low' THEN ${PRIORITY['low']} ELSE ${PRIORITY['normal']} END, NULL)::graphile_worker.job_spec
+     FROM ${source} s WHERE s.status IN ('queued', 'scheduled')), false)`;
+}
+
 @Injectable()
-export class DeliveryQueue {
+export class JobQueue {
+  /**
+   * The two durable jobs of a campaign. One job key per campaign and task: re-adding replaces a
+   * waiting job (run_at moves), and a running one is followed by the new one. `keepRunAt`: a
+   * throttled send keeps its next window (an expansion page must not pull it forward).
+   */
+  async enqueueCampaign(
+    tx: Tx,
+    task: typeof TASK.campaignExpand | typeof TASK.campaignSend,
+    campaignId: string,
+    runAt: Date | null = null,
+    keepRunAt = false,
+  ): Promise<void> {
+    const payload: CampaignJob = { t: tx.tenantId, c: campaignId };
+    await tx.exec(
+      `SELECT graphile_worker.add_job($1, $2::json, run_at := coalesce($3::timestamptz, now()), job_key := $4, max_attempts := 25,
+         job_key_mode := $5)`,
+      [task, JSON.stringify(payload), runAt, `${task}:${campaignId}`, keepRunAt ? 'preserve_run_at' : 'replace'],
+      `queue_add_${task}`,
+    );
+  }
+
+  /** A CSV import's job (keyed by the import id, so it is added once). */
+  async enqueueContactImport(tx: Tx, importId: string): Promise<void> {
+    const payload: ContactImportJob = { t: tx.tenantId, i: importId };
+    await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3, max_attempts := 5)`, [
+      TASK.contactImport,
+      JSON.stringify(payload),
+      `contact_import:${importId}`,
+    ]);
+  }
+
   /** A topic message published with Delay: its job runs at `runAt`, in the publishing transaction's commit. */
   async enqueueTopicMessage(tx: Tx, job: Omit<TopicDueJob, 't'>, runAt: Date): Promise<void> {
     const payload: TopicDueJob = { t: tx.tenantId, ...job };
@@ -57,9 +121,10 @@ export class DeliveryQueue {
 
   /** The expansion job of a send to a large group (keyed by its batch id, so it is added once). */
   async enqueueGroupSend(tx: Tx, batchId: string): Promise<void> {
+    const payload: GroupSendJob = { t: tx.tenantId, s: batchId };
     await tx.exec(`SELECT graphile_worker.add_job($1, $2::json, job_key := $3)`, [
       TASK.groupSend,
-      JSON.stringify({ t: tx.tenantId, s: batchId }),
+      JSON.stringify(payload),
       `group_send:${batchId}`,
     ]);
   }
@@ -106,6 +171,41 @@ export class DeliveryQueue {
   }
 }
 
+// ---- workflow steps (issue 21): free functions, as the workflow use cases call them
+/** A workflow step job's payload: ids only (the run row is the truth). */
+export interface WorkflowStepJob {
+  t: string;
+  /** The run, and the step it is due to run. */
+  r: string;
+  i: number;
+}
+
+/** A run's one job key: a run waits on at most one job, and cancelling removes it by this key. */
+export const workflowJobKey = (runId: string) => `${TASK.workflowStep}:${runId}`;
+
+/**
+ * The durable job of a run's next step, added with graphile_worker.add_job inside the transaction
+ * that moved the run there (it commits, or not, with that move). Re-adding replaces a waiting job
+ * (run_at moves); a running one is followed by the new one.
+ */
+export async function enqueueWorkflowSteps(tx: Tx, jobs: Array<{ runId: string; idx: number; runAt?: Date | null }>): Promise<void> {
+  if (!jobs.length) return;
+  await tx.exec(
+    `SELECT count(*) FROM graphile_worker.add_jobs(array(
+       SELECT ROW($1, json_build_object('t', $2::text, 'r', u.run_id, 'i', u.idx), NULL, coalesce(u.run_at, now()), 25, $1 || ':' || u.run_id, NULL, NULL)::graphile_worker.job_spec
+       FROM unnest($3::uuid[], $4::int[], $5::timestamptz[]) AS u(run_id, idx, run_at)))`,
+    [TASK.workflowStep, tx.tenantId, jobs.map((j) => j.runId), jobs.map((j) => j.idx), jobs.map((j) => j.runAt ?? null)],
+    'queue_add_workflow_steps',
+  );
+}
+
+export async function removeWorkflowJob(tx: Tx, runId: string): Promise<void> {
+  await tx.exec('SELECT graphile_worker.remove_job($1)', [workflowJobKey(runId)], 'queue_remove_workflow_step');
+}
+
+/** Advisory lock key (one of this project's, beside the migrations' 727_001) for the queue grants. */
+const QUEUE_GRANTS_LOCK_KEY = 727_002;
+
 /**
  * Installs or upgrades graphile-worker's schema (its own migrations, under its own lock) and, where
  * tenant transactions switch to the row-level-security role, lets that role add jobs. Runs at every
@@ -120,7 +220,13 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
     // graphile-worker enables row-level security on its tables with no policy (only their owner
     // uses them). Tenant transactions that run as the RLS role add jobs too: that role gets a
     // policy of its own on the queue's tables (the queue holds ids only, never tenant content).
-    await pool.query(`
+    // Several instances start at once: concurrent GRANTs on one object fail with "tuple
+    // concurrently updated", so the grants run one instance at a time under an advisory lock.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [QUEUE_GRANTS_LOCK_KEY]);
+      await client.query(`
       DO $$
       DECLARE t record;
       BEGIN
@@ -136,6 +242,13 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
           EXECUTE format('CREATE POLICY notify_enqueue ON graphile_worker.%I TO ${RLS_ROLE} USING (true) WITH CHECK (true)', t.relname);
         END LOOP;
       END $$`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   } catch (err) {
     log.error(`graphile-worker schema install failed: ${String(err)}`);
     throw err;

@@ -28,3 +28,8 @@ export function normalizePhone(raw: string, defaultRegion?: string): PhoneResult
   if (!parsed || !parsed.isValid()) return { ok: false, problem: `${text} is not a valid phone number` };
   return { ok: true, e164: parsed.number };
 }
+
+/** The one rule for an email address notify-svc stores or matches (deliveries, contacts, suppressions): trimmed, lower-cased. */
+export function normaliseEmail(value: string): string {
+  return value.trim().toLowerCase();
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isPhoneRegion, normalizePhone } from './phone-number.js';
+import { isPhoneRegion, normalizePhone } from './addresses.js';
 
 describe('normalizePhone', () => {
   it('writes valid international numbers in E.164', () => {

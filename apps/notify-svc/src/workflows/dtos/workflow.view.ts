@@ -1,0 +1,44 @@
+import type { RunRow, RunStepRow, WorkflowRow } from '../workflows.repository.js';
+
+export const toWorkflowView = (w: WorkflowRow) => ({
+  id: w.id,
+  key: w.key,
+  name: w.name,
+  description: w.description,
+  category: w.category,
+  steps: w.steps,
+  version: w.version,
+  createdBy: w.created_by,
+  createdAt: w.created_at,
+  updatedAt: w.updated_at,
+});
+
+export const toRunStepView = (s: RunStepRow) => ({
+  index: s.idx,
+  name: s.name,
+  type: s.type,
+  status: s.status,
+  reason: s.reason,
+  deliveryIds: s.delivery_ids,
+  detail: s.detail,
+  startedAt: s.started_at,
+  wakeAt: s.wake_at,
+  endedAt: s.ended_at,
+});
+
+export const toRunView = (r: RunRow, steps?: RunStepRow[]) => ({
+  id: r.id,
+  workflowKey: r.workflow_key,
+  workflowVersion: r.version,
+  recipient: r.recipient,
+  data: r.data,
+  transactionId: r.transaction_id,
+  status: r.status,
+  statusReason: r.status_reason,
+  currentStep: r.step,
+  digest: r.digest ? { count: r.digest.count } : null,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  endedAt: r.ended_at,
+  ...(steps ? { steps: steps.map(toRunStepView) } : {}),
+});
