@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   AppException,
   ErrorCode,
+  QUIET_ACCESS_LOG,
   refuseBadRequestLine,
   registerAccessLog,
   requestIdFrom,
@@ -219,6 +220,6 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   await route(auth, '/.well-known', '/.well-known');
   await route(notify, '/notify', '/notify');
   await registerDocs(app, { auth, notify });
-  app.get('/health', async () => ({ data: { status: 'ok' }, error: null }));
+  app.get('/health', { config: { [QUIET_ACCESS_LOG]: true } }, async () => ({ data: { status: 'ok' }, error: null }));
   return app;
 }
