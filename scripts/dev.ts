@@ -164,6 +164,10 @@ async function main() {
   const issuer = env.AUTH_ISSUER ?? `http://localhost:${gatewayPort}`;
   const shared = { INTERNAL_API_KEYS: internalKey, AUTH_ISSUER: issuer };
   run('auth-svc', 'apps/auth-svc/src/main.js', { ...shared, AUTH_PORT: String(authPort), AUTH_DATABASE_URL: urls.auth });
+  // notify-svc fetches auth-svc's JWKS and revocation feed as it starts: started once auth-svc answers,
+  // its first fetches succeed (no "unreachable" warning at every start).
+  await waitHealthy('auth-svc', `${authUrl}/health/ready`);
+  if (stopping) return;
   run('notify-svc', 'apps/notify-svc/src/main.js', {
     ...shared,
     NOTIFY_PORT: String(notifyPort),
@@ -180,7 +184,6 @@ async function main() {
     NOTIFY_UPSTREAM_URL: env.NOTIFY_UPSTREAM_URL ?? notifyUrl,
   });
   await Promise.all([
-    waitHealthy('auth-svc', `${authUrl}/health/ready`),
     waitHealthy('notify-svc', `${notifyUrl}/health/ready`),
     waitHealthy('gateway', `http://127.0.0.1:${gatewayPort}/health`),
   ]);

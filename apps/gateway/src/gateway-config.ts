@@ -2,7 +2,9 @@ import { commonConfigSpec, loadConfig, v, type ConfigOf } from '#common';
 
 export const gatewayConfigSpec = {
   GATEWAY_PORT: v.port('Dev gateway HTTP port', { default: '3000' }),
-  GATEWAY_HOST: v.string('Interface the gateway listens on', { default: '0.0.0.0' }),
+  GATEWAY_HOST: v.string('Interface the gateway listens on: loopback by default; 0.0.0.0 opens it to the network', {
+    default: '127.0.0.1',
+  }),
   AUTH_UPSTREAM_URL: v.urls(
     'Where the gateway sends /auth/* and /.well-known/*: one URL, or several comma-separated (balanced, with failover for idempotent requests)',
     { default: 'http://127.0.0.1:3001' },

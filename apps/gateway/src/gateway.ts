@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   AppException,
   ErrorCode,
+  QUIET_ACCESS_LOG,
   refuseBadRequestLine,
   registerAccessLog,
   requestIdFrom,
@@ -162,18 +163,24 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   const auth = upstreamList(config.AUTH_UPSTREAM_URL);
   const notify = upstreamList(config.NOTIFY_UPSTREAM_URL);
   const replayable = new WeakMap<object, Buffer>();
-  app.addHook('preHandler', async (req) => {
-    if (auth.length < 2 && notify.length < 2) return;
-    if (!(req.body instanceof Readable) || !mayFailOver(req.method, req.headers)) return;
+  const bufferBody = async (req: FastifyRequest, body: Readable) => {
     const chunks: Buffer[] = [];
     let seen = 0;
-    for await (const chunk of req.body as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       seen += chunk.length;
       if (seen > bodyLimit) throw tooLarge();
       chunks.push(chunk);
     }
     replayable.set(req, Buffer.concat(chunks));
-  });
+  };
+  // Only with several instances to fail over to; a callback hook, not an async one, so a request
+  // without a body (most) costs no promise here.
+  if (auth.length > 1 || notify.length > 1) {
+    app.addHook('preHandler', (req, _reply, done) => {
+      if (!(req.body instanceof Readable) || !mayFailOver(req.method, req.headers)) return done();
+      bufferBody(req, req.body).then(() => done(), done);
+    });
+  }
   const route = (urls: string[], prefix: string, rewritePrefix: string) => {
     const { upstream, undici, attempts } = upstreamOf(urls);
     return app.register(proxy, {
@@ -213,6 +220,6 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   await route(auth, '/.well-known', '/.well-known');
   await route(notify, '/notify', '/notify');
   await registerDocs(app, { auth, notify });
-  app.get('/health', async () => ({ data: { status: 'ok' }, error: null }));
+  app.get('/health', { config: { [QUIET_ACCESS_LOG]: true } }, async () => ({ data: { status: 'ok' }, error: null }));
   return app;
 }

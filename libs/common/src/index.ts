@@ -23,6 +23,7 @@ export * from './bootstrap/run-service.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
+export * from './http/route-config.js';
 export * from './live/index.js';
 export * from './crypto/secret-box.js';
 export * from './http/json-body.parser.js';

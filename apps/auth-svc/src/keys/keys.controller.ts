@@ -62,6 +62,7 @@ export function wellKnownRoutes(keys: SigningKeyStore, config: AuthConfig): Dire
     {
       url: '/.well-known/jwks.json',
       tag: 'keys',
+      quiet: true, // every resource service refetches it on a timer
       summary: 'Public signing keys (RFC 7517); retired keys stay until their tokens have expired',
       handler: (_req, reply) =>
         reply

@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RawResponse } from '#common';
+import { QuietAccessLog, RawResponse } from '#common';
 import { InternalOnly, type RevocationFeed } from '#auth-kit';
 import { ListRevocationsUseCase } from './usecases/list-revocations/list-revocations.usecase.js';
 
@@ -20,6 +20,7 @@ export class RevocationsController {
   @Get()
   @InternalOnly()
   @RawResponse()
+  @QuietAccessLog() // polled by every resource service (AUTH_REVOCATION_POLL, 5 s by default)
   @ApiSecurity('internal-key')
   @ApiQuery({ name: 'since', required: false, description: 'The `cursor` of the previous answer' })
   @ApiOperation({

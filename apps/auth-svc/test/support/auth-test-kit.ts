@@ -35,7 +35,7 @@ export interface AuthTestEnv {
 export async function startAuth(
   overrides: Record<string, string> = {},
   db?: TestDatabase,
-  app: { corsOrigins?: string[] } = {},
+  app: Parameters<typeof startTestApp>[1] = {},
 ): Promise<AuthTestEnv> {
   const database = db ?? (await createTestDatabase('auth'));
   const config = authTestConfig(database.url, overrides);

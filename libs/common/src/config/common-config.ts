@@ -5,7 +5,10 @@ export const commonConfigSpec = {
   NODE_ENV: v.enum('Runtime environment; production forbids dev defaults', ['development', 'production', 'test'] as const, {
     default: 'development',
   }),
-  HOST: v.string('Interface to listen on', { default: '0.0.0.0' }),
+  HOST: v.string(
+    'Interface to listen on: loopback by default, so a dev stack is not on the network; 0.0.0.0 (set in the Docker image and compose) serves every interface',
+    { default: '127.0.0.1' },
+  ),
   LOG_LEVEL: v.enum('pino log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
     default: 'info',
   }),

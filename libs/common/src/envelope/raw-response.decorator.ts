@@ -1,5 +1,5 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
+import { mergeRouteConfig } from '../http/route-config.js';
 
 export const RAW_RESPONSE = 'rawResponse';
 /** The handler's body is a standard format (JWKS, RFC 7662, Prometheus...) and is sent as is. */
-export const RawResponse = () => RouteConfig({ [RAW_RESPONSE]: true });
+export const RawResponse = () => mergeRouteConfig({ [RAW_RESPONSE]: true });

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
+import { QuietAccessLog } from '../http/route-config.js';
 import { AppException } from '../errors/app.exception.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 
   @Get('ready')
+  @QuietAccessLog() // probed every few seconds (npm start, Docker HEALTHCHECK, orchestrators)
   @ApiOperation({ summary: 'Readiness: database reachable, migrations applied (503 otherwise)' })
   async ready() {
     const results: Record<string, string> = {};

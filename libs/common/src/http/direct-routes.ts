@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { QUIET_ACCESS_LOG } from './route-config.js';
 
 /**
  * A public, static GET answered by Fastify itself, outside Nest's router (no guards, pipes or
@@ -12,6 +13,8 @@ export interface DirectRoute {
   url: string;
   summary: string;
   tag: string;
+  /** Polled by other services or probes (JWKS, liveness): access lines at debug (see QuietAccessLog). */
+  quiet?: boolean;
   handler: (req: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
@@ -24,6 +27,7 @@ export const livenessRoute: DirectRoute = {
   url: '/health',
   summary: 'Liveness: the process answers',
   tag: 'health',
+  quiet: true,
   handler: (_req, reply) => reply.send({ status: 'ok' }),
 };
 
@@ -37,5 +41,5 @@ export function directRoutesOf(app: INestApplication): DirectRoute[] {
 }
 
 export function registerDirectRoutes(fastify: FastifyInstance, routes: DirectRoute[]): void {
-  for (const r of routes) fastify.get(r.url, r.handler);
+  for (const r of routes) fastify.get(r.url, { config: r.quiet ? { [QUIET_ACCESS_LOG]: true } : {} }, r.handler);
 }

@@ -1,14 +1,14 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { mergeRouteConfig } from '../http/route-config.js';
 
 export const QUERY_TOKEN = 'queryToken';
 
 /**
  * This route also takes its credential as `?token=` (browsers' EventSource and WebSocket cannot set
  * headers). Nowhere else is a credential read from the query string. Route config, like
- * @RawResponse(): the two cannot be combined on one route (a stream needs no RawResponse).
+ * @RawResponse() (merged, so route flags combine).
  */
-export const QueryTokenAllowed = () => RouteConfig({ [QUERY_TOKEN]: true });
+export const QueryTokenAllowed = () => mergeRouteConfig({ [QUERY_TOKEN]: true });
 
 /**
  * For routes marked @QueryTokenAllowed(): moves `?token=` into `Authorization: Bearer` before any

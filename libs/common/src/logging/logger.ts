@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { QUIET_ACCESS_LOG, routeFlag } from '../http/route-config.js';
 import type { PrettyTransportOptions } from './pretty-transport.js';
 
 /** Anything that could carry a credential, wherever it sits in a log object. */
@@ -96,6 +97,12 @@ export function createLogger(
   return logger;
 }
 
+/** The level of one access line: 5xx error; a route marked @QuietAccessLog() (internal polling) debug below 400; else info. */
+export function accessLogLevel(status: number, quiet: boolean): 'error' | 'info' | 'debug' {
+  if (status >= 500) return 'error';
+  return quiet && status < 400 ? 'debug' : 'info';
+}
+
 /**
  * One line per request, after the answer: method, sanitised URL, status, duration. Fastify's own
  * request logging is off (two lines per request, with the raw URL).
@@ -103,7 +110,7 @@ export function createLogger(
 export function registerAccessLog(fastify: FastifyInstance, serviceLogger: Logger): void {
   const logger = ACCESS_LOGGERS.get(serviceLogger) ?? serviceLogger;
   fastify.addHook('onResponse', (req, reply, done) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    const level = accessLogLevel(reply.statusCode, routeFlag(req.routeOptions.config, QUIET_ACCESS_LOG));
     if (logger.isLevelEnabled(level)) {
       logger[level](
         {

@@ -6,7 +6,8 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js'
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
 import { QuotaService } from '../../quotas/quota.service.js';
 import type { Channel } from '../../templates/dtos/template.dto.js';
-import { TemplateRenderer } from '../../templates/template-renderer.js';
+import { mapYielding } from '../../templates/map-yielding.js';
+import { renderFailureReason, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../templates/templates.repository.js';
 import type { Tx } from '../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../webhooks/webhook-targets.js';
@@ -154,8 +155,13 @@ export class AcceptPipeline {
     const found = 'template' in batch.source ? await this.template(tx, channel, batch.source.template, batch.onInvalid) : null;
     const missing = found && 'missing' in found ? found.missing : null;
     const template = missing ? null : (found as Template | null);
+    // compiled off the event loop (a stored template over the limits: 422, or each recipient refused)
+    if (template)
+      await this.renderer.prepare(template.content).catch((err: unknown) => {
+        if (batch.onInvalid === 'reject') throw err;
+      });
     const literal = 'body' in batch.source ? rawContent(channel, batch.source.body, batch.source.subject ?? undefined) : null;
-    const drafts: Array<Draft | null> = batch.recipients.map((r, i) => {
+    const drafts: Array<Draft | null> = await mapYielding(batch.recipients, (r, i) => {
       if (refusals[i]) return null;
       if (missing) {
         refusals[i] = new Refusal('', missing, 422, missing);
@@ -167,7 +173,7 @@ export class AcceptPipeline {
         content = template ? (this.renderer.render(template.content, data ?? {}) as Record<string, string>) : literal!;
       } catch (err) {
         if (batch.onInvalid === 'reject') throw err;
-        refusals[i] = new Refusal('', err instanceof Error ? err.message.slice(0, 300) : 'render failed', 422, 'render failed');
+        refusals[i] = new Refusal('', renderFailureReason(err), 422, 'render failed');
         return null;
       }
       // limits: too long for the providers is refused here, not a worker failure

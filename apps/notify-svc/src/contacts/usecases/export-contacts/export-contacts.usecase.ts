@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
+import { neutraliseCell } from '../../csv-cell.js';
 import { AppException, type Principal } from '#common';
 import { ContactsRepository, type ContactRow } from '../../contacts.repository.js';
 import type { ContactListQuery } from '../manage-contacts/manage-contacts.usecase.js';
@@ -38,7 +39,7 @@ export class ExportContactsUseCase {
 }
 
 function line(c: ContactRow): string[] {
-  return [
+  return ([
     c.id,
     c.external_id ?? '',
     c.name ?? '',
@@ -47,5 +48,5 @@ function line(c: ContactRow): string[] {
     c.locale ?? '',
     c.timezone ?? '',
     JSON.stringify(c.attributes),
-  ];
+  ]).map(neutraliseCell);
 }

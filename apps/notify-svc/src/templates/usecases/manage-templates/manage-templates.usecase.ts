@@ -15,12 +15,12 @@ export class ManageTemplatesUseCase {
   ) {}
 
   async create(p: Principal, dto: CreateTemplateDto) {
-    this.checkChannels(dto.channels, true);
+    await this.checkChannels(dto.channels, true);
     return toTemplateView(await this.templates.create(p.tenantId!, { ...dto, channels: plain(dto.channels) }, actorOf(p)));
   }
 
   async update(p: Principal, id: string, dto: UpdateTemplateDto) {
-    if (dto.channels) this.checkChannels(dto.channels, false);
+    if (dto.channels) await this.checkChannels(dto.channels, false);
     if (dto.name === undefined && dto.description === undefined && dto.channels === undefined) {
       throw AppException.validation('Nothing to change', [{ field: 'body', messages: ['give name, description or channels'] }]);
     }
@@ -52,7 +52,7 @@ export class ManageTemplatesUseCase {
     return rows.map(toTemplateVersionView);
   }
 
-  private checkChannels(channels: TemplateChannelsDto, requireOne: boolean): void {
+  private async checkChannels(channels: TemplateChannelsDto, requireOne: boolean): Promise<void> {
     const entries = Object.entries(channels).filter(([, v]) => v !== undefined && v !== null) as Array<[string, Record<string, unknown>]>;
     if (requireOne && !entries.length)
       throw AppException.validation('A template needs at least one channel', [
@@ -63,7 +63,7 @@ export class ManageTemplatesUseCase {
         { field: 'channels.email', messages: ['text or html is required'] },
       ]);
     }
-    for (const [name, content] of entries) this.renderer.validate(content, `channels.${name}`);
+    for (const [name, content] of entries) await this.renderer.validate(content, `channels.${name}`);
   }
 }
 

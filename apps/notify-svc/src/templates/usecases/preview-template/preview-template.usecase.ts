@@ -18,6 +18,7 @@ export class PreviewTemplateUseCase {
     if (!t) throw AppException.notFound(dto.version ? 'Template version' : 'Template');
     const content = t.channels[dto.channel];
     if (!content) throw AppException.unprocessable(`Template has no ${dto.channel} content`);
+    await this.renderer.prepare(content);
     return { channel: dto.channel, version: t.version, rendered: this.renderer.render(content, dto.data ?? {}) };
   }
 }
