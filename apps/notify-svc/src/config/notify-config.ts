@@ -240,7 +240,7 @@ export const notifyConfigSpec = {
     { default: '30s', min: 1, max: 3600 },
   ),
   WORKFLOW_POLL_INTERVAL: v.duration(
-    "Longest a waiting workflow run (a delay, a digest window) sleeps before its job looks at the clock again",
+    'Longest a waiting workflow run (a delay, a digest window) sleeps before its job looks at the clock again',
     { default: '15m', min: 1, max: 86400 },
   ),
   CAMPAIGN_RATE_WINDOW: v.duration(

@@ -94,7 +94,9 @@ describe('TemplateRenderer', () => {
     }
     expect(performance.now() - started).toBeLessThan(500);
     expect((err as AppException).getStatus()).toBe(422);
-    expect((err as AppException).details).toEqual([{ field: 'text', message: `#each ran more than ${TEMPLATE_LIMITS.maxEachIterations} times` }]);
+    expect((err as AppException).details).toEqual([
+      { field: 'text', message: `#each ran more than ${TEMPLATE_LIMITS.maxEachIterations} times` },
+    ]);
     expect(renderer.render({ text: source }, { a: [1, 2] })).toEqual({ text: '........' });
   });
 });

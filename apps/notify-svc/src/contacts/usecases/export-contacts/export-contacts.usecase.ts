@@ -39,7 +39,7 @@ export class ExportContactsUseCase {
 }
 
 function line(c: ContactRow): string[] {
-  return ([
+  return [
     c.id,
     c.external_id ?? '',
     c.name ?? '',
@@ -48,5 +48,5 @@ function line(c: ContactRow): string[] {
     c.locale ?? '',
     c.timezone ?? '',
     JSON.stringify(c.attributes),
-  ]).map(neutraliseCell);
+  ].map(neutraliseCell);
 }

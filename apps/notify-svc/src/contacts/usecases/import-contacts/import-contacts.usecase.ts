@@ -297,7 +297,7 @@ export class ImportContactsUseCase {
  */
 const SLICE_CHARS = 16 * 1024;
 async function* slices(csv: string): AsyncGenerator<string> {
-  for (let i = 0; i < csv.length; ) {
+  for (let i = 0; i < csv.length;) {
     let end = Math.min(i + SLICE_CHARS, csv.length);
     // never split a surrogate pair between two slices
     if (end < csv.length && (csv.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
