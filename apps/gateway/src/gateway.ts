@@ -6,9 +6,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import {
   AppException,
+  clientErrorHandler,
   ErrorCode,
   QUIET_ACCESS_LOG,
   refuseBadRequestLine,
+  refuseConnect,
   registerAccessLog,
   requestIdFrom,
   securityHeadersOnce,
@@ -78,7 +80,10 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
     trustProxy: 'loopback,uniquelocal',
     bodyLimit,
     frameworkErrors: (err, req, reply) => sendError(err, req, reply),
+    // Node's own 400/431/408 and CONNECT in the envelope, as on the services (raw-answers.ts).
+    clientErrorHandler,
   });
+  refuseConnect(app.server, app.log);
   registerAccessLog(app, logger);
   // The same headers as the services', computed once (see securityHeadersOnce) rather than by helmet per request.
   const securityHeaders = securityHeadersOnce();

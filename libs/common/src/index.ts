@@ -29,3 +29,4 @@ export * from './crypto/secret-box.js';
 export * from './http/json-body.parser.js';
 export * from './http/content-type.guard.js';
 export * from './http/http-hardening.js';
+export * from './http/raw-answers.js';

@@ -9,6 +9,7 @@ import { PinoNestLogger, registerAccessLog } from '../logging/logger.js';
 import { AllExceptionsFilter, sendError } from '../errors/all-exceptions.filter.js';
 import { ContentTypeGuard } from '../http/content-type.guard.js';
 import { corsOptions, refuseBadRequestLine, securityHeadersOnce } from '../http/http-hardening.js';
+import { clientErrorHandler, refuseConnect } from '../http/raw-answers.js';
 import { jsonBodyParser } from '../http/json-body.parser.js';
 import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { directRoutesOf, registerDirectRoutes, type DirectRoute } from '../http/direct-routes.js';
@@ -41,6 +42,8 @@ export function createFastifyAdapter(opts: AppOptions): FastifyAdapter {
     // Router errors (bad percent-encoding, overlong segment) in the envelope; Fastify's own echo the URL.
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => sendError(err, req, reply),
     return503OnClosing: true,
+    // Node's own 400/431/408 for requests its parser refuses, in the envelope (raw-answers.ts).
+    clientErrorHandler,
   });
 }
 
@@ -57,6 +60,7 @@ export function configureApp(app: NestFastifyApplication, opts: AppOptions): voi
   const cors = corsOptions(opts.corsOrigins ?? []);
   if (cors) app.enableCors(cors);
   registerEnvelope(fastify);
+  refuseConnect(fastify.server, fastify.log);
   registerQueryToken(fastify);
   const direct = directRoutesOf(app);
   registerDirectRoutes(fastify, direct);
@@ -103,7 +107,8 @@ export function setupSwagger(app: INestApplication, s: NonNullable<AppOptions['s
   }
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // showExtensions: each operation's x-roles, x-api-key-scopes and x-api-key-scopes-required.
+    swaggerOptions: { persistAuthorization: true, showExtensions: true },
   });
 }
 
