@@ -494,9 +494,13 @@ async function main() {
 
     // Refresh tokens are single use: a pool is refilled from each response.
     const pool: string[] = [];
+    // In waves of 8: auth-svc queues one account's logins (LoginThrottle), and 60 at once on a busy
+    // machine waited past its queue timeout (ACCOUNT_LOCKED) before the scenario even started.
     const fillPool = async (n: number) => {
-      const sessions = await Promise.all(Array.from({ length: n }, () => api(AUTH, 'POST', '/auth/v1/login', { email, password })));
-      pool.push(...sessions.map((s) => s.refreshToken as string));
+      for (let left = n; left > 0; left -= 8) {
+        const wave = Array.from({ length: Math.min(8, left) }, () => api(AUTH, 'POST', '/auth/v1/login', { email, password }));
+        pool.push(...(await Promise.all(wave)).map((s) => s.refreshToken as string));
+      }
     };
     const refreshLoad = (name: string, connections: number, duration?: number) =>
       loadWithCpu(name, {

@@ -63,7 +63,7 @@ describe.each([
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details[0]).toMatchObject({ field: 'channels.email.text', line: 1, column: 16 * 9 + 1 });
     expect(res.body.error.details[0].messages[0]).toContain('at most 16 deep');
-    expect(elapsed).toBeLessThan(1_000);
+    expect(elapsed).toBeLessThan(2_000); // ~50 ms idle; was 41 s before the limits
   });
 
   it('a template at every limit is accepted; #each is bounded at render (422 naming the field, quickly)', async () => {

@@ -165,13 +165,21 @@ describe('contacts and groups', () => {
         del(`/groups/${g.id}/members`, a.user, { contactIds: [c.id] }),
       ];
       for (const res of await Promise.all(writes)) expect(res.status).toBe(403);
-      // API keys: read with notifications:read, write needs templates:write.
-      const reader = a.apiKey(['notifications:read']);
+      // API keys: read with contacts:read, write needs contacts:write (issue 24: no longer templates:write).
+      const reader = a.apiKey(['contacts:read']);
       const rk = await env.http.get('/notify/v1/contacts', { headers: { 'x-api-key': reader } });
       expect(rk.status).toBe(200);
       const wk = await env.http.post('/notify/v1/contacts', { email: `k-${uniq()}@example.com` }, { headers: { 'x-api-key': reader } });
       expect(wk.status).toBe(403);
-      const writer = a.apiKey(['templates:write']);
+      const templatesOnly = a.apiKey(['templates:write', 'notifications:read']);
+      expect((await env.http.get('/notify/v1/contacts', { headers: { 'x-api-key': templatesOnly } })).status).toBe(403);
+      const refused = await env.http.post(
+        '/notify/v1/contacts',
+        { email: `k-${uniq()}@example.com` },
+        { headers: { 'x-api-key': templatesOnly } },
+      );
+      expect(refused.status).toBe(403);
+      const writer = a.apiKey(['contacts:write']);
       const ok = await env.http.post('/notify/v1/contacts', { email: `k-${uniq()}@example.com` }, { headers: { 'x-api-key': writer } });
       expect(ok.status).toBe(201);
       expect((await get(`/contacts/${c.id}`, a.admin)).body.data.name).toBeNull();

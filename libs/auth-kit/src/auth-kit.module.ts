@@ -6,6 +6,7 @@ import { InternalApiKeyGuard } from './guards/internal-api-key.guard.js';
 import { ApiKeyAuthGuard, JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+import { StreamRevocations } from './revocation/stream-revocations.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { KIT_STRATEGY_NAMES, nextStrategyNames } from './strategies/strategy-names.js';
 
@@ -33,10 +34,16 @@ export class AuthKitModule {
         ApiKeyAuthGuard,
         CredentialAuthGuard,
         RolesGuard,
+        // Open streams of user credentials, ended when the revocation list learns their principal is revoked.
+        {
+          provide: StreamRevocations,
+          inject: [AUTH_KIT_OPTIONS],
+          useFactory: (opts: AuthKitOptions) => new StreamRevocations(opts.revocations),
+        },
         { provide: APP_GUARD, useExisting: CredentialAuthGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },
       ],
-      exports: [AUTH_KIT_OPTIONS, InternalApiKeyGuard, JwtAuthGuard, ApiKeyAuthGuard, CredentialAuthGuard, RolesGuard],
+      exports: [AUTH_KIT_OPTIONS, InternalApiKeyGuard, JwtAuthGuard, ApiKeyAuthGuard, CredentialAuthGuard, RolesGuard, StreamRevocations],
     };
   }
 }

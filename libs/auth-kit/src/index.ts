@@ -12,6 +12,7 @@ export * from './keys/remote-jwks-key.resolver.js';
 export * from './introspection/http-credential.introspector.js';
 export * from './revocation/revocation-list.js';
 export * from './revocation/revocation-feed.client.js';
+export * from './revocation/stream-revocations.js';
 export * from './cache/lru-cache.js';
 export * from './guards/credential-headers.js';
 export * from './guards/route-auth.js';

@@ -6,9 +6,24 @@ const as = (roles: Role[]): Principal => ({ kind: 'access_token', userId: 'u', t
 
 describe('API key scopes by role', () => {
   it('admins may grant every scope, organizers all but admin, users only reading', () => {
-    expect([...grantableScopes(['admin'])].sort()).toEqual(['admin', 'notifications:read', 'notifications:send', 'templates:write']);
-    expect([...grantableScopes(['organizer'])].sort()).toEqual(['notifications:read', 'notifications:send', 'templates:write']);
-    expect([...grantableScopes(['user'])]).toEqual(['notifications:read']);
+    expect([...grantableScopes(['admin'])].sort()).toEqual([
+      'admin',
+      'campaigns:write',
+      'contacts:read',
+      'contacts:write',
+      'notifications:read',
+      'notifications:send',
+      'templates:write',
+    ]);
+    expect([...grantableScopes(['organizer'])].sort()).toEqual([
+      'campaigns:write',
+      'contacts:read',
+      'contacts:write',
+      'notifications:read',
+      'notifications:send',
+      'templates:write',
+    ]);
+    expect([...grantableScopes(['user'])].sort()).toEqual(['contacts:read', 'notifications:read']);
     expect(grantableScopes([]).size).toBe(0);
   });
 

@@ -1,10 +1,18 @@
-import { AppException, ErrorCode, Role, Scope, type Principal } from '#common';
+import { ALL_SCOPES, AppException, ErrorCode, Role, Scope, type Principal } from '#common';
 
 /** The scopes each role may put on a key: a key never carries more than its creator could do. */
 const SCOPES_BY_ROLE: Record<Role, readonly Scope[]> = {
-  [Role.Admin]: [Scope.NotificationsSend, Scope.NotificationsRead, Scope.TemplatesWrite, Scope.Admin],
-  [Role.Organizer]: [Scope.NotificationsSend, Scope.NotificationsRead, Scope.TemplatesWrite],
-  [Role.User]: [Scope.NotificationsRead],
+  [Role.Admin]: ALL_SCOPES,
+  [Role.Organizer]: [
+    Scope.NotificationsSend,
+    Scope.NotificationsRead,
+    Scope.TemplatesWrite,
+    Scope.ContactsRead,
+    Scope.ContactsWrite,
+    Scope.CampaignsWrite,
+  ],
+  // Every user of a tenant reads its contacts and campaigns (seed 001), nothing more.
+  [Role.User]: [Scope.NotificationsRead, Scope.ContactsRead],
 };
 
 /** Scopes a key gets when the creator names none: enough to send and read, nothing administrative. */

@@ -25,6 +25,8 @@ const INIT = `window.ui = SwaggerUIBundle({
   dom_id: '#swagger-ui',
   deepLinking: true,
   persistAuthorization: true,
+  // Each operation's x-roles, x-api-key-scopes and x-api-key-scopes-required (who may call it).
+  showExtensions: true,
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis],
   layout: 'BaseLayout',

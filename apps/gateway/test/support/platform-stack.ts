@@ -18,7 +18,10 @@ export interface PlatformStack {
   close(): Promise<void>;
 }
 
-export async function startPlatformStack(opts: { corsOrigins?: string[] } = {}): Promise<PlatformStack> {
+/** `notifyEnv`: more notify-svc settings (e.g. AUTH_REVOCATION_POLL, how often it polls auth-svc's revocation feed). */
+export async function startPlatformStack(
+  opts: { corsOrigins?: string[]; notifyEnv?: Record<string, string> } = {},
+): Promise<PlatformStack> {
   const auth = await startAuth({}, undefined, { corsOrigins: opts.corsOrigins });
   let db: TestDatabase | undefined;
   let notify: TestApp | undefined;
@@ -30,9 +33,11 @@ export async function startPlatformStack(opts: { corsOrigins?: string[] } = {}):
           NOTIFY_DATABASE_URL: db.url,
           AUTH_JWKS_URL: `${auth.t.baseUrl}/.well-known/jwks.json`,
           AUTH_INTROSPECTION_URL: `${auth.t.baseUrl}/auth/v1/introspect`,
+          AUTH_REVOCATIONS_URL: `${auth.t.baseUrl}/auth/v1/revocations`,
           AUTH_ISSUER: auth.config.AUTH_ISSUER,
           AUTH_AUDIENCE: auth.config.AUTH_AUDIENCE,
           INTERNAL_API_KEYS: INTERNAL_KEY,
+          ...opts.notifyEnv,
         }),
       ),
       { corsOrigins: opts.corsOrigins },

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent, PaginationQueryDto, QueryTokenAllowed, Role, Scope, SECURITY, SseStreams, type Principal } from '#common';
-import { CurrentUser, Roles, Scopes } from '#auth-kit';
+import { CurrentUser, Roles, Scopes, SendsNotifications } from '#auth-kit';
 import { RawBodyField } from '../contacts/contacts-query.js';
 import { CreateCampaignDto, TestSendDto, UpdateCampaignDto } from './dtos/campaign.dto.js';
 import { ManageCampaignsUseCase } from './usecases/manage-campaigns/manage-campaigns.usecase.js';
@@ -11,15 +11,16 @@ import { StreamCampaignStatsUseCase } from './usecases/stream-stats/stream-stats
 /**
  * Who may do what (seed 001), as for contacts: every user of the tenant reads campaigns and their
  * stats; organizers and admins create, change and launch them. API keys read with
- * notifications:read or :send and write with templates:write (no campaigns scope exists yet).
+ * notifications:read (or campaigns:write) and write with campaigns:write; what sends (launch,
+ * resume, test) also needs notifications:send.
  */
-const READ_SCOPES = [Scope.NotificationsRead, Scope.NotificationsSend, Scope.TemplatesWrite];
+const READ_SCOPES = [Scope.NotificationsRead, Scope.CampaignsWrite];
 
 @ApiTags('campaigns')
 @ApiBearerAuth(SECURITY.bearer)
 @ApiSecurity(SECURITY.apiKey)
 @Roles(Role.Organizer, Role.Admin)
-@Scopes(Scope.TemplatesWrite)
+@Scopes(Scope.CampaignsWrite)
 @Controller('notify/v1/campaigns')
 export class CampaignsController {
   constructor(
@@ -86,6 +87,7 @@ export class CampaignsController {
   }
 
   @Post(':id/launch')
+  @SendsNotifications()
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Pin the template version, check the audience, and start the durable expansion and sending' })
@@ -101,6 +103,7 @@ export class CampaignsController {
   }
 
   @Post(':id/resume')
+  @SendsNotifications()
   @Idempotent()
   @HttpCode(200)
   resume(@CurrentUser() p: Principal, @Param('id') id: string) {
@@ -116,6 +119,7 @@ export class CampaignsController {
   }
 
   @Post(':id/test')
+  @SendsNotifications()
   @Idempotent()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send the campaign message once to one address (before launch), through the normal accept path' })

@@ -19,16 +19,16 @@ import { ImportContactsUseCase } from './usecases/import-contacts/import-contact
 
 /**
  * Who may do what (seed 001): every user of the tenant reads contacts and groups; organizers and
- * admins change them. API keys read with notifications:read or :send and write with
- * templates:write (the organizer-level content scope; there is no contacts scope yet).
+ * admins change, import and export them. API keys read with contacts:read (or :write) and do the
+ * rest with contacts:write; the export, a bulk copy of every contact, is organizer-level too.
  */
-const READ_SCOPES = [Scope.NotificationsRead, Scope.NotificationsSend, Scope.TemplatesWrite];
+const READ_SCOPES = [Scope.ContactsRead, Scope.ContactsWrite];
 
 @ApiTags('contacts')
 @ApiBearerAuth(SECURITY.bearer)
 @ApiSecurity(SECURITY.apiKey)
 @Roles(Role.Organizer, Role.Admin)
-@Scopes(Scope.TemplatesWrite)
+@Scopes(Scope.ContactsWrite)
 @Controller('notify/v1/contacts')
 export class ContactsController {
   constructor(
@@ -116,7 +116,7 @@ export class ContactsController {
 @ApiBearerAuth(SECURITY.bearer)
 @ApiSecurity(SECURITY.apiKey)
 @Roles(Role.Organizer, Role.Admin)
-@Scopes(Scope.TemplatesWrite)
+@Scopes(Scope.ContactsWrite)
 @Controller('notify/v1/groups')
 export class GroupsController {
   constructor(private readonly manage: ManageGroupsUseCase) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { PaginationQueryDto, Role, Scope, SECURITY, type Principal, Idempotent } from '#common';
-import { CurrentUser, Roles, Scopes } from '#auth-kit';
+import { CurrentUser, Roles, Scopes, SendsNotifications } from '#auth-kit';
 import { CreateTemplateDto, PreviewTemplateDto, TestSendTemplateDto, UpdateTemplateDto } from './dtos/template.dto.js';
 import { ManageTemplatesUseCase } from './usecases/manage-templates/manage-templates.usecase.js';
 import { PreviewTemplateUseCase } from './usecases/preview-template/preview-template.usecase.js';
@@ -76,6 +76,7 @@ export class TemplatesController {
   @Idempotent()
   @HttpCode(202)
   @Roles(Role.Organizer, Role.Admin)
+  @SendsNotifications()
   @ApiOperation({ summary: 'Send the template to yourself (email or in-app)' })
   testSend(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: TestSendTemplateDto) {
     return this.testSendTemplate.execute(p, id, dto);

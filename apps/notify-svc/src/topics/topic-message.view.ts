@@ -19,8 +19,11 @@ export function topicMessageView(topic: string, m: TopicMessageRow) {
 
 export type TopicMessageView = ReturnType<typeof topicMessageView>;
 
-/** The other events of a subscription: `open` when it starts, `keepalive` every TOPIC_KEEPALIVE. */
-export const topicControlEvent = (event: 'open' | 'keepalive', topic: string) => ({
+/**
+ * The other events of a subscription: `open` when it starts, `keepalive` every TOPIC_KEEPALIVE,
+ * `revoked` last when the credential that opened it was revoked.
+ */
+export const topicControlEvent = (event: 'open' | 'keepalive' | 'revoked', topic: string) => ({
   id: '',
   time: Math.floor(Date.now() / 1000),
   event,

@@ -20,7 +20,7 @@ function serviceEnv(env: NotifyTestEnv, extra: Record<string, string>): NodeJS.P
   };
 }
 
-const start = (file: string, env: NodeJS.ProcessEnv, ready: RegExp) => startNodeProcess(`apps/notify-svc/src/${file}`, env, ready, 20_000);
+const start = (file: string, env: NodeJS.ProcessEnv, ready: RegExp) => startNodeProcess(`apps/notify-svc/src/${file}`, env, ready, 40_000); // a loaded 2-core machine starts a worker in ~2 s, sometimes 20+
 
 /** A separate worker process (`npm run start:worker`) on the test's database. */
 export function startWorkerProcess(env: NotifyTestEnv, extra: Record<string, string> = {}): Promise<ServiceProcess> {

@@ -6,8 +6,8 @@ import { routeAuth } from './route-auth.js';
 
 /**
  * Authorisation after authentication. Users (access tokens, personal tokens) need one of the
- * route's @Roles; API keys need one of its @Scopes (`admin` holds every scope), and a route that
- * lists roles but no scopes is closed to API keys.
+ * route's @Roles; API keys need one of its @Scopes and every one of its @RequiredScopes (`admin`
+ * holds every scope), and a route that lists roles but no scopes is closed to API keys.
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
@@ -24,11 +24,16 @@ export class RolesGuard implements CanActivate {
     }
     if (p.kind === 'internal') throw AppException.forbidden();
     if (p.kind === 'api_key') {
-      if (route.scopes) {
-        if (p.scopes.includes(Scope.Admin) || route.scopes.some((s) => p.scopes.includes(s))) return true;
+      if (!route.scopes && !route.requiredScopes) {
+        if (route.roles) throw AppException.forbidden('API keys cannot call this route');
+        return true;
+      }
+      if (p.scopes.includes(Scope.Admin)) return true;
+      if (route.scopes && !route.scopes.some((s) => p.scopes.includes(s))) {
         throw AppException.forbidden(`This API key needs one of the scopes: ${route.scopes.join(', ')}`);
       }
-      if (route.roles) throw AppException.forbidden('API keys cannot call this route');
+      const missing = route.requiredScopes?.filter((s) => !p.scopes.includes(s)) ?? [];
+      if (missing.length) throw AppException.forbidden(`This API key also needs the scopes: ${missing.join(', ')}`);
       return true;
     }
     if (route.roles && !route.roles.some((r) => p.roles.includes(r))) {

@@ -1,13 +1,16 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { IS_PUBLIC, type Role, type Scope } from '#common';
-import { INTERNAL_ONLY_KEY, ROLES_KEY, SCOPES_KEY } from '../decorators/auth.decorators.js';
+import { INTERNAL_ONLY_KEY, REQUIRED_SCOPES_KEY, ROLES_KEY, SCOPES_KEY } from '../decorators/auth.decorators.js';
 
 export interface RouteAuth {
   isPublic: boolean;
   internalOnly: boolean;
   roles: Role[] | undefined;
+  /** API keys: any one of these. */
   scopes: Scope[] | undefined;
+  /** API keys: every one of these as well. */
+  requiredScopes: Scope[] | undefined;
 }
 
 const byHandler = new WeakMap<Function, RouteAuth>();
@@ -23,6 +26,7 @@ export function routeAuth(reflector: Reflector, ctx: ExecutionContext): RouteAut
       internalOnly: reflector.getAllAndOverride<boolean>(INTERNAL_ONLY_KEY, targets) ?? false,
       roles: reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets),
       scopes: reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets),
+      requiredScopes: reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES_KEY, targets),
     };
     byHandler.set(handler, r);
   }

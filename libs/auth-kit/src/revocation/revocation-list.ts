@@ -32,6 +32,9 @@ export interface RoleChange {
 /** What a verifier learns in one go: a feed answer, or one event auth-svc published as it committed. */
 export type RevocationEntries = Pick<RevocationFeed, 'sessions' | 'users' | 'roles' | 'retainSeconds'>;
 
+/** Told about entries as they are applied (see RevocationList.onApply). */
+export type RevocationListener = (entries: RevocationEntries) => void;
+
 /** Answers, without I/O, whether a verified access token was revoked after it was issued. */
 export interface RevocationList {
   isRevoked(p: Pick<Principal, 'userId' | 'sessionId' | 'issuedAt'>): boolean;
@@ -40,6 +43,12 @@ export interface RevocationList {
    * (a subset of the token's); undefined when nothing changed.
    */
   currentRoles?(p: Pick<Principal, 'userId' | 'issuedAt' | 'roles'>): Role[] | undefined;
+  /**
+   * Calls `listener` with every batch of entries right after it is applied (a poll's answer, or
+   * entries applied directly), so what outlives a request (an open stream) can be ended when its
+   * credential is revoked; returns the unsubscribe function.
+   */
+  onApply?(listener: RevocationListener): () => void;
   /** Started and stopped with the application (polling). */
   start?(): void;
   /** Resolves once no poll is running any more. */
@@ -113,6 +122,7 @@ export class PolledRevocationList implements RevocationList {
   private cursor: string | undefined;
   private timer?: NodeJS.Timeout;
   private inflight: Promise<void> | null = null;
+  private readonly listeners = new Set<RevocationListener>();
   /** Number of polls answered (observability and tests). */
   polls = 0;
 
@@ -133,6 +143,25 @@ export class PolledRevocationList implements RevocationList {
   /** Entries learnt outside the polls (auth-svc: its own commits, and its instances' NOTIFY events). */
   apply(entries: RevocationEntries): void {
     this.set.apply(entries);
+    this.notify(entries);
+  }
+
+  onApply(listener: RevocationListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** After the set knows the entries, so a listener that re-checks a principal sees them. Empty answers (most polls) tell nobody. */
+  private notify(entries: RevocationEntries): void {
+    if (entries.sessions.length === 0 && entries.users.length === 0 && !entries.roles?.length) return;
+    for (const l of [...this.listeners]) {
+      try {
+        l(entries);
+      } catch (err) {
+        // One listener's failure must neither stop the others nor fail the poll (which would keep the cursor back).
+        this.onError?.(err);
+      }
+    }
   }
 
   start(): void {
@@ -155,6 +184,7 @@ export class PolledRevocationList implements RevocationList {
         this.set.apply(feed);
         this.cursor = feed.cursor;
         this.polls++;
+        this.notify(feed);
       })
       .catch((err: unknown) => this.onError?.(err))
       .finally(() => (this.inflight = null));

@@ -107,7 +107,8 @@ export function setupSwagger(app: INestApplication, s: NonNullable<AppOptions['s
   }
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // showExtensions: each operation's x-roles, x-api-key-scopes and x-api-key-scopes-required.
+    swaggerOptions: { persistAuthorization: true, showExtensions: true },
   });
 }
 

@@ -30,6 +30,27 @@ describe('toErrorResponse', () => {
     expect(JSON.stringify(m.body)).not.toContain('a@b.c');
   });
 
+  it.each([
+    ['a pool without a free connection', new Error('timeout exceeded when trying to connect')],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    [
+      'a statement timeout',
+      Object.assign(new Error('canceling statement due to statement timeout'), {
+        name: 'QueryFailedError',
+        driverError: { code: '57014' },
+      }),
+    ],
+    ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
+  ])('maps %s to 503 with Retry-After (an outage, logged, not a bug on client input)', (_case, err) => {
+    expect(toErrorResponse(err)).toMatchObject({
+      status: 503,
+      body: { code: 'SERVICE_UNAVAILABLE' },
+      headers: { 'retry-after': '1' },
+      internal: true,
+    });
+    expect(toErrorResponse(new Error('timeout exceeded when trying to connect to the moon')).status).toBe(500);
+  });
+
   it('maps Fastify body errors', () => {
     expect(toErrorResponse(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({
       status: 413,

@@ -17,6 +17,14 @@ const PG_STRING_TOO_LONG = '22001';
 const PG_OUT_OF_RANGE = '22003';
 const PG_BAD_DATETIME = '22007';
 const PG_DATETIME_OVERFLOW = '22008';
+/**
+ * The database is overloaded or going away, not the request at fault: 503 with Retry-After so the
+ * client (and the gateway's failover) tries again. Class 53 (insufficient resources), 57P01-57P03
+ * (shutdown, cannot connect now), 57014 (statement timeout), and pg-pool's own errors when no
+ * connection frees up in connectionTimeoutMillis or the connection drops.
+ */
+const PG_UNAVAILABLE = new Set(['53000', '53100', '53200', '53300', '57P01', '57P02', '57P03', '57014', '08000', '08003', '08006']);
+const POOL_UNAVAILABLE = /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?)$/;
 
 const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
@@ -113,6 +121,15 @@ export function toErrorResponse(err: unknown): MappedError {
           internal: false,
         };
       }
+    }
+    const pgCode = e.driverError?.code ?? e.code;
+    if ((typeof pgCode === 'string' && PG_UNAVAILABLE.has(pgCode)) || POOL_UNAVAILABLE.test(e.message ?? '')) {
+      return {
+        status: 503,
+        body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is busy; try again shortly' },
+        headers: { 'retry-after': '1' },
+        internal: true,
+      };
     }
     if (e.name === 'EntityNotFoundError') {
       return { status: 404, body: { code: ErrorCode.NOT_FOUND, message: 'Resource not found' }, internal: false };

@@ -73,7 +73,7 @@ const pairs: Array<[string, () => Promise<Pair>]> = [['PostgresLiveBus', postgre
 if (process.env.TEST_REDIS_URL) pairs.push(['RedisLiveBus', () => redisPair(process.env.TEST_REDIS_URL!)]);
 
 /** Resolves with the first `n` payloads a subscription receives, or fails after `ms`. */
-function collect(bus: LiveBus, topic: string, n: number, ms = 1000): Promise<LivePayload[]> {
+function collect(bus: LiveBus, topic: string, n: number, ms = 3000): Promise<LivePayload[]> {
   return new Promise((resolve, reject) => {
     const got: LivePayload[] = [];
     const timer = setTimeout(() => {
@@ -103,7 +103,7 @@ describe.each(pairs)('%s', (_name, make) => {
     await s?.close();
   });
 
-  it('delivers a message published by one instance to the subscribers of its topic on both, within 1 s', async () => {
+  it('delivers a message published by one instance to the subscribers of its topic on both, within 3 s (tens of ms when idle)', async () => {
     const t = topic();
     const onA = collect(s.a, t, 1);
     const onB = collect(s.b, t, 1);
@@ -111,7 +111,8 @@ describe.each(pairs)('%s', (_name, make) => {
     await s.b.publish(t, { seq: '42' });
     expect(await onA).toEqual([{ seq: '42' }]);
     expect(await onB).toEqual([{ seq: '42' }]);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The bound leaves room for a CI machine running two suites on two cores; idle, it is ~5 ms.
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('keeps topics apart, keeps order, and stops after unsubscribe', async () => {

@@ -158,6 +158,12 @@ export class SseStream {
     this.res.end();
   }
 
+  /** Sends a last event, then ends the stream (`revoked`: the credential that opened it stopped working). */
+  closeWith(e: SseEvent): void {
+    this.send(e);
+    this.close();
+  }
+
   private write(chunk: string): boolean {
     if (this.reason) return false;
     this.res.write(chunk);

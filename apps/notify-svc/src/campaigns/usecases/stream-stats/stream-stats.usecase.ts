@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StreamRevocations } from '#auth-kit';
 import { AppException, isUuid, LIVE_BUS, type LiveBus, type Principal, type SseOptions, type SseStream } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { CampaignsRepository } from '../../campaigns.repository.js';
@@ -23,6 +24,7 @@ export class StreamCampaignStatsUseCase {
     private readonly campaigns: CampaignsRepository,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    private readonly revocations: StreamRevocations,
   ) {}
 
   async execute(p: Principal, id: string, open: (opts: SseOptions) => SseStream): Promise<void> {
@@ -69,8 +71,11 @@ export class StreamCampaignStatsUseCase {
     const every = setInterval(refresh, REFRESH_MS);
     const expiry = p.expiresAt ? setTimeout(() => stream.close(), Math.min(2 ** 31 - 1, p.expiresAt * 1000 - Date.now())) : null;
     expiry?.unref();
+    // A revoked credential (session ended, user deactivated) ends the stream within one revocation-feed poll.
+    const unwatch = this.revocations.watch(p, (reason) => stream.closeWith({ event: 'revoked', data: { reason } }));
     stream.onClose(() => {
       off();
+      unwatch();
       clearInterval(every);
       if (timer) clearTimeout(timer);
       if (expiry) clearTimeout(expiry);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppException, LIVE_BUS, type LiveBus, type LivePayload, type Principal, type SseOptions, type SseStream } from '#common';
+import { StreamRevocations } from '#auth-kit';
+import { AppException, Role, LIVE_BUS, type LiveBus, type LivePayload, type Principal, type SseOptions, type SseStream } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { inboxTopic } from '../../inbox.publisher.js';
 import { InboxRepository, type InboxItemRow } from '../../inbox.repository.js';
@@ -13,6 +14,8 @@ export interface StreamInboxCommand {
 }
 
 const PAGE = 100;
+/** Who may read an inbox (the controller's @Roles): a role change that leaves none of them ends the stream. */
+const INBOX_ROLES = [Role.User, Role.Organizer, Role.Admin];
 const SEQ = /^\d{1,18}$/;
 
 const view = (r: InboxItemRow) => ({
@@ -37,9 +40,14 @@ export class StreamInboxUseCase {
     private readonly inbox: InboxRepository,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    private readonly revocations: StreamRevocations,
   ) {}
 
-  /** Checks the request, then opens the stream; it runs until the client leaves, the credential expires or the server stops. */
+  /**
+   * Checks the request, then opens the stream; it runs until the client leaves, the credential
+   * expires or is revoked (session ended, user deactivated: a final `revoked` event, within one
+   * revocation-feed poll), or the server stops.
+   */
   execute(cmd: StreamInboxCommand): void {
     const after = cmd.lastEventId;
     if (after !== undefined && !SEQ.test(after)) {
@@ -59,8 +67,13 @@ export class StreamInboxUseCase {
     const off = this.bus.subscribe(inboxTopic(p.tenantId!, p.userId!), (s) => session.signal(s), { onResync: () => session.resync() });
     const expiry = p.expiresAt ? setTimeout(() => session.stream.close(), Math.min(2 ** 31 - 1, p.expiresAt * 1000 - Date.now())) : null;
     expiry?.unref();
+    // A last `revoked` event tells the client why (an EventSource reconnecting with the same token then gets 401 and stops).
+    const unwatch = this.revocations.watch(p, (reason) => session.stream.closeWith({ event: 'revoked', data: { reason } }), {
+      anyOfRoles: INBOX_ROLES,
+    });
     session.stream.onClose(() => {
       off();
+      unwatch();
       if (expiry) clearTimeout(expiry);
     });
     void session.start(after);

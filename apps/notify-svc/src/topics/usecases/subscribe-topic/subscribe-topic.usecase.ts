@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { StreamRevocations } from '#auth-kit';
 import { AppException, LIVE_BUS, type LiveBus, type LivePayload, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
@@ -52,6 +53,7 @@ export class SubscribeTopicUseCase {
     private readonly limits: TopicStreamLimits,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    private readonly revocations: StreamRevocations,
   ) {}
 
   async execute(cmd: SubscribeTopicCommand): Promise<void> {
@@ -109,23 +111,35 @@ export class SubscribeTopicUseCase {
     for (const s of pending) session.signal(s);
   }
 
-  /** The stream ends when its credential does: expiry, and for topic tokens revocation (on every instance, by the bus). */
+  /**
+   * The stream ends when its credential does: expiry; for topic tokens revocation (on every
+   * instance, by the bus); for user credentials (access and personal tokens) an ended session or a
+   * deactivated user, when this instance's revocation list learns it (within one feed poll). A
+   * revocation sends a last `revoked` event first.
+   */
   private endWithCredential(p: Principal | null, topic: TopicRow, sink: TopicSink, cleanup: Array<() => void>): void {
-    if (!p) return;
+    // A sink already closed has run its cleanup: nothing registered now would ever be removed.
+    if (!p || !sink.isOpen) return;
     const expiresAtMs = p.topic?.expiresAtMs ?? (p.expiresAt ? p.expiresAt * 1000 : undefined);
     if (expiresAtMs) {
       const t = setTimeout(() => sink.close(), Math.max(0, Math.min(2 ** 31 - 1, expiresAtMs - Date.now() + 5)));
       t.unref();
       cleanup.push(() => clearTimeout(t));
     }
+    const revoked = () => {
+      sink.send({ id: '', event: 'revoked', data: topicControlEvent('revoked', topic.name) });
+      sink.close();
+    };
+    // Reading a topic needs no particular role (any member of its tenant), so only a revocation ends the stream.
+    cleanup.push(this.revocations.watch(p, revoked));
     if (p.kind !== 'topic_token' || !p.credentialId) return;
     const tokenId = p.credentialId;
     const recheck = () =>
       void this.topics.tokenStillValid(topic.tenant_id, tokenId).then(
-        (ok) => ok || sink.close(),
+        (ok) => ok || revoked(),
         () => undefined,
       );
-    cleanup.push(this.bus.subscribe(TOPIC_TOKENS_BUS_KEY, (s) => s.id === tokenId && sink.close(), { onResync: recheck }));
+    cleanup.push(this.bus.subscribe(TOPIC_TOKENS_BUS_KEY, (s) => s.id === tokenId && revoked(), { onResync: recheck }));
     const every = setInterval(recheck, TOKEN_RECHECK_MS);
     every.unref();
     cleanup.push(() => clearInterval(every));
