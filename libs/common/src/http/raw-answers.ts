@@ -65,9 +65,10 @@ export function rawErrorResponse(
 }
 
 /**
- * Writes the answer and closes the socket once it is flushed. The client may still be sending (an
- * oversized header block): what it sends is read and dropped until then, because closing a socket
- * with unread input makes the kernel send RST, which can destroy the answer before the client reads it.
+ * Writes the answer and closes the socket once it is flushed, reading and dropping what the client
+ * still sends meanwhile (an oversized header block): a lingering close (RFC 9112 §9.6), since closing
+ * with unread input makes the kernel send RST, which can discard the answer at a remote client before
+ * it reads it. (On loopback a plain write + destroy delivered a 2 MB case too; a network may not.)
  */
 function answerAndClose(socket: Duplex, response: string): void {
   socket.on('error', () => {});
