@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HttpClient } from '#testing';
+import { signup, type SignedUp } from '../../auth-svc/test/support/auth-test-kit.js';
 import { startPlatformStack, type PlatformStack } from './support/platform-stack.js';
 import { socketExchange, type SocketAnswer } from './support/raw-http.js';
 
@@ -8,9 +10,11 @@ import { socketExchange, type SocketAnswer } from './support/raw-http.js';
  * object. Each case on auth-svc and notify-svc directly and through the gateway.
  */
 let stack: PlatformStack;
+let owner: SignedUp;
 
 beforeAll(async () => {
   stack = await startPlatformStack();
+  owner = await signup(stack.direct.auth);
 });
 afterAll(async () => {
   await stack?.close();
@@ -77,5 +81,87 @@ describe.each(targets)('raw protocol errors on %s', (_name, base) => {
   it('the server still answers normal requests afterwards', async () => {
     const res = await socketExchange(base(), 'GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect(res.status).toBe(404);
+  });
+});
+
+/** JSON that parses but is not an object: a body DTO can only be given an object. */
+const NOT_OBJECTS = ['null', '[]', '[{"name":"Array Name"}]', '42', '"Text Name"', 'true'];
+
+describe.each([
+  ['directly', () => ({ auth: stack.auth.t.baseUrl, notify: stack.notify.baseUrl })],
+  ['through the gateway', () => ({ auth: stack.gatewayUrl, notify: stack.gatewayUrl })],
+])('a JSON body that is not an object %s', (_where, target) => {
+  const json = { 'content-type': 'application/json' };
+  let auth: HttpClient;
+  let notify: HttpClient;
+  beforeAll(() => {
+    auth = new HttpClient(target().auth);
+    notify = new HttpClient(target().notify);
+  });
+
+  function expectRefused(res: { status: number; body: any }, what: string) {
+    // One line per case, so a failure names the route and the body.
+    expect({ what, status: res.status, code: res.body?.error?.code, data: res.body?.data }).toEqual({
+      what,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      data: null,
+    });
+    expect(res.body.error.details).toEqual([{ field: 'body', messages: ['must be a JSON object'] }]);
+    expect(typeof res.body.meta.request_id).toBe('string');
+  }
+
+  it('PATCH /auth/v1/me → 400 VALIDATION_FAILED, the profile unchanged', async () => {
+    const before = await auth.get('/auth/v1/me', { token: owner.accessToken });
+    expect(before.status).toBe(200);
+    for (const raw of NOT_OBJECTS) {
+      const res = await auth.request('PATCH', '/auth/v1/me', { raw, headers: json, token: owner.accessToken });
+      expectRefused(res, `PATCH /auth/v1/me ${raw}`);
+    }
+    const after = await auth.get('/auth/v1/me', { token: owner.accessToken });
+    expect(after.body.data).toEqual(before.body.data);
+    // An object still works, and an empty one changes nothing.
+    expect((await auth.request('PATCH', '/auth/v1/me', { body: {}, token: owner.accessToken })).status).toBe(200);
+  });
+
+  it('other auth-svc routes with a body DTO: POST, PATCH, PUT alike', async () => {
+    const cases: Array<[string, string, string | undefined]> = [
+      ['POST', '/auth/v1/api-keys', owner.accessToken],
+      ['POST', '/auth/v1/tokens', owner.accessToken],
+      ['POST', '/auth/v1/users', owner.accessToken],
+      ['PATCH', `/auth/v1/users/${owner.userId}`, owner.accessToken],
+      ['POST', '/auth/v1/me/password', owner.accessToken],
+      ['POST', '/auth/v1/refresh', undefined],
+    ];
+    const keys = (await auth.get('/auth/v1/api-keys', { token: owner.accessToken })).body.data.length;
+    for (const [method, path, token] of cases) {
+      for (const raw of ['null', '[]', '7']) {
+        expectRefused(await auth.request(method, path, { raw, headers: json, token }), `${method} ${path} ${raw}`);
+      }
+    }
+    expect((await auth.get('/auth/v1/api-keys', { token: owner.accessToken })).body.data.length).toBe(keys);
+  });
+
+  it('notify-svc routes with a body DTO: nothing stored', async () => {
+    const cases: Array<[string, string]> = [
+      ['POST', '/notify/v1/deliveries'],
+      ['POST', '/notify/v1/contacts'],
+      ['PUT', '/notify/v1/preferences'],
+      ['POST', '/notify/v1/templates'],
+      ['POST', '/notify/v1/webhook-endpoints'],
+    ];
+    for (const [method, path] of cases) {
+      for (const raw of NOT_OBJECTS) {
+        const res = await notify.request(method, path, {
+          raw,
+          headers: { ...json, 'idempotency-key': `not-object-${Math.random()}` },
+          token: owner.accessToken,
+        });
+        expectRefused(res, `${method} ${path} ${raw}`);
+      }
+    }
+    const contacts = await notify.get('/notify/v1/contacts', { token: owner.accessToken });
+    expect(contacts.body.data).toEqual([]);
+    expect((await notify.get('/notify/v1/deliveries', { token: owner.accessToken })).body.data).toEqual([]);
   });
 });

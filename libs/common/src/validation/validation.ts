@@ -40,9 +40,20 @@ export function findNul(value: unknown, path = '', depth = 0): string | null {
   return null;
 }
 
-/** Nest's ValidationPipe, plus one rule for every body, query and path parameter: no NUL in any string. */
+/**
+ * Nest's ValidationPipe, plus two rules: no NUL in any string of a body, query or path parameter,
+ * and a body bound to a DTO class is a JSON object.
+ */
 class AppValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Nest validates a null or primitive body as an empty object (all-optional DTOs pass) and then
+    // hands the handler the null, so `PATCH /me` with `null` answered 200; an array was validated
+    // as the array. A missing body (undefined: no content-type) keeps Nest's meaning, an empty DTO.
+    if (metadata.type === 'body' && !metadata.data && value !== undefined && !isPlainObject(value) && this.toValidate(metadata)) {
+      throw AppException.validation('The body must be a JSON object', [
+        { field: 'body', messages: ['must be a JSON object'] },
+      ] satisfies FieldError[]);
+    }
     if (metadata.type !== 'custom') {
       const field = findNul(value, typeof value === 'string' ? (metadata.data ?? '') : '');
       if (field) {
@@ -53,6 +64,10 @@ class AppValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whitelist, reject unknown fields, transform to DTO classes; errors name every field. */
