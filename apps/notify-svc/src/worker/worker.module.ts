@@ -6,8 +6,8 @@ import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TopicsModule } from '../topics/topics.module.js';
-import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import { PushModule } from '../push/push.module.js';
+import { WebhookEndpointsModule } from '../webhook-endpoints/webhook-endpoints.module.js';
+import { PushRegistrationsModule } from '../push-registrations/push-registrations.module.js';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module.js';
 import { WorkflowsCoreModule } from '../workflows/workflows-core.module.js';
 import { DeliveryWorkers } from './delivery-workers.js';
@@ -18,8 +18,8 @@ import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-deli
   imports: [
     DeliveriesModule,
     ChannelsModule,
-    WebhooksModule,
-    PushModule,
+    WebhookEndpointsModule,
+    PushRegistrationsModule,
     ProviderAccountsModule,
     NotificationsModule,
     JobsModule,
