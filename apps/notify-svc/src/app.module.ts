@@ -17,8 +17,7 @@ import { TemplatesModule } from './templates/templates.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { UnitOfWork } from './tenancy/unit-of-work.js';
 import { UnitOfWorkIdempotency } from './tenancy/unit-of-work-idempotency.js';
-import { QueueModule } from './queue/queue.module.js';
-import { WorkerModule } from './worker/worker.module.js';
+import { JobQueueModule } from './jobs/job-queue.module.js';
 import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module.js';
 import { PushRegistrationsModule } from './push-registrations/push-registrations.module.js';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module.js';
@@ -93,7 +92,7 @@ export class AppModule {
         ThrottlingModule,
         TenancyModule,
         IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL, transaction: { useClass: UnitOfWorkIdempotency } }),
-        QueueModule,
+        JobQueueModule,
         QuotasModule,
         MetricsModule,
         MeModule,
@@ -112,7 +111,6 @@ export class AppModule {
         ProviderAccountsModule,
         TopicsModule,
         ProviderCallbacksModule,
-        WorkerModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],
       exports: [NOTIFY_CONFIG],

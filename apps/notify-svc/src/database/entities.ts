@@ -12,7 +12,7 @@ import { PushSubscription } from '../push-registrations/push-subscription.entity
 import { Template, TemplateVersion } from '../templates/template.entity.js';
 import { Topic, TopicAccessToken, TopicMessage, TopicNamespace, TopicSubscription } from '../topics/entities/topic.entity.js';
 import { WebhookEndpoint } from '../webhook-endpoints/webhook-endpoint.entity.js';
-import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
+import { WorkerHeartbeat } from '../jobs/worker-heartbeat.entity.js';
 
 /** Every notify-svc table, as a TypeORM entity (schema changes are migrations; never synchronize). */
 export const notifyEntities: Function[] = [

@@ -16,7 +16,7 @@ import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.r
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { InboxRepository } from '../../../notifications/inbox.repository.js';
-import { JobQueue } from '../../../queue/job-queue.js';
+import { JobQueue } from '../../job-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { WebhookTargets } from '../../../webhook-endpoints/webhook-targets.js';
