@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { ensureDatabase, redactUrl, runMigrationsLocked, typeOrmOptions } from '#common';
 import { authMigrations } from '../apps/auth-svc/src/database/migrations/index.js';
 import { notifyMigrations } from '../apps/notify-svc/src/database/migrations/index.js';
-import { installQueueSchema } from '../apps/notify-svc/src/queue/job-queue.js';
+import { installQueueSchema } from '../apps/notify-svc/src/jobs/job-queue.js';
 
 export type MigrationTarget = 'auth' | 'notify';
 

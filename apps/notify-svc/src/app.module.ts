@@ -17,14 +17,13 @@ import { TemplatesModule } from './templates/templates.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { UnitOfWork } from './tenancy/unit-of-work.js';
 import { UnitOfWorkIdempotency } from './tenancy/unit-of-work-idempotency.js';
-import { QueueModule } from './queue/queue.module.js';
-import { WorkerModule } from './worker/worker.module.js';
-import { WebhooksModule } from './webhooks/webhooks.module.js';
-import { PushModule } from './push/push.module.js';
+import { JobQueueModule } from './jobs/job-queue.module.js';
+import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module.js';
+import { PushRegistrationsModule } from './push-registrations/push-registrations.module.js';
 import { ProviderAccountsModule } from './provider-accounts/provider-accounts.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { TopicsModule } from './topics/topics.module.js';
-import { ReceiptsModule } from './receipts/receipts.module.js';
+import { ProviderCallbacksModule } from './provider-callbacks/provider-callbacks.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
@@ -93,7 +92,7 @@ export class AppModule {
         ThrottlingModule,
         TenancyModule,
         IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL, transaction: { useClass: UnitOfWorkIdempotency } }),
-        QueueModule,
+        JobQueueModule,
         QuotasModule,
         MetricsModule,
         MeModule,
@@ -107,12 +106,11 @@ export class AppModule {
         NotificationsModule,
         AdminModule,
         JobsModule,
-        WebhooksModule,
-        PushModule,
+        WebhookEndpointsModule,
+        PushRegistrationsModule,
         ProviderAccountsModule,
         TopicsModule,
-        ReceiptsModule,
-        WorkerModule,
+        ProviderCallbacksModule,
       ],
       providers: [{ provide: NOTIFY_CONFIG, useValue: config }],
       exports: [NOTIFY_CONFIG],

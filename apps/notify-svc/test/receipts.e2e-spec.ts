@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { buildGateway } from '../../gateway/src/gateway.js';
-import { RECEIPT_ACCOUNTS, type ReceiptAccounts } from '../src/receipts/receipt-accounts.js';
+import { RECEIPT_ACCOUNTS, type ReceiptAccounts } from '../src/provider-callbacks/receipt-accounts.js';
 import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const PUBLIC_URL = 'https://notify.example.com';

@@ -7,12 +7,12 @@ import { NotificationCategory, Preference } from '../preferences/preference.enti
 import { TenantQuota } from '../quotas/tenant-quota.entity.js';
 import { Suppression } from '../suppressions/suppression.entity.js';
 import { ProviderAccountRecord } from '../provider-accounts/provider-account.entity.js';
-import { PushDevice } from '../push/push-device.entity.js';
-import { PushSubscription } from '../push/push-subscription.entity.js';
+import { PushDevice } from '../push-registrations/push-device.entity.js';
+import { PushSubscription } from '../push-registrations/push-subscription.entity.js';
 import { Template, TemplateVersion } from '../templates/template.entity.js';
 import { Topic, TopicAccessToken, TopicMessage, TopicNamespace, TopicSubscription } from '../topics/entities/topic.entity.js';
-import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
-import { WorkerHeartbeat } from '../worker/worker-heartbeat.entity.js';
+import { WebhookEndpoint } from '../webhook-endpoints/webhook-endpoint.entity.js';
+import { WorkerHeartbeat } from '../jobs/worker-heartbeat.entity.js';
 
 /** Every notify-svc table, as a TypeORM entity (schema changes are migrations; never synchronize). */
 export const notifyEntities: Function[] = [

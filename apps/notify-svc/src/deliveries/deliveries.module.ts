@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContactsCoreModule } from '../contacts/contacts-core.module.js';
 import { TemplatesCoreModule } from '../templates/templates-core.module.js';
-import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { WebhookEndpointsModule } from '../webhook-endpoints/webhook-endpoints.module.js';
 import { AcceptPipeline } from './accept/accept-pipeline.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -15,7 +15,7 @@ import { DeliveryPolicy } from './policy/delivery-policy.js';
 import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
 
 @Module({
-  imports: [TemplatesCoreModule, WebhooksModule, ContactsCoreModule],
+  imports: [TemplatesCoreModule, WebhookEndpointsModule, ContactsCoreModule],
   controllers: [DeliveriesController],
   providers: [
     AcceptPipeline,

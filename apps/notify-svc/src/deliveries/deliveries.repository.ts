@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
-import { deliverJobsSql, TASK } from '../queue/job-queue.js';
+import { deliverJobsSql, TASK } from '../jobs/job-queue.js';
 import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';

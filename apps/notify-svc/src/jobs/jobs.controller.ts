@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { SECURITY, Idempotent } from '#common';
 import { InternalOnly } from '#auth-kit';
-import { RunMaintenanceUseCase } from './usecases/run-maintenance.usecase.js';
+import { RunMaintenanceUseCase } from './usecases/run-maintenance/run-maintenance.usecase.js';
 
 /** Called by schedulers with x-internal-api-key; a user token is refused here. */
 @ApiTags('jobs')

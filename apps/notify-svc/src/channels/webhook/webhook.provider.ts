@@ -2,7 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
 import { peerRequest } from '../peer-request.js';
-import type { WebhookTarget } from '../../webhooks/webhook-targets.js';
+import type { WebhookTarget } from '../../webhook-endpoints/webhook-targets.js';
 import { addressDecision, guardedLookup, type GuardOptions } from './ssrf-guard.js';
 
 const TEMPORARY_STATUSES = new Set([408, 425, 429]);

@@ -10,7 +10,7 @@ import { mapYielding } from '../../templates/map-yielding.js';
 import { renderFailureReason, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../templates/templates.repository.js';
 import type { Tx } from '../../tenancy/unit-of-work.js';
-import { WebhookTargets } from '../../webhooks/webhook-targets.js';
+import { WebhookTargets } from '../../webhook-endpoints/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../deliveries.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../dtos/send-delivery.dto.js';
 import { normaliseEmail, normalizePhone } from '../policy/addresses.js';

@@ -7,7 +7,7 @@ import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliver
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
-import { JobQueue, TASK } from '../../../queue/job-queue.js';
+import { JobQueue, TASK } from '../../../jobs/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import type { Tx } from '../../../tenancy/unit-of-work.js';
 import { CampaignStatePolicy, type CampaignAction } from '../../campaign-state.js';

@@ -5,7 +5,7 @@ import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository, type ContactRow, type GroupRow } from '../../../contacts/contacts.repository.js';
 import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
-import { JobQueue, TASK } from '../../../queue/job-queue.js';
+import { JobQueue, TASK } from '../../../jobs/job-queue.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';

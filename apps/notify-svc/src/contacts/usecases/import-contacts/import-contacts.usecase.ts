@@ -6,7 +6,7 @@ import { isEmail } from 'class-validator';
 import { parse, type Parser } from 'csv-parse';
 import { AppException, isUuid, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { JobQueue } from '../../../queue/job-queue.js';
+import { JobQueue } from '../../../jobs/job-queue.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal, isUuid } from '#common';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
-import { JobQueue } from '../../../queue/job-queue.js';
+import { JobQueue } from '../../../jobs/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';

@@ -4,7 +4,7 @@ import { AppException, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
-import { JobQueue } from '../../../queue/job-queue.js';
+import { JobQueue } from '../../../jobs/job-queue.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
 import type { DeliveryRow } from '../../deliveries.repository.js';

@@ -4,7 +4,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { normalizePhone } from '../../../deliveries/policy/addresses.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
-import { WebhookEndpoint } from '../../../webhooks/webhook-endpoint.entity.js';
+import { WebhookEndpoint } from '../../../webhook-endpoints/webhook-endpoint.entity.js';
 import type { CreateTopicSubscriptionDto } from '../../dtos/topic.dto.js';
 import { TopicSubscription, type TopicSubscriptionChannel } from '../../entities/topic.entity.js';
 import { topicByName } from '../manage-topics/manage-topics.usecase.js';

@@ -9,7 +9,7 @@ import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { randomBase32, topicBusKey } from '../../topic-names.js';
 import { topicMessageView } from '../../topic-message.view.js';
 import { TopicsRepository, type TopicMessageRow, type TopicRow } from '../../topics.repository.js';
-import { JobQueue, type TopicDueJob } from '../../../queue/job-queue.js';
+import { JobQueue, type TopicDueJob } from '../../../jobs/job-queue.js';
 import type { Tx } from '../../../tenancy/unit-of-work.js';
 import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
 import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';

@@ -6,7 +6,7 @@ import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
 import type { CreateWorkflowDto, ListRunsQueryDto, ReplaceWorkflowDto } from '../../dtos/workflow.dto.js';
 import { toRunView, toWorkflowView } from '../../dtos/workflow.view.js';
 import { parseSteps } from '../../workflow-definition.js';
-import { removeWorkflowJob } from '../../../queue/job-queue.js';
+import { removeWorkflowJob } from '../../../jobs/job-queue.js';
 import { RUN_COLS, WorkflowsRepository, type RunRow } from '../../workflows.repository.js';
 
 /** Workflows as tenant resources (each edit a new version), and their runs: list, read, cancel. */

@@ -18,7 +18,7 @@ import {
   type WorkflowStep,
 } from '../../workflow-definition.js';
 import { WorkflowClock } from '../../workflow-clock.js';
-import { enqueueWorkflowSteps } from '../../../queue/job-queue.js';
+import { enqueueWorkflowSteps } from '../../../jobs/job-queue.js';
 import { WorkflowsRepository, type RunRow, type RunStatus, type RunStepRow } from '../../workflows.repository.js';
 
 /** How many digested triggers' data a digest keeps (its count goes on). */

@@ -6,7 +6,7 @@ import { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { TEMPLATE_KEY } from '../../../templates/dtos/template.dto.js';
 import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 import type { TriggerWorkflowDto } from '../../dtos/workflow.dto.js';
-import { enqueueWorkflowSteps } from '../../../queue/job-queue.js';
+import { enqueueWorkflowSteps } from '../../../jobs/job-queue.js';
 import { WorkflowsRepository } from '../../workflows.repository.js';
 
 const REFS = ['contactId', 'externalId', 'groupId'] as const;

@@ -3,7 +3,7 @@ import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { ProviderAccountsModule } from '../provider-accounts/provider-accounts.module.js';
 import { SuppressionsModule } from '../suppressions/suppressions.module.js';
 import { StoredReceiptAccounts, RECEIPT_ACCOUNTS } from './receipt-accounts.js';
-import { ProviderWebhooksController } from './receipts.controller.js';
+import { ProviderWebhooksController } from './provider-callbacks.controller.js';
 import { ReceiptsRepository } from './receipts.repository.js';
 import { HandleProviderWebhookUseCase } from './usecases/handle-provider-webhook/handle-provider-webhook.usecase.js';
 
@@ -13,4 +13,4 @@ import { HandleProviderWebhookUseCase } from './usecases/handle-provider-webhook
   controllers: [ProviderWebhooksController],
   providers: [ReceiptsRepository, HandleProviderWebhookUseCase, { provide: RECEIPT_ACCOUNTS, useClass: StoredReceiptAccounts }],
 })
-export class ReceiptsModule {}
+export class ProviderCallbacksModule {}

@@ -16,12 +16,12 @@ import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.r
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { InboxRepository } from '../../../notifications/inbox.repository.js';
-import { JobQueue } from '../../../queue/job-queue.js';
+import { JobQueue } from '../../job-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
 import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
-import { WebhookTargets } from '../../../webhooks/webhook-targets.js';
+import { WebhookTargets } from '../../../webhook-endpoints/webhook-targets.js';
 import { PushTarget } from '../../../channels/push/push-target.js';
-import { PushTargets } from '../../../push/push-targets.js';
+import { PushTargets } from '../../../push-registrations/push-targets.js';
 import { RetryPolicy } from '../../retry-policy.js';
 
 type Prepared =

@@ -8,20 +8,20 @@ import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campa
 
 import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
-import { RunMaintenanceUseCase } from '../jobs/usecases/run-maintenance.usecase.js';
-import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type GroupSendJob, type TopicDueJob } from '../queue/job-queue.js';
+import { RunMaintenanceUseCase } from './usecases/run-maintenance/run-maintenance.usecase.js';
+import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type GroupSendJob, type TopicDueJob } from './job-queue.js';
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
-import { graphileLogger } from '../queue/graphile-logger.js';
+import { graphileLogger } from './graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { UnitOfWork } from '../tenancy/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 import { RunWorkflowUseCase } from '../workflows/usecases/run-workflow/run-workflow.usecase.js';
-import type { WorkflowStepJob } from '../queue/job-queue.js';
+import type { WorkflowStepJob } from './job-queue.js';
 
 /**
- * The delivery workers of this process: a graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP
- * LOCKED between pools, so any number of processes share one queue without sending twice), with
- * the retention and repair jobs on its cron.
+ * The job workers of this process, running every task type of TASK (deliveries among them): a
+ * graphile-worker pool (LISTEN/NOTIFY for new jobs, SKIP LOCKED between pools, so any number of
+ * processes share one queue without sending twice), with the retention and repair jobs on its cron.
  *
  * graphile-worker (open source) leaves a crashed pool's jobs locked for 4 hours; its crash
  * recovery is a commercial add-on. So each pool beats in `worker_heartbeats`, and every pool
@@ -29,7 +29,7 @@ import type { WorkflowStepJob } from '../queue/job-queue.js';
  * a SIGKILLed worker's deliveries go on within that time. This sweep is the only plumbing here.
  */
 @Injectable()
-export class DeliveryWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('worker');
   private pool: pg.Pool | null = null;
   private runner: Runner | null = null;

@@ -12,4 +12,4 @@ import { ManagePushSubscriptionsUseCase } from './usecases/manage-push-subscript
   providers: [ManagePushSubscriptionsUseCase, ManageDevicesUseCase, PushTargets],
   exports: [PushTargets],
 })
-export class PushModule {}
+export class PushRegistrationsModule {}

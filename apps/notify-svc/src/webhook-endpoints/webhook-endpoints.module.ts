@@ -8,4 +8,4 @@ import { WebhookTargets } from './webhook-targets.js';
   providers: [WebhookTargets, ManageWebhookEndpointsUseCase],
   exports: [WebhookTargets],
 })
-export class WebhooksModule {}
+export class WebhookEndpointsModule {}

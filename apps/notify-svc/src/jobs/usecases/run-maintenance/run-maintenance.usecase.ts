@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IdempotencyStore } from '#common';
-import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
-import { NotifyMetrics } from '../../metrics/notify-metrics.js';
-import { JobQueue } from '../../queue/job-queue.js';
-import { UnitOfWork } from '../../tenancy/unit-of-work.js';
+import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
+import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
+import { JobQueue } from '../../job-queue.js';
+import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
 
 const BATCH = 5000;
 

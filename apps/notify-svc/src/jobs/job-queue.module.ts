@@ -14,4 +14,4 @@ class QueueSchema implements OnModuleInit {
 
 @Global()
 @Module({ providers: [QueueSchema, JobQueue], exports: [JobQueue] })
-export class QueueModule {}
+export class JobQueueModule {}
