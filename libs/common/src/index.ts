@@ -25,6 +25,8 @@ export * from './idempotency/index.js';
 export * from './http/direct-routes.js';
 export * from './http/route-config.js';
 export * from './live/index.js';
+export * from './backoff/backoff.js';
+export * from './crypto/aes-gcm.js';
 export * from './crypto/secret-box.js';
 export * from './http/json-body.parser.js';
 export * from './http/content-type.guard.js';

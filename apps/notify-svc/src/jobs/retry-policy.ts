@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { jitteredBackoffMs } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 
 /**
@@ -15,8 +16,7 @@ export class RetryPolicy {
   nextDelayMs(attemptsSinceReplay: number, retryAfterMs?: number, random = Math.random): number | null {
     if (attemptsSinceReplay >= this.config.DELIVERY_MAX_ATTEMPTS) return null;
     const cap = this.config.DELIVERY_RETRY_MAX_DELAY * 1000;
-    const exp = Math.min(cap, this.config.DELIVERY_RETRY_BASE_MS * 2 ** Math.max(0, attemptsSinceReplay - 1));
-    const jittered = exp / 2 + random() * (exp / 2);
+    const jittered = jitteredBackoffMs(attemptsSinceReplay - 1, this.config.DELIVERY_RETRY_BASE_MS, cap, random);
     return Math.min(cap, Math.max(jittered, retryAfterMs ?? 0));
   }
 }

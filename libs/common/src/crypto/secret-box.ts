@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { openAesGcm, sealAesGcm } from './aes-gcm.js';
 
 /** A 32-byte key written as 64 hex characters or base64 (standard or url-safe), or null. */
 export function decodeAes256Key(raw: string): Buffer | null {
@@ -13,15 +14,13 @@ export function decodeAes256Key(raw: string): Buffer | null {
 
 const VERSION = 'v1';
 const KID_BYTES = 4;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * Secrets at rest under AES-256-GCM with rotating keys: the first key encrypts, every key decrypts
  * (the blob names its key by a short fingerprint), so a new key is added in front, old blobs stay
  * readable, and re-encrypting them can happen later without downtime. The additional data binds a
  * blob to its row: a ciphertext copied onto another row does not decrypt.
- * Blob: `v1.` + base64url(kid | iv | tag | ciphertext).
+ * Blob: `v1.` + base64url(kid | iv | tag | ciphertext): the kid, then sealAesGcm's envelope.
  */
 export class SecretBox {
   private readonly keys: Array<{ kid: Buffer; key: Buffer }>;
@@ -37,11 +36,7 @@ export class SecretBox {
 
   encrypt(plaintext: string, aad: string): string {
     const { kid, key } = this.keys[0]!;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(aad, 'utf8'));
-    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${VERSION}.${Buffer.concat([kid, iv, cipher.getAuthTag(), ct]).toString('base64url')}`;
+    return `${VERSION}.${Buffer.concat([kid, sealAesGcm(key, Buffer.from(plaintext, 'utf8'), aad)]).toString('base64url')}`;
   }
 
   decrypt(blob: string, aad: string): string {
@@ -51,12 +46,7 @@ export class SecretBox {
     const kid = raw.subarray(0, KID_BYTES);
     const entry = this.keys.find((k) => k.kid.equals(kid));
     if (!entry) throw new Error('the key that encrypted this secret is not configured');
-    const iv = raw.subarray(KID_BYTES, KID_BYTES + IV_BYTES);
-    const tag = raw.subarray(KID_BYTES + IV_BYTES, KID_BYTES + IV_BYTES + TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', entry.key, iv);
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(raw.subarray(KID_BYTES + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return openAesGcm(entry.key, raw.subarray(KID_BYTES), aad).toString('utf8');
   }
 
   /** Whether the blob was made with the current (first) key; older ones are due for re-encryption. */

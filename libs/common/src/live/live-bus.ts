@@ -1,3 +1,5 @@
+import { jitteredBackoffMs } from '../backoff/backoff.js';
+
 /** What a publisher sends: small (ids, not bodies): every message must fit PostgreSQL's NOTIFY. */
 export type LivePayload = Record<string, unknown>;
 export type LiveHandler = (payload: LivePayload) => void;
@@ -129,10 +131,9 @@ export class Readiness {
   }
 }
 
-/** Exponential backoff with jitter (half to full of the step), capped. */
+/** Reconnect delay: the shared jittered backoff (half to full of the step, capped), in whole milliseconds. */
 export function backoffMs(attempt: number, minMs: number, maxMs: number): number {
-  const step = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 20));
-  return Math.round(step / 2 + (Math.random() * step) / 2);
+  return Math.round(jitteredBackoffMs(Math.min(attempt, 20), minMs, maxMs));
 }
 
 /**

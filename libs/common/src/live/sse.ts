@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sanitizeUrl } from '../logging/logger.js';
+import { awaitDrain, hijackForStream } from './drain.js';
 
 /**
  * A Server-Sent Events writer for Fastify (reply hijacked, raw socket). Hand-written: the framing
@@ -72,19 +73,7 @@ export class SseStream {
     this.lastEventId = parseLastEventId(req.headers);
     this.maxBuffered = opts.maxBufferedBytes ?? SSE_DEFAULTS.maxBufferedBytes;
     if (opts.onClose) this.closeCallbacks.push(opts.onClose);
-    reply.hijack();
-    this.res = reply.raw;
-    const inherited = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string | number | string[]
-    >;
-    this.res.writeHead(200, {
-      ...inherited,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    });
+    this.res = hijackForStream(reply, 'text/event-stream; charset=utf-8', { connection: 'keep-alive' });
     const opened = Date.now();
     this.res.on('close', () => this.finish(this.reason ?? 'client'));
     // A hijacked reply skips Fastify's onResponse, so the access log line is written here, when the stream ends.
@@ -126,24 +115,12 @@ export class SseStream {
    * caught up within `timeoutMs` is dropped (false): it reconnects and resumes from Last-Event-ID.
    */
   drained(timeoutMs = 30_000): Promise<boolean> {
-    if (!this.isOpen) return Promise.resolve(false);
-    if (!this.res.writableNeedDrain) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.res.off('drain', onDrain);
-        this.res.off('close', onGone);
-        resolve(ok && this.isOpen);
-      };
-      const onDrain = () => done(true);
-      const onGone = () => done(false);
-      const timer = setTimeout(() => {
-        this.drop();
-        done(false);
-      }, timeoutMs);
-      this.res.on('drain', onDrain);
-      this.res.on('close', onGone);
-    });
+    return awaitDrain(
+      this.res,
+      () => this.isOpen,
+      () => this.drop(),
+      timeoutMs,
+    );
   }
 
   onClose(cb: (reason: SseCloseReason) => void): void {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { sanitizeUrl, type SseStream } from '#common';
+import { awaitDrain, hijackForStream, sanitizeUrl, type SseStream } from '#common';
 
 /**
  * Where one subscription's events go: an SSE stream, a newline-delimited JSON response, or a
@@ -74,18 +74,7 @@ export class NdjsonTopicSink extends OwnSink {
 
   constructor(req: FastifyRequest, reply: FastifyReply, maxBacklog: number) {
     super(maxBacklog);
-    reply.hijack();
-    this.res = reply.raw;
-    const inherited = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string | number | string[]
-    >;
-    this.res.writeHead(200, {
-      ...inherited,
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    });
+    this.res = hijackForStream(reply, 'application/x-ndjson; charset=utf-8');
     const opened = Date.now();
     this.res.on('close', () => this.finished());
     this.res.on('error', () => this.finished());
@@ -111,24 +100,12 @@ export class NdjsonTopicSink extends OwnSink {
   }
 
   drained(timeoutMs = 30_000): Promise<boolean> {
-    if (!this.isOpen) return Promise.resolve(false);
-    if (!this.res.writableNeedDrain) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.res.off('drain', onDrain);
-        this.res.off('close', onGone);
-        resolve(ok && this.isOpen);
-      };
-      const onDrain = () => done(true);
-      const onGone = () => done(false);
-      const timer = setTimeout(() => {
-        this.res.destroy();
-        done(false);
-      }, timeoutMs);
-      this.res.on('drain', onDrain);
-      this.res.on('close', onGone);
-    });
+    return awaitDrain(
+      this.res,
+      () => this.isOpen,
+      () => this.res.destroy(),
+      timeoutMs,
+    );
   }
 
   close() {

@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StreamRevocations } from '#auth-kit';
-import { AppException, Role, LIVE_BUS, type LiveBus, type LivePayload, type Principal, type SseOptions, type SseStream } from '#common';
+import {
+  AppException,
+  Role,
+  LIVE_BUS,
+  RecentSeqs,
+  type LiveBus,
+  type LivePayload,
+  type Principal,
+  type SseOptions,
+  type SseStream,
+} from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { inboxTopic } from '../../inbox.publisher.js';
 import { InboxRepository, type InboxItemRow } from '../../inbox.repository.js';
@@ -184,18 +194,5 @@ class InboxStreamSession {
   private fail(err: unknown): void {
     this.log.warn(`inbox stream ended: ${String(err)}`);
     this.stream.close();
-  }
-}
-
-/** The last `max` sequence numbers sent, oldest forgotten first. */
-class RecentSeqs {
-  private readonly seqs = new Set<string>();
-  constructor(private readonly max: number) {}
-  has(seq: string): boolean {
-    return this.seqs.has(seq);
-  }
-  add(seq: string): void {
-    this.seqs.add(seq);
-    if (this.seqs.size > this.max) this.seqs.delete(this.seqs.values().next().value!);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StreamRevocations } from '#auth-kit';
-import { AppException, LIVE_BUS, type LiveBus, type LivePayload, type Principal } from '#common';
+import { AppException, LIVE_BUS, RecentSeqs, type LiveBus, type LivePayload, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { TOPIC_NAME } from '../../dtos/topic.dto.js';
@@ -268,18 +268,5 @@ class TopicStreamSession {
 
   private read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.uow.tenant(this.topic.tenant_id, fn, { readOnly: true });
-  }
-}
-
-/** The last `max` seqs sent, oldest forgotten first. */
-class RecentSeqs {
-  private readonly seqs = new Set<string>();
-  constructor(private readonly max: number) {}
-  has(seq: string): boolean {
-    return this.seqs.has(seq);
-  }
-  add(seq: string): void {
-    this.seqs.add(seq);
-    if (this.seqs.size > this.max) this.seqs.delete(this.seqs.values().next().value!);
   }
 }

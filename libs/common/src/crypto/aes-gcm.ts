@@ -1,0 +1,28 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * The one AES-256-GCM envelope of the platform: `iv (12) | tag (16) | ciphertext`, with `aad` as
+ * additional data (it binds a blob to its row: a ciphertext copied elsewhere does not open).
+ * SecretBox (notify-svc's secrets) prefixes it with a key fingerprint and a version; auth-svc's
+ * signing keys store it as it is. Changing this layout makes every stored secret unreadable.
+ */
+export function sealAesGcm(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+/** Opens what sealAesGcm made with the same key and `aad`; throws when either differs or the blob was altered. */
+export function openAesGcm(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  const iv = sealed.subarray(0, IV_BYTES);
+  const tag = sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+}
