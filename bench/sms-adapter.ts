@@ -10,8 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OutboundMessage } from '../apps/notify-svc/src/channels/channel-provider.js';
 import { peerRequest } from '../apps/notify-svc/src/channels/peer-request.js';
-import { MetaWhatsAppProvider } from '../apps/notify-svc/src/channels/sms/meta-whatsapp.provider.js';
-import { TwilioProvider } from '../apps/notify-svc/src/channels/sms/twilio.provider.js';
+import { MetaWhatsAppProvider } from '../apps/notify-svc/src/channels/whatsapp/meta-whatsapp.provider.js';
+import { TwilioProvider } from '../apps/notify-svc/src/channels/twilio/twilio.provider.js';
 import { guardedLookup } from '../apps/notify-svc/src/channels/webhook/ssrf-guard.js';
 
 const N = Number(process.env.BENCH_SMS_N ?? 2000);

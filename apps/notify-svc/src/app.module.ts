@@ -14,9 +14,10 @@ import { PreferencesModule } from './preferences/preferences.module.js';
 import { QuotasModule } from './quotas/quotas.module.js';
 import { SuppressionsModule } from './suppressions/suppressions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
-import { TenancyModule } from './tenancy/tenancy.module.js';
-import { UnitOfWork } from './tenancy/unit-of-work.js';
-import { UnitOfWorkIdempotency } from './tenancy/unit-of-work-idempotency.js';
+import { UnitOfWorkModule } from './database/unit-of-work.module.js';
+import { SecretCipherModule } from './crypto/secret-cipher.module.js';
+import { UnitOfWork } from './database/unit-of-work.js';
+import { UnitOfWorkIdempotency } from './database/unit-of-work-idempotency.js';
 import { JobQueueModule } from './jobs/job-queue.module.js';
 import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module.js';
 import { PushRegistrationsModule } from './push-registrations/push-registrations.module.js';
@@ -90,7 +91,8 @@ export class AppModule {
         // Its global guard must come after the auth kit's (registration order), and guards run before
         // the per-route Idempotency interceptor, so a refused request never claims a key.
         ThrottlingModule,
-        TenancyModule,
+        UnitOfWorkModule,
+        SecretCipherModule,
         IdempotencyModule.forRoot({ ttlSeconds: config.IDEMPOTENCY_TTL, transaction: { useClass: UnitOfWorkIdempotency } }),
         JobQueueModule,
         QuotasModule,

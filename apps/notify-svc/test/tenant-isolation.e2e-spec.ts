@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import webpush from 'web-push';
-import { UnitOfWork } from '../src/tenancy/unit-of-work.js';
+import { UnitOfWork } from '../src/database/unit-of-work.js';
 import { TENANT_TABLES as PIPELINE_TABLES } from '../src/database/migrations/1796000000006-notify-delivery-pipeline.js';
 import { PUSH_TENANT_TABLES } from '../src/database/migrations/1796000000008-notify-push.js';
 import { TOPIC_TABLES } from '../src/database/migrations/1796000000009-notify-topics.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { newestFirst } from '../tenancy/newest-first.js';
+import { newestFirst } from '../database/newest-first.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { CampaignStatus } from './campaign-state.js';
 
 export type CampaignSchedule =

@@ -5,7 +5,8 @@ import { DevProvider } from './dev/dev.provider.js';
 import { SmtpEmailProvider } from './email/smtp-email.provider.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
 import { buildPushProvider } from './push/build-push-provider.js';
-import { buildSmsProviders, buildWhatsAppProviders } from './sms/build-sms-providers.js';
+import { buildSmsProviders } from './sms/build-sms-providers.js';
+import { buildWhatsAppProviders } from './whatsapp/build-whatsapp-providers.js';
 import { WebhookProvider } from './webhook/webhook.provider.js';
 
 @Module({

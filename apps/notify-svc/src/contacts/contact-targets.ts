@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid } from '#common';
 import type { RecipientDto } from '../deliveries/dtos/send-delivery.dto.js';
 import type { Channel } from '../templates/dtos/template.dto.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
-import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { SECRET_CIPHER, type SecretCipher } from '../crypto/secret-cipher.js';
 import { ContactsRepository, type ContactRow } from './contacts.repository.js';
 
 export interface SendRecipient {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AppException, type Page } from '#common';
-import { newestFirst } from '../tenancy/newest-first.js';
-import { CONTACT_SEARCH_EXPR, CONTACT_UNIQUE } from '../database/migrations/1796000000010-notify-contacts.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { newestFirst } from '../database/newest-first.js';
+import { CONTACT_SEARCH_EXPR, CONTACT_UNIQUE } from './contact-schema.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { audienceWhere } from './audience.js';
 import type { AudienceFilter, GroupKind } from './entities/contact.entity.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
 import { deliverJobsSql, TASK } from '../jobs/job-queue.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';
 import { DeliveryEvent } from './entities/delivery-event.entity.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import { RLS_ROLE } from '../database/roles.js';
-import type { Tx } from '../tenancy/unit-of-work.js';
+import type { Tx } from '../database/unit-of-work.js';
 import { graphileLogger } from './graphile-logger.js';
 
 /** graphile-worker task names. */

@@ -13,7 +13,7 @@ import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type Gr
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
 import { graphileLogger } from './graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import { ProcessDeliveryUseCase } from './usecases/process-delivery/process-delivery.usecase.js';
 import { RunWorkflowUseCase } from '../workflows/usecases/run-workflow/run-workflow.usecase.js';
 import type { WorkflowStepJob } from './job-queue.js';

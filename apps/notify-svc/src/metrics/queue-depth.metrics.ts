@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import { NotifyMetrics } from './notify-metrics.js';
 
 /** The queue's counts by state and the oldest ready job's age, in one pass over graphile-worker's jobs. */

@@ -2,7 +2,7 @@ import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
 import type { Delivery } from '../deliveries/entities/delivery.entity.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
 export interface InboxRow {
   id: string;

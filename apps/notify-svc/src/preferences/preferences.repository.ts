@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 export interface PreferencesRow {
   channels: Record<string, boolean>;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { ProviderAccount } from '../channels/channel-provider.js';
-import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { SECRET_CIPHER, type SecretCipher } from '../crypto/secret-cipher.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { ProviderAccountRecord } from './provider-account.entity.js';
 
 /** The additional data a provider account's blob is bound to: a blob copied to another tenant or provider does not decrypt. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel } from '../channels/channel-provider.js';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 /** The delivery a receipt names: enough to open its tenant's transaction. */
 export interface ReceiptTarget {

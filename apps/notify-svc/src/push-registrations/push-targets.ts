@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
 import { PushTarget, type PushEndpoint } from '../channels/push/push-target.js';
-import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
-import type { Tx } from '../tenancy/unit-of-work.js';
+import { SECRET_CIPHER, type SecretCipher } from '../crypto/secret-cipher.js';
+import type { Tx } from '../database/unit-of-work.js';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
 import { PushDevice } from './push-device.entity.js';
 import { PushSubscription } from './push-subscription.entity.js';

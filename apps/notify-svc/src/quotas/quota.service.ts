@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppException, ErrorCode, LIVE_BUS, type LiveBus, type PlanTier, type Rate, type LeasedRateLimiter } from '#common';
 import { dailyQuotaForPlan, NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import { TenantQuota } from './tenant-quota.entity.js';
 import { RATE_LIMITER } from '../throttling/throttling.tokens.js';
 

@@ -1,7 +1,7 @@
 import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 export interface SuppressionRow {
   id: string;

@@ -1,7 +1,7 @@
-import { newestFirst } from '../tenancy/newest-first.js';
+import { newestFirst } from '../database/newest-first.js';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
 export interface TemplateRow {
   id: string;

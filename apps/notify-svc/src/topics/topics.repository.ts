@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../tenancy/unit-of-work.js';
-import { UnitOfWork } from '../tenancy/unit-of-work.js';
+import type { Tx } from '../database/unit-of-work.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import type { TopicAccessLevel, TopicVisibility } from './entities/topic.entity.js';
 import { randomBase32 } from './topic-names.js';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUuid } from '#common';
-import type { Tx } from '../tenancy/unit-of-work.js';
+import type { Tx } from '../database/unit-of-work.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
-import { SECRET_CIPHER, type SecretCipher } from '../tenancy/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../crypto/secret-cipher.js';
 
 /** Where a webhook delivery goes and the secrets to sign it with (two while a rotation overlaps). */
 export interface WebhookTarget {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '#common';
-import { newestFirst } from '../tenancy/newest-first.js';
-import { UnitOfWork, type Tx } from '../tenancy/unit-of-work.js';
+import { newestFirst } from '../database/newest-first.js';
+import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { WorkflowStep } from './workflow-definition.js';
 
 export interface WorkflowRow {

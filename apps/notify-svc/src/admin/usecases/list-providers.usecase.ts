@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProviderRegistry } from '../../channels/provider-registry.js';
 import type { Channel } from '../../channels/channel-provider.js';
 import { CHANNELS } from '../../templates/dtos/template.dto.js';
-import { UnitOfWork } from '../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../database/unit-of-work.js';
 
 interface AttemptStats {
   channel: string;

@@ -5,10 +5,10 @@ import { secureTenantTables } from './tenant-table-security.js';
 export const CONTACT_TABLES = ['contacts', 'contact_groups', 'contact_group_members', 'contact_imports', 'contact_group_sends'];
 
 /**
- * Unique constraint names, mapped back to request fields by the contacts repository (a duplicate is
- * 409 naming the field). Keep them in step with that map.
+ * Unique constraint names (contacts/contact-schema.ts holds the repository's copy; the literals stay
+ * here so this migration never changes).
  */
-export const CONTACT_UNIQUE = {
+const CONTACT_UNIQUE = {
   externalId: 'contacts_tenant_external_id_key',
   email: 'contacts_tenant_email_key',
   phone: 'contacts_tenant_phone_key',
@@ -28,10 +28,10 @@ export const CONTACT_UNIQUE = {
  *   created here (the embedded PostgreSQL ships it), else a btree prefix index on the name.
  */
 /**
- * The text `q` searches, one expression for the index and the query (contacts.repository.ts uses
- * the same constant). The newline separator keeps a match from spanning two fields.
+ * The text `q` searches, the index's expression (contacts/contact-schema.ts holds the same one for
+ * the query). The newline separator keeps a match from spanning two fields.
  */
-export const CONTACT_SEARCH_EXPR = `lower(coalesce(name, '') || chr(10) || coalesce(email, '') || chr(10) || coalesce(phone, ''))`;
+const CONTACT_SEARCH_EXPR = `lower(coalesce(name, '') || chr(10) || coalesce(email, '') || chr(10) || coalesce(phone, ''))`;
 
 export class NotifyContacts1796000000010 implements MigrationInterface {
   name = 'NotifyContacts1796000000010';

@@ -9,7 +9,7 @@ import type { Channel } from '../../templates/dtos/template.dto.js';
 import { mapYielding } from '../../templates/map-yielding.js';
 import { renderFailureReason, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../templates/templates.repository.js';
-import type { Tx } from '../../tenancy/unit-of-work.js';
+import type { Tx } from '../../database/unit-of-work.js';
 import { WebhookTargets } from '../../webhook-endpoints/webhook-targets.js';
 import { DeliveriesRepository, type DeliveryRow, type NewDelivery } from '../deliveries.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../dtos/send-delivery.dto.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../tenancy/unit-of-work.js';
+import type { Tx } from '../../database/unit-of-work.js';
 import { suppressionKey, type PolicyFacts, type PolicySubject } from './delivery-policy.js';
 
 // One round trip for every fact about a set of deliveries of one channel (prepared once per connection).

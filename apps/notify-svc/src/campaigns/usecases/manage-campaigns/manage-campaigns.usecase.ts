@@ -9,7 +9,7 @@ import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import type { Tx } from '../../../tenancy/unit-of-work.js';
+import type { Tx } from '../../../database/unit-of-work.js';
 import { CampaignStatePolicy, type CampaignAction } from '../../campaign-state.js';
 import {
   CampaignsRepository,

@@ -7,7 +7,7 @@ import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';
 import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';

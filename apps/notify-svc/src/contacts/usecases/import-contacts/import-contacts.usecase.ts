@@ -7,7 +7,7 @@ import { parse, type Parser } from 'csv-parse';
 import { AppException, isUuid, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { JobQueue } from '../../../jobs/job-queue.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import {
   ATTRIBUTE_KEY,

@@ -4,7 +4,7 @@ import { AppException, DEFAULT_PAGE_LIMIT, isUuid, type Principal } from '#commo
 import { fcmTokenProblem } from '../../../channels/push/push-validation.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../crypto/secret-cipher.js';
 import {
   checkAttributes,
   checkExternalId,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, isUuid, type Principal } from '#common';
 import { actorOf } from '../../../tenancy/visibility.js';
-import type { Tx } from '../../../tenancy/unit-of-work.js';
+import type { Tx } from '../../../database/unit-of-work.js';
 import { parseAudienceFilter } from '../../audience.js';
 import { ContactsRepository, type GroupRow } from '../../contacts.repository.js';
 import type { CreateGroupDto, GroupMembersDto, UpdateGroupDto } from '../../dtos/contact.dto.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppException, type Principal, isUuid } from '#common';
 import { JobQueue } from '../../../jobs/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { DeliveriesRepository } from '../../deliveries.repository.js';
 import { toDeliveryView, type DeliveryView } from '../../dtos/delivery.view.js';
 import { Delivery } from '../../entities/delivery.entity.js';

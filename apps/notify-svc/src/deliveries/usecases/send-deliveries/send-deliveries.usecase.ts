@@ -5,7 +5,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { actorOf } from '../../../tenancy/visibility.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { JobQueue } from '../../../jobs/job-queue.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
 import type { DeliveryRow } from '../../deliveries.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';

@@ -3,7 +3,7 @@ import type { Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';

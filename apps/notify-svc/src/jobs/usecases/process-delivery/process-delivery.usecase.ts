@@ -18,7 +18,7 @@ import { InboxPublisher } from '../../../notifications/inbox.publisher.js';
 import { InboxRepository } from '../../../notifications/inbox.repository.js';
 import { JobQueue } from '../../job-queue.js';
 import { QuotaService } from '../../../quotas/quota.service.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { WebhookTargets } from '../../../webhook-endpoints/webhook-targets.js';
 import { PushTarget } from '../../../channels/push/push-target.js';
 import { PushTargets } from '../../../push-registrations/push-targets.js';

@@ -3,7 +3,7 @@ import { IdempotencyStore } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { JobQueue } from '../../job-queue.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 const BATCH = 5000;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { seesWholeTenant } from '../../../tenancy/visibility.js';
 import type { SummaryQueryDto } from '../../dtos/summary.query.js';
 

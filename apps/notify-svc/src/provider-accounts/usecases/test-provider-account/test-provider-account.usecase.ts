@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
 import type { OutboundMessage, SendOutcome } from '../../../channels/channel-provider.js';
 import { ProviderRegistry } from '../../../channels/provider-registry.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { TestProviderAccountDto } from '../../dtos/provider-account.dto.js';
 import { ProviderAccounts } from '../../provider-accounts.js';
 import { PROVIDER_KINDS } from '../../provider-kinds.js';

@@ -6,7 +6,7 @@ import { DeliveriesRepository } from '../../../deliveries/deliveries.repository.
 import type { DeliveryStatus } from '../../../deliveries/entities/delivery.entity.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { SuppressionsRepository } from '../../../suppressions/suppressions.repository.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { GenericReceiptDto } from '../../dtos/generic-receipt.dto.js';
 import { genericEvent } from '../../providers/generic.js';
 import { metaEvents } from '../../providers/meta.js';

@@ -4,8 +4,8 @@ import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal
 import { authSecretProblem, p256dhProblem } from '../../../channels/push/push-validation.js';
 import { urlProblem } from '../../../channels/webhook/ssrf-guard.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../crypto/secret-cipher.js';
 import type { CreatePushSubscriptionDto } from '../../dtos/push-subscription.dto.js';
 import { PushSubscription } from '../../push-subscription.entity.js';
 import { sha256 } from '../../push-secrets.js';

@@ -3,7 +3,7 @@ import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { normalizePhone } from '../../../deliveries/policy/addresses.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { WebhookEndpoint } from '../../../webhook-endpoints/webhook-endpoint.entity.js';
 import type { CreateTopicSubscriptionDto } from '../../dtos/topic.dto.js';
 import { TopicSubscription, type TopicSubscriptionChannel } from '../../entities/topic.entity.js';

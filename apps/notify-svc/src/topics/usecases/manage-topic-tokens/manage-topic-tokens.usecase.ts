@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid, LIVE_BUS, paginate, type LiveBus, type PaginationQueryDto, type Principal } from '#common';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { CreateTopicTokenDto } from '../../dtos/topic.dto.js';
 import { TopicAccessToken } from '../../entities/topic.entity.js';
 import { TOPIC_TOKENS_BUS_KEY } from '../../topic-names.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, LIVE_BUS, paginate, type LiveBus, type PaginationQueryDto, type Principal } from '#common';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import type { CreateTopicDto, UpdateTopicDto } from '../../dtos/topic.dto.js';
 import { TOPIC_NAME } from '../../dtos/topic.dto.js';
 import { Topic } from '../../entities/topic.entity.js';

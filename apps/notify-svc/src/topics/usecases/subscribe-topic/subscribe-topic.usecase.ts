@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StreamRevocations } from '#auth-kit';
 import { AppException, LIVE_BUS, RecentSeqs, type LiveBus, type LivePayload, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { TOPIC_NAME } from '../../dtos/topic.dto.js';
 import { clientGroup } from '../../guards/topic-credential.guard.js';
 import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';

@@ -4,9 +4,9 @@ import { AppException, isUuid, paginate, type PaginationQueryDto, type Principal
 import { urlProblem } from '../../../channels/webhook/ssrf-guard.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { CreateWebhookEndpointDto, RotateWebhookSecretDto } from '../../dtos/webhook-endpoint.dto.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../../tenancy/secret-cipher.js';
+import { SECRET_CIPHER, type SecretCipher } from '../../../crypto/secret-cipher.js';
 import { WebhookEndpoint } from '../../webhook-endpoint.entity.js';
 
 const view = (e: WebhookEndpoint) => ({

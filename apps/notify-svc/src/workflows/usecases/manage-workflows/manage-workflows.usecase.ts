@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppException, DEFAULT_PAGE_LIMIT, isUuid, type Principal } from '#common';
 import { TEMPLATE_KEY } from '../../../templates/dtos/template.dto.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import type { CreateWorkflowDto, ListRunsQueryDto, ReplaceWorkflowDto } from '../../dtos/workflow.dto.js';
 import { toRunView, toWorkflowView } from '../../dtos/workflow.view.js';
 import { parseSteps } from '../../workflow-definition.js';

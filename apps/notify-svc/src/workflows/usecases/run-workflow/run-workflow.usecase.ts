@@ -5,7 +5,7 @@ import { nextLocalTime } from '../../../campaigns/local-time.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import type { Channel } from '../../../templates/dtos/template.dto.js';
-import { UnitOfWork, type Tx } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { ChannelStepSender } from '../../channel-step-sender.js';
 import { evaluate, stepsOf, valueAt, type StepOutcome } from '../../conditions.js';
 import {

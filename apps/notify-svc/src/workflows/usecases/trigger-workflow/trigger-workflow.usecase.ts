@@ -4,7 +4,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
 import { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { TEMPLATE_KEY } from '../../../templates/dtos/template.dto.js';
-import { UnitOfWork } from '../../../tenancy/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { TriggerWorkflowDto } from '../../dtos/workflow.dto.js';
 import { enqueueWorkflowSteps } from '../../../jobs/job-queue.js';
 import { WorkflowsRepository } from '../../workflows.repository.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '#common';
-import { loadNotifyConfig } from '../../config/notify-config.js';
-import { buildSmsProviders, buildWhatsAppProviders, twilioStatusCallback } from './build-sms-providers.js';
+import { loadNotifyConfig } from '../config/notify-config.js';
+import { buildSmsProviders } from './sms/build-sms-providers.js';
+import { twilioStatusCallback } from './twilio/build-twilio-provider.js';
+import { buildWhatsAppProviders } from './whatsapp/build-whatsapp-providers.js';
 
 const BASE = { NOTIFY_DATABASE_URL: 'postgres://localhost/notify' };
 const SID = `AC${'0a'.repeat(16)}`;

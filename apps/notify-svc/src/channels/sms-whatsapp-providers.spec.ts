@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OutboundMessage, ProviderAccount } from '../channel-provider.js';
-import { guardedLookup } from '../webhook/ssrf-guard.js';
-import { MetaWhatsAppProvider } from './meta-whatsapp.provider.js';
-import { TwilioProvider } from './twilio.provider.js';
+import type { OutboundMessage, ProviderAccount } from './channel-provider.js';
+import { guardedLookup } from './webhook/ssrf-guard.js';
+import { MetaWhatsAppProvider } from './whatsapp/meta-whatsapp.provider.js';
+import { TwilioProvider } from './twilio/twilio.provider.js';
 
 /** A loopback stand-in that records the Authorization header and answers like either API. */
 let server: http.Server;

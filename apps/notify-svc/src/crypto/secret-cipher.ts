@@ -1,6 +1,6 @@
 /**
  * Encrypts secrets at rest (AES-256-GCM under CREDENTIALS_ENCRYPTION_KEY, a SecretBox); `aad` binds a
- * blob to its row. One instance for the whole service (TenancyModule, global): webhook signing
+ * blob to its row. One instance for the whole service (SecretCipherModule, global): webhook signing
  * secrets, push subscriptions and device tokens, and tenants' provider accounts.
  */
 export interface SecretCipher {

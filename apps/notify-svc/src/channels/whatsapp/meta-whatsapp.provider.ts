@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
 import type { GuardOptions } from '../webhook/ssrf-guard.js';
-import { excerpt, parseJson, providerCall, retryAfter, temporaryStatus, unanswered } from './provider-http.js';
+import { excerpt, parseJson, providerCall, retryAfter, temporaryStatus, unanswered } from '../provider-http.js';
 
 /** A WhatsApp Cloud API sender: the platform's (environment) or a tenant's own. */
 export interface MetaAccount {

@@ -1,8 +1,8 @@
 import type { LookupFunction } from 'node:net';
 import type { ChannelProvider, OutboundMessage, ProviderAccount, SendOutcome } from '../channel-provider.js';
 import type { GuardOptions } from '../webhook/ssrf-guard.js';
-import { excerpt, parseJson, providerCall, retryAfter, temporaryStatus, unanswered } from './provider-http.js';
-import { smsSegments } from './sms-segments.js';
+import { excerpt, parseJson, providerCall, retryAfter, temporaryStatus, unanswered } from '../provider-http.js';
+import { smsSegments } from '../sms/sms-segments.js';
 
 /** A Twilio account and its senders: the platform's (environment) or a tenant's own. */
 export interface TwilioAccount {

@@ -1,8 +1,9 @@
 import type { LookupFunction } from 'node:net';
-import type { SendOutcome } from '../channel-provider.js';
-import { peerRequest, type PeerAnswer } from '../peer-request.js';
-import { retryAfterMs } from '../webhook/webhook.provider.js';
-import { literalHostRefusal, type GuardOptions } from '../webhook/ssrf-guard.js';
+import type { SendOutcome } from './channel-provider.js';
+import { peerRequest, type PeerAnswer } from './peer-request.js';
+import { retryAfterMs } from './webhook/webhook.provider.js';
+import type { NotifyConfig } from '../config/notify-config.js';
+import { guardedLookup, literalHostRefusal, type GuardOptions } from './webhook/ssrf-guard.js';
 
 /**
  * One provider API call through the shared bounded peerRequest. A tenant's own base URL goes
@@ -60,4 +61,10 @@ export function parseJson(body: string): Record<string, unknown> | null {
 /** A short, single-line excerpt of a provider's own message (never our request, which carries credentials). */
 export function excerpt(text: unknown, max = 300): string {
   return typeof text === 'string' ? text.replace(/\s+/g, ' ').trim().slice(0, max) : '';
+}
+
+/** A tenant's own base URL goes through the webhooks' SSRF guard (WEBHOOK_ALLOW_PRIVATE lets tests use loopback). */
+export function tenantGuard(config: NotifyConfig): { lookup: LookupFunction; opts: GuardOptions } {
+  const opts = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE };
+  return { lookup: guardedLookup(opts), opts };
 }

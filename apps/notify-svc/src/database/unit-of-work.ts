@@ -12,7 +12,7 @@ import {
   type Repository,
 } from 'typeorm';
 import { AppException, isUuid } from '#common';
-import { MAINTENANCE_ROLE, RLS_ROLE } from '../database/roles.js';
+import { MAINTENANCE_ROLE, RLS_ROLE } from './roles.js';
 
 /** Whose rows a transaction sees: one tenant's (row-level security), or every tenant's (maintenance). */
 export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'maintenance' };
