@@ -32,3 +32,4 @@ export * from './http/json-body.parser.js';
 export * from './http/content-type.guard.js';
 export * from './http/http-hardening.js';
 export * from './http/raw-answers.js';
+export * from './http/ip-literal.js';

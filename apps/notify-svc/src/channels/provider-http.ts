@@ -1,10 +1,9 @@
 import type { LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import type { SendOutcome } from './channel-provider.js';
 import { peerRequest, type PeerAnswer } from './peer-request.js';
 import { retryAfterMs } from './webhook/webhook.provider.js';
 import type { NotifyConfig } from '../config/notify-config.js';
-import { addressDecision, guardedLookup, type GuardOptions } from './webhook/ssrf-guard.js';
+import { guardedLookup, literalHostRefusal, type GuardOptions } from './webhook/ssrf-guard.js';
 
 /**
  * One provider API call through the shared bounded peerRequest. A tenant's own base URL goes
@@ -21,11 +20,8 @@ export async function providerCall(
   },
 ): Promise<PeerAnswer> {
   if (opts.guarded) {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (ipaddr.isValid(host)) {
-      const d = addressDecision(host, opts.guarded.opts);
-      if (!d.allowed) return { ok: false, code: 'SSRF_BLOCKED', error: `refused address (${d.reason})` };
-    }
+    const refused = literalHostRefusal(url, opts.guarded.opts);
+    if (refused) return { ok: false, code: 'SSRF_BLOCKED', error: refused };
   }
   return peerRequest(url, {
     method: 'POST',

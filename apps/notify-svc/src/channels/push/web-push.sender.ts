@@ -1,6 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import webpush from 'web-push';
-import { addressDecision, guardedLookup, type GuardOptions } from '../webhook/ssrf-guard.js';
+import { guardedLookup, literalHostRefusal, type GuardOptions } from '../webhook/ssrf-guard.js';
 import { retryAfterMs } from '../webhook/webhook.provider.js';
 import type { OutboundMessage } from '../channel-provider.js';
 import { peerRequest } from '../peer-request.js';
@@ -35,11 +34,8 @@ export class WebPushSender {
 
   async send(msg: OutboundMessage, e: Extract<PushEndpoint, { kind: 'web' }>): Promise<EndpointOutcome> {
     const url = new URL(e.endpoint);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (ipaddr.isValid(host)) {
-      const d = addressDecision(host, this.opts);
-      if (!d.allowed) return { outcome: 'permanent', gone: false, code: 'SSRF_BLOCKED', error: `refused address (${d.reason})` };
-    }
+    const refused = literalHostRefusal(url, this.opts);
+    if (refused) return { outcome: 'permanent', gone: false, code: 'SSRF_BLOCKED', error: refused };
     const payload = JSON.stringify({
       id: msg.deliveryId,
       title: msg.content['title'] ?? '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addressDecision, urlProblem, type Resolver } from './ssrf-guard.js';
+import { addressDecision, literalHostRefusal, urlProblem, type Resolver } from './ssrf-guard.js';
 
 // Decision tests only: nothing here opens a connection, whatever the guard decides.
 const closed = { allowPrivate: false };
@@ -78,5 +78,24 @@ describe('SSRF guard: urlProblem (with a resolver stub)', () => {
     expect(await urlProblem('ftp://public.example/', closed, resolver)).toMatch(/http/);
     expect(await urlProblem('https://user:pw@public.example/', closed, resolver)).toMatch(/credentials/);
     expect(await urlProblem('not a url', closed, resolver)).toBe('not a URL');
+  });
+});
+
+describe('SSRF guard: literalHostRefusal (the check every sender makes before connecting)', () => {
+  it.each([
+    ['https://127.0.0.1/hook', /loopback address/],
+    ['https://0x7f.1/hook', /loopback address/],
+    ['https://[::1]:8443/hook', /loopback address/],
+    ['https://[::ffff:10.0.0.1]/hook', /private address/],
+    ['https://169.254.169.254/latest', /cloud metadata address/],
+  ])('%s is refused when private addresses are not allowed', (raw, reason) => {
+    expect(literalHostRefusal(new URL(raw), closed)).toMatch(reason);
+  });
+
+  it('a public literal passes; a name is left to the connect-time lookup', () => {
+    expect(literalHostRefusal(new URL('https://8.8.8.8/hook'), closed)).toBeNull();
+    expect(literalHostRefusal(new URL('https://localhost/hook'), closed)).toBeNull();
+    expect(literalHostRefusal(new URL('https://[::1]/hook'), open)).toBeNull();
+    expect(literalHostRefusal(new URL('https://169.254.169.254/'), open)).toMatch(/metadata/);
   });
 });

@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { ipLiteralHost, urlHost } from '#common';
 
 export interface GuardOptions {
   /** Loopback and private ranges allowed (tests, closed networks). Metadata addresses never are. */
@@ -40,6 +41,17 @@ export function addressDecision(ip: string, opts: GuardOptions): Decision {
   return { allowed: false, reason: `${range} address` };
 }
 
+/**
+ * Why a URL whose host is an IP literal may not be connected to, or null (also for a name: names
+ * are judged at connect time by guardedLookup, which literals skip). Every sender checks this first.
+ */
+export function literalHostRefusal(url: URL, opts: GuardOptions): string | null {
+  const ip = ipLiteralHost(url);
+  if (ip === null) return null;
+  const d = addressDecision(ip, opts);
+  return d.allowed ? null : `refused address (${d.reason})`;
+}
+
 export type Resolver = (host: string) => Promise<string[]>;
 const systemResolver: Resolver = async (host) => (await dns.promises.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
@@ -53,10 +65,11 @@ export async function urlProblem(raw: string, opts: GuardOptions, resolve: Resol
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'only http and https URLs';
   if (url.username || url.password) return 'credentials in the URL are not allowed';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = urlHost(url);
+  const literal = ipLiteralHost(url);
   let addresses: string[];
   try {
-    addresses = ipaddr.isValid(host) ? [host] : await resolve(host);
+    addresses = literal ? [literal] : await resolve(host);
   } catch {
     return `host ${host} does not resolve`;
   }
@@ -108,8 +121,8 @@ export async function baseUrlProblem(raw: string, opts: GuardOptions, resolve: R
   }
   if (url.search || url.hash) return 'a base URL has no query or fragment';
   if (url.protocol === 'http:') {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const loopback = host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
+    const literal = ipLiteralHost(url);
+    const loopback = url.hostname === 'localhost' || (literal !== null && ipaddr.process(literal).range() === 'loopback');
     if (!(opts.allowPrivate && loopback)) return 'only https URLs';
   } else if (url.protocol !== 'https:') return 'only https URLs';
   return urlProblem(raw, opts, resolve);

@@ -1,9 +1,8 @@
-import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
 import { peerRequest } from '../peer-request.js';
 import type { WebhookTarget } from '../../webhook-endpoints/webhook-targets.js';
-import { addressDecision, guardedLookup, type GuardOptions } from './ssrf-guard.js';
+import { guardedLookup, literalHostRefusal, type GuardOptions } from './ssrf-guard.js';
 
 const TEMPORARY_STATUSES = new Set([408, 425, 429]);
 
@@ -30,11 +29,8 @@ export class WebhookProvider implements ChannelProvider {
   async send(msg: OutboundMessage, target?: unknown): Promise<SendOutcome> {
     const t = target as WebhookTarget;
     const url = new URL(t.url);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (ipaddr.isValid(host)) {
-      const d = addressDecision(host, this.opts);
-      if (!d.allowed) return { kind: 'permanent', code: 'SSRF_BLOCKED', error: `refused address (${d.reason})` };
-    }
+    const refused = literalHostRefusal(url, this.opts);
+    if (refused) return { kind: 'permanent', code: 'SSRF_BLOCKED', error: refused };
     const timestamp = new Date();
     const payload = JSON.stringify({
       id: msg.deliveryId,
