@@ -12,6 +12,7 @@ export * from './pagination/cursor.js';
 export * from './pagination/pagination-query.dto.js';
 export * from './pagination/paginate.js';
 export * from './pagination/keyset-page.js';
+export * from './pagination/newest-first.js';
 export * from './validation/validation.js';
 export * from './validation/uuid.js';
 export * from './database/index.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
-import { newestFirst } from '../database/newest-first.js';
+import { newestFirst, type Page } from '#common';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
-import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { CampaignStatus } from './campaign-state.js';
 
 export type CampaignSchedule =
@@ -94,7 +93,7 @@ export class CampaignsRepository {
   }
 
   list(tx: Tx, limit: number, cursor?: string): Promise<Page<CampaignRow>> {
-    return newestFirst<CampaignRow>(tx, { from: 'campaigns', cols: COLS, limit, cursor });
+    return newestFirst<CampaignRow>(tx, { from: 'campaigns', cols: COLS, ...ownRows(tx), limit, cursor });
   }
 
   /** Sets the status and the columns given (launch pins the template; cancel stamps the time). */

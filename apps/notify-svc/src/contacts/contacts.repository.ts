@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AppException, type Page } from '#common';
-import { newestFirst } from '../database/newest-first.js';
+import { AppException, newestFirst, type Page } from '#common';
 import { CONTACT_SEARCH_EXPR, CONTACT_UNIQUE } from './contact-schema.js';
-import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { audienceWhere } from './audience.js';
 import type { AudienceFilter, GroupKind } from './entities/contact.entity.js';
 
@@ -260,7 +259,7 @@ export class ContactsRepository {
   }
 
   listGroups(tx: Tx, limit: number, cursor?: string): Promise<Page<GroupRow>> {
-    return newestFirst<GroupRow>(tx, { from: 'contact_groups', cols: GROUP_COLS, limit, cursor });
+    return newestFirst<GroupRow>(tx, { from: 'contact_groups', cols: GROUP_COLS, ...ownRows(tx), limit, cursor });
   }
 
   /** Adds the tenant's contacts among `ids` to a static group; returns the ids added and the ids that are no contact here. */

@@ -14,6 +14,11 @@ import {
 import { AppException, isUuid } from '#common';
 import { MAINTENANCE_ROLE, RLS_ROLE } from './roles.js';
 
+/** The condition and parameter of a tenant transaction's own rows (`tenant_id = $1`), for newestFirst. */
+export function ownRows(tx: Tx): { where: string; params: unknown[] } {
+  return { where: 'tenant_id = $1', params: [tx.tenantId] };
+}
+
 /** Whose rows a transaction sees: one tenant's (row-level security), or every tenant's (maintenance). */
 export type TxScope = { kind: 'tenant'; tenantId: string } | { kind: 'maintenance' };
 

@@ -1,6 +1,5 @@
-import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
+import { newestFirst, type Page } from '#common';
 import type { Delivery } from '../deliveries/entities/delivery.entity.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
@@ -43,22 +42,20 @@ export class InboxRepository {
     limit: number,
     cursor?: string,
   ): Promise<{ page: Page<InboxRow>; unread: number }> {
-    const params: unknown[] = [tenantId, userId, limit + 1];
-    const where = ['tenant_id = $1', 'user_id = $2'];
-    if (unreadOnly) where.push('read_at IS NULL');
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      where.push(`(created_at, id) < ($${params.push(c.at)}, $${params.push(c.id)})`);
-    }
+    const where = `tenant_id = $1 AND user_id = $2${unreadOnly ? ' AND read_at IS NULL' : ''}`;
     return this.uow.tenant(
       tenantId,
       async (tx) => {
-        const rows = await tx.rows<InboxRow>(
-          `SELECT ${COLS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $3`,
-          params,
-        );
+        const page = await newestFirst<InboxRow>(tx, {
+          from: 'notifications',
+          cols: COLS,
+          where,
+          params: [tenantId, userId],
+          limit,
+          cursor,
+        });
         const unread = await this.countUnread(tx, tenantId, userId);
-        return { page: pageOf(rows, limit, (r) => r.created_at), unread };
+        return { page, unread };
       },
       { readOnly: true },
     );

@@ -1,6 +1,5 @@
-import { cursorPosition, pageOf } from '#common';
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
+import { newestFirst, type Page } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
 
 export interface SuppressionRow {
@@ -62,25 +61,13 @@ export class SuppressionsRepository {
   }
 
   list(tenantId: string, f: { userId?: string; channel?: string }, limit: number, cursor?: string): Promise<Page<SuppressionRow>> {
-    const params: unknown[] = [tenantId, limit + 1];
-    const where = ['tenant_id = $1'];
-    if (f.userId) where.push(`user_id = $${params.push(f.userId)}`);
-    if (f.channel) where.push(`channel = $${params.push(f.channel)}`);
-    if (cursor) {
-      const c = cursorPosition(cursor);
-      where.push(`(created_at, id) < ($${params.push(c.at)}, $${params.push(c.id)})`);
-    }
+    const params: unknown[] = [tenantId];
+    let where = 'tenant_id = $1';
+    if (f.userId) where += ` AND user_id = $${params.push(f.userId)}`;
+    if (f.channel) where += ` AND channel = $${params.push(f.channel)}`;
     return this.uow.tenant(
       tenantId,
-      async (tx) =>
-        pageOf(
-          await tx.rows<SuppressionRow>(
-            `SELECT ${COLS} FROM suppressions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`,
-            params,
-          ),
-          limit,
-          (r) => r.created_at,
-        ),
+      (tx) => newestFirst<SuppressionRow>(tx, { from: 'suppressions', cols: COLS, where, params, limit, cursor }),
       { readOnly: true },
     );
   }

@@ -1,7 +1,6 @@
-import { newestFirst } from '../database/newest-first.js';
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
-import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { newestFirst, type Page } from '#common';
+import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
 export interface TemplateRow {
   id: string;
@@ -120,8 +119,12 @@ export class TemplatesRepository {
   }
 
   list(tenantId: string, limit: number, cursor?: string): Promise<Page<TemplateRow>> {
-    return this.uow.tenant(tenantId, (tx) => newestFirst<TemplateRow>(tx, { from: 'templates', cols: COLS, limit, cursor }), {
-      readOnly: true,
-    });
+    return this.uow.tenant(
+      tenantId,
+      (tx) => newestFirst<TemplateRow>(tx, { from: 'templates', cols: COLS, ...ownRows(tx), limit, cursor }),
+      {
+        readOnly: true,
+      },
+    );
   }
 }

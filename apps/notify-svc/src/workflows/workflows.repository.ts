@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Page } from '#common';
-import { newestFirst } from '../database/newest-first.js';
-import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { newestFirst, type Page } from '#common';
+import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { WorkflowStep } from './workflow-definition.js';
 
 export interface WorkflowRow {
@@ -120,9 +119,13 @@ export class WorkflowsRepository {
   }
 
   list(tenantId: string, limit: number, cursor?: string): Promise<Page<WorkflowRow>> {
-    return this.uow.tenant(tenantId, (tx) => newestFirst<WorkflowRow>(tx, { from: 'workflows', cols: COLS, limit, cursor }), {
-      readOnly: true,
-    });
+    return this.uow.tenant(
+      tenantId,
+      (tx) => newestFirst<WorkflowRow>(tx, { from: 'workflows', cols: COLS, ...ownRows(tx), limit, cursor }),
+      {
+        readOnly: true,
+      },
+    );
   }
 
   /** The steps of the version a run started with. */
