@@ -92,8 +92,9 @@ export function toErrorResponse(err: unknown): MappedError {
       const f = FASTIFY_CODES[e.code]!;
       return { status: f.status, body: { code: f.code, message: f.message }, internal: false };
     }
+    // The SQLSTATE: TypeORM wraps it in driverError, pg's own errors carry it as code.
+    const pg = e.driverError?.code ?? e.code;
     if (e.name === 'QueryFailedError' || e.driverError) {
-      const pg = e.driverError?.code ?? e.code;
       if (pg === PG_UNIQUE_VIOLATION) {
         return {
           status: 409,
@@ -122,8 +123,7 @@ export function toErrorResponse(err: unknown): MappedError {
         };
       }
     }
-    const pgCode = e.driverError?.code ?? e.code;
-    if ((typeof pgCode === 'string' && PG_UNAVAILABLE.has(pgCode)) || POOL_UNAVAILABLE.test(e.message ?? '')) {
+    if ((typeof pg === 'string' && PG_UNAVAILABLE.has(pg)) || POOL_UNAVAILABLE.test(e.message ?? '')) {
       return {
         status: 503,
         body: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The service is busy; try again shortly' },
