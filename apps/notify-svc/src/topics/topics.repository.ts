@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DeepPartial, EntityTarget, FindOptionsWhere } from 'typeorm';
 import { AppException, paginate, type Page, type PaginationQueryDto } from '#common';
 import type { Tx } from '../database/unit-of-work.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
@@ -232,15 +233,8 @@ export class TopicsRepository {
     return tx.repo(Topic).existsBy({ tenant_id: tx.tenantId, name });
   }
 
-  async insertTopic(
-    tx: Tx,
-    t: { name: string; visibility: TopicVisibility; description: string | null; createdBy: string },
-  ): Promise<Topic> {
-    const repo = tx.repo(Topic);
-    const saved = await repo.save(
-      repo.create({ tenant_id: tx.tenantId, name: t.name, visibility: t.visibility, description: t.description, created_by: t.createdBy }),
-    );
-    return repo.findOneByOrFail({ id: saved.id });
+  insertTopic(tx: Tx, t: { name: string; visibility: TopicVisibility; description: string | null; createdBy: string }): Promise<Topic> {
+    return this.insert(tx, Topic, { name: t.name, visibility: t.visibility, description: t.description, created_by: t.createdBy });
   }
 
   pageOfTopics(tx: Tx, q: PaginationQueryDto): Promise<Page<Topic>> {
@@ -264,17 +258,11 @@ export class TopicsRepository {
       'topic_id' | 'name' | 'token_hash' | 'token_prefix' | 'access_level' | 'plan_tier' | 'expires_at' | 'created_by'
     >,
   ): Promise<TopicAccessToken> {
-    const repo = tx.repo(TopicAccessToken);
-    const saved = await repo.save(repo.create({ ...k, tenant_id: tx.tenantId, last_used_at: null }));
-    return repo.findOneByOrFail({ id: saved.id });
+    return this.insert(tx, TopicAccessToken, { ...k, last_used_at: null });
   }
 
   pageOfTokens(tx: Tx, topicId: string, q: PaginationQueryDto): Promise<Page<TopicAccessToken>> {
-    const qb = tx
-      .repo(TopicAccessToken)
-      .createQueryBuilder('k')
-      .where('k.tenant_id = :tenantId AND k.topic_id = :topicId', { tenantId: tx.tenantId, topicId });
-    return paginate(qb, q, { sortColumn: 'k.created_at', idColumn: 'k.id' });
+    return this.pageInTopic(tx, TopicAccessToken, topicId, q);
   }
 
   /** How many tokens were deleted (0 or 1). */
@@ -282,23 +270,31 @@ export class TopicsRepository {
     return tx.exec('DELETE FROM topic_access_tokens WHERE id = $1 AND topic_id = $2', [id, topicId]);
   }
 
-  async insertSubscription(
+  insertSubscription(
     tx: Tx,
     s: { topicId: string; channel: TopicSubscriptionChannel; recipient: Record<string, string>; createdBy: string },
   ): Promise<TopicSubscription> {
-    const repo = tx.repo(TopicSubscription);
-    const saved = await repo.save(
-      repo.create({ tenant_id: tx.tenantId, topic_id: s.topicId, channel: s.channel, recipient: s.recipient, created_by: s.createdBy }),
-    );
-    return repo.findOneByOrFail({ id: saved.id });
+    return this.insert(tx, TopicSubscription, { topic_id: s.topicId, channel: s.channel, recipient: s.recipient, created_by: s.createdBy });
   }
 
   pageOfSubscriptions(tx: Tx, topicId: string, q: PaginationQueryDto): Promise<Page<TopicSubscription>> {
+    return this.pageInTopic(tx, TopicSubscription, topicId, q);
+  }
+
+  /** Inserts a row of the transaction's tenant and reads it back (with the database's defaults: created_at). */
+  private async insert<E extends { id: string; tenant_id: string }>(tx: Tx, entity: EntityTarget<E>, values: DeepPartial<E>): Promise<E> {
+    const repo = tx.repo(entity);
+    const saved = await repo.save(repo.create({ ...values, tenant_id: tx.tenantId }));
+    return repo.findOneByOrFail({ id: saved.id } as FindOptionsWhere<E>);
+  }
+
+  /** A page of one topic's tokens or subscriptions, newest first. */
+  private pageInTopic<E extends { id: string }>(tx: Tx, entity: EntityTarget<E>, topicId: string, q: PaginationQueryDto): Promise<Page<E>> {
     const qb = tx
-      .repo(TopicSubscription)
-      .createQueryBuilder('s')
-      .where('s.tenant_id = :tenantId AND s.topic_id = :topicId', { tenantId: tx.tenantId, topicId });
-    return paginate(qb, q, { sortColumn: 's.created_at', idColumn: 's.id' });
+      .repo(entity)
+      .createQueryBuilder('r')
+      .where('r.tenant_id = :tenantId AND r.topic_id = :topicId', { tenantId: tx.tenantId, topicId });
+    return paginate(qb, q, { sortColumn: 'r.created_at', idColumn: 'r.id' });
   }
 
   /** How many subscriptions were deleted (0 or 1). */

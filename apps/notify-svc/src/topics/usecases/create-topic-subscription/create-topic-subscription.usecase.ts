@@ -8,6 +8,7 @@ import type { CreateTopicSubscriptionDto } from '../../dtos/topic.dto.js';
 import type { TopicSubscriptionChannel } from '../../entities/topic.entity.js';
 import { topicSubscriptionView } from '../../topic.view.js';
 import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 const ADDRESS: Record<TopicSubscriptionChannel, 'email' | 'phone' | 'deviceToken' | 'endpointId'> = {
   email: 'email',
@@ -23,16 +24,17 @@ const ADDRESS: Record<TopicSubscriptionChannel, 'email' | 'phone' | 'deviceToken
  * so preferences, suppressions and quotas apply as to any send.
  */
 @Injectable()
-export class CreateTopicSubscriptionUseCase {
+export class CreateTopicSubscriptionUseCase extends TopicsUseCase {
   constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
+    uow: UnitOfWork,
+    topics: TopicsRepository,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
-  ) {}
+  ) {
+    super(uow, topics);
+  }
 
   execute(p: Principal, topicName: string, dto: CreateTopicSubscriptionDto) {
-    return this.uow.tenant(p.tenantId, async (tx) => {
-      const topic = await this.topics.topicByName(tx, topicName);
+    return this.inTopic(p, topicName, async (tx, topic) => {
       const recipient = await this.recipient(tx, dto);
       const saved = await this.topics.insertSubscription(tx, { topicId: topic.id, channel: dto.channel, recipient, createdBy: actorOf(p) });
       return topicSubscriptionView(saved, topic.name);

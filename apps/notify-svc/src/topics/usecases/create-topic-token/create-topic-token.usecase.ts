@@ -1,30 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import type { CreateTopicTokenDto } from '../../dtos/topic.dto.js';
 import { topicTokenView } from '../../topic.view.js';
 import { newTopicToken } from '../../topic-tokens.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 /**
  * An access token of one topic (read, write or read_write), for third parties that get this topic
  * and nothing else. The token is returned once.
  */
 @Injectable()
-export class CreateTopicTokenUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class CreateTopicTokenUseCase extends TopicsUseCase {
   execute(p: Principal, topicName: string, dto: CreateTopicTokenDto) {
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw AppException.validation('expiresAt must be in the future', [{ field: 'expiresAt', messages: ['must be in the future'] }]);
     }
-    return this.uow.tenant(p.tenantId, async (tx) => {
-      const topic = await this.topics.topicByName(tx, topicName);
+    return this.inTopic(p, topicName, async (tx, topic) => {
       const { token, hash, prefix } = newTopicToken();
       const saved = await this.topics.insertToken(tx, {
         topic_id: topic.id,

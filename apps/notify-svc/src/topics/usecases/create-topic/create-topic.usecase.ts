@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import type { CreateTopicDto } from '../../dtos/topic.dto.js';
 import { topicView } from '../../topic.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 /** Names are unique per tenant; the public path uses the tenant's slug, made with its first topic. */
 @Injectable()
-export class CreateTopicUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class CreateTopicUseCase extends TopicsUseCase {
   execute(p: Principal, dto: CreateTopicDto) {
     return this.uow.tenant(p.tenantId, async (tx) => {
       if (await this.topics.topicNameTaken(tx, dto.name)) {

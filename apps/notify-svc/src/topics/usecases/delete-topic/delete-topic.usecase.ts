@@ -3,19 +3,21 @@ import { LIVE_BUS, type LiveBus, type Principal } from '#common';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { topicBusKey } from '../../topic-names.js';
 import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 /** Deletes the topic with its messages and tokens; its open streams end on every instance. */
 @Injectable()
-export class DeleteTopicUseCase {
+export class DeleteTopicUseCase extends TopicsUseCase {
   constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
+    uow: UnitOfWork,
+    topics: TopicsRepository,
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
-  ) {}
+  ) {
+    super(uow, topics);
+  }
 
   async execute(p: Principal, name: string): Promise<{ deleted: true }> {
-    const id = await this.uow.tenant(p.tenantId, async (tx) => {
-      const t = await this.topics.topicByName(tx, name);
+    const id = await this.inTopic(p, name, async (tx, t) => {
       await this.topics.deleteTopic(tx, t.id);
       return t.id;
     });

@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { topicView } from '../../topic.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 @Injectable()
-export class GetTopicUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class GetTopicUseCase extends TopicsUseCase {
   execute(p: Principal, name: string) {
-    return this.uow.tenant(p.tenantId, async (tx) => topicView(await this.topics.topicByName(tx, name), (await this.topics.slugOf(tx))!));
+    return this.inTopic(p, name, async (tx, topic) => topicView(topic, (await this.topics.slugOf(tx))!));
   }
 }

@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { PaginationQueryDto, Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { topicSubscriptionView } from '../../topic.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 @Injectable()
-export class ListTopicSubscriptionsUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class ListTopicSubscriptionsUseCase extends TopicsUseCase {
   execute(p: Principal, topicName: string, q: PaginationQueryDto) {
-    return this.uow.tenant(p.tenantId, async (tx) => {
-      const topic = await this.topics.topicByName(tx, topicName);
-      return (await this.topics.pageOfSubscriptions(tx, topic.id, q)).map((s) => topicSubscriptionView(s, topic.name));
-    });
+    return this.inTopic(p, topicName, async (tx, topic) =>
+      (await this.topics.pageOfSubscriptions(tx, topic.id, q)).map((s) => topicSubscriptionView(s, topic.name)),
+    );
   }
 }

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { PaginationQueryDto, Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { topicView } from '../../topic.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 @Injectable()
-export class ListTopicsUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class ListTopicsUseCase extends TopicsUseCase {
   execute(p: Principal, q: PaginationQueryDto) {
     return this.uow.tenant(p.tenantId, async (tx) => {
       const slug = (await this.topics.slugOf(tx)) ?? '';

@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '#common';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { UpdateTopicDto } from '../../dtos/topic.dto.js';
 import { topicView } from '../../topic.view.js';
-import { TopicsRepository } from '../../topics.repository.js';
+import { TopicsUseCase } from '../topics-use-case.js';
 
 @Injectable()
-export class UpdateTopicUseCase {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly topics: TopicsRepository,
-  ) {}
-
+export class UpdateTopicUseCase extends TopicsUseCase {
   execute(p: Principal, name: string, dto: UpdateTopicDto) {
-    return this.uow.tenant(p.tenantId, async (tx) => {
-      const t = await this.topics.topicByName(tx, name);
+    return this.inTopic(p, name, async (tx, t) => {
       if (dto.visibility !== undefined) t.visibility = dto.visibility;
       if (dto.description !== undefined) t.description = dto.description;
       t.updated_at = new Date();
