@@ -37,6 +37,16 @@ export class AuditService {
     });
   }
 
+  /** Records an event a user caused on their own account (sign-up, login, linking an identity). */
+  recordOwn(
+    type: AuditEventType,
+    user: { id: string; tenantId: string },
+    meta: Partial<RequestMeta>,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.record({ type, tenantId: user.tenantId, actorUserId: user.id, targetUserId: user.id, meta, details });
+  }
+
   /** A page of the tenant's events, newest first, optionally of one type. */
   list(tenantId: string, query: AuditEventQueryDto): Promise<Page<AuditEvent>> {
     const qb = this.uow.db.repo(AuditEvent).createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });

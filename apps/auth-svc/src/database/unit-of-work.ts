@@ -65,6 +65,11 @@ export class UnitOfWork {
     return tx?.inTransaction ? tx : undefined;
   }
 
+  /** False once the pool has closed (shutdown): background writers skip their turn. */
+  get connected(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
   /** Where a store's statement runs: the open transaction, else the pool (the statement commits alone). */
   get db(): Tx {
     return this.current() ?? this.pool;

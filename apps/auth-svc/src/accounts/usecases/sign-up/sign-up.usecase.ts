@@ -45,14 +45,7 @@ export class SignUpUseCase {
         { sector: dto.sector ?? null, countryCode },
       );
       const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' });
-      await this.audit.record({
-        type: AuditEventType.Signup,
-        tenantId: tenant.id,
-        actorUserId: user.id,
-        targetUserId: user.id,
-        meta,
-        details: { email: user.email },
-      });
+      await this.audit.recordOwn(AuditEventType.Signup, user, meta, { email: user.email });
       return { ...pair, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
     });
   }

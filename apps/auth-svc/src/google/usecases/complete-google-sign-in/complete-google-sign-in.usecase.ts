@@ -80,14 +80,7 @@ export class CompleteGoogleSignInUseCase {
       });
       if (!existing.emailVerified) await tx.manager.update(User, { id: existing.id }, { emailVerified: true });
       existing.emailVerified = true;
-      await this.audit.record({
-        type: AuditEventType.GoogleLinked,
-        tenantId: existing.tenantId,
-        actorUserId: existing.id,
-        targetUserId: existing.id,
-        meta,
-        details: { subject: profile.subject, email: profile.email },
-      });
+      await this.audit.recordOwn(AuditEventType.GoogleLinked, existing, meta, { subject: profile.subject, email: profile.email });
       return this.finish(tx, existing, 'linked', meta);
     }
     const { user, tenant } = await this.users.createTenantWithOwner({
@@ -99,14 +92,7 @@ export class CompleteGoogleSignInUseCase {
       emailVerified: true,
     });
     await tx.manager.insert(GoogleIdentity, { tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
-    await this.audit.record({
-      type: AuditEventType.Signup,
-      tenantId: tenant.id,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      meta,
-      details: { email: user.email, method: 'google' },
-    });
+    await this.audit.recordOwn(AuditEventType.Signup, user, meta, { email: user.email, method: 'google' });
     return this.finish(tx, user, 'created', meta, tenant);
   }
 
@@ -121,14 +107,7 @@ export class CompleteGoogleSignInUseCase {
     const tenant = knownTenant ?? (await tx.manager.findOneOrFail(Tenant, { where: { id: user.tenantId } }));
     await tx.manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
     const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'google' });
-    await this.audit.record({
-      type: AuditEventType.LoginSucceeded,
-      tenantId: tenant.id,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      meta,
-      details: { method: 'google', outcome },
-    });
+    await this.audit.recordOwn(AuditEventType.LoginSucceeded, user, meta, { method: 'google', outcome });
     return { ...pair, outcome, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
   }
 }
