@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { IMPORT_MAX_BYTES } from './usecases/import-contacts/import-contacts.usecase.js';
+import { IMPORT_MAX_BYTES } from './contact-import-csv.js';
 
 export const CSV = 'text/csv';
 

@@ -3,7 +3,16 @@ import { createValidationPipe } from '#common';
 import { parseAudienceFilter } from './audience.js';
 import { attributePath, fieldError } from './contact-fields.js';
 import { ListContactsQueryDto } from './dtos/contact.dto.js';
-import type { ContactListQuery } from './usecases/manage-contacts/manage-contacts.usecase.js';
+import type { AudienceFilter } from './entities/contact.entity.js';
+
+/** What a contacts list asks for, after ContactsQueryPipe. */
+export interface ContactListQuery {
+  limit?: number;
+  cursor?: string;
+  q?: string;
+  groupId?: string;
+  filter: AudienceFilter;
+}
 
 const ATTRIBUTE_PREFIX = 'attribute.';
 const MAX_ATTRIBUTE_PARAMS = 10;

@@ -284,4 +284,33 @@ export class ContactsRepository {
     );
     return rows.map((r) => r.contact_id);
   }
+
+  /** The contacts having any of these external ids, emails or phones (the import's matching). */
+  byKeys(tx: Tx, k: { externalIds: string[]; emails: string[]; phones: string[] }): Promise<ContactRow[]> {
+    return tx.rows<ContactRow>(
+      `SELECT c.* FROM contacts c WHERE c.tenant_id = $1 AND (c.external_id = ANY($2::text[]) OR c.email = ANY($3::text[]) OR c.phone = ANY($4::text[]))`,
+      [tx.tenantId, k.externalIds, k.emails, k.phones],
+    );
+  }
+
+  /** New contacts of an import, in one statement (created by `import`; no device tokens). */
+  async insertImported(tx: Tx, rows: ContactRow[]): Promise<void> {
+    await tx.exec(
+      `INSERT INTO contacts (id, tenant_id, external_id, name, email, phone, locale, timezone, attributes, created_by)
+       SELECT u.id, $1, u.external_id, u.name, u.email, u.phone, u.locale, u.timezone, u.attributes::jsonb, 'import'
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS u(id, external_id, name, email, phone, locale, timezone, attributes)`,
+      [
+        tx.tenantId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.external_id),
+        rows.map((r) => r.name),
+        rows.map((r) => r.email),
+        rows.map((r) => r.phone),
+        rows.map((r) => r.locale),
+        rows.map((r) => r.timezone),
+        rows.map((r) => JSON.stringify(r.attributes)),
+      ],
+    );
+  }
 }

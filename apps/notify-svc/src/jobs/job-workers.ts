@@ -7,7 +7,7 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campaign.usecase.js';
 
 import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
-import { ImportContactsUseCase } from '../contacts/usecases/import-contacts/import-contacts.usecase.js';
+import { RunContactImportUseCase } from '../contacts/usecases/run-contact-import/run-contact-import.usecase.js';
 import { RunMaintenanceUseCase } from './usecases/run-maintenance/run-maintenance.usecase.js';
 import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type GroupSendJob, type TopicDueJob } from './job-queue.js';
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
@@ -43,7 +43,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly maintenance: RunMaintenanceUseCase,
     private readonly topicRetention: PurgeTopicMessagesUseCase,
     private readonly topicPublish: PublishTopicMessageUseCase,
-    private readonly contactImport: ImportContactsUseCase,
+    private readonly contactImport: RunContactImportUseCase,
     private readonly campaigns: RunCampaignUseCase,
     private readonly groupSend: SendToGroupUseCase,
     private readonly workflows: RunWorkflowUseCase,
@@ -94,7 +94,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         [TASK.topicDue]: async (payload) => this.topicPublish.deliverDue(payload as TopicDueJob),
         [TASK.contactImport]: async (payload) => {
           const job = payload as ContactImportJob;
-          await this.contactImport.run(job.t, job.i);
+          await this.contactImport.execute(job.t, job.i);
         },
         [TASK.campaignExpand]: async (payload) => {
           const job = payload as CampaignJob;

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import { neutraliseCell } from '../../csv-cell.js';
 import { AppException, type Principal } from '#common';
 import { ContactsRepository, type ContactRow } from '../../contacts.repository.js';
-import type { ContactListQuery } from '../manage-contacts/manage-contacts.usecase.js';
+import type { ContactListQuery } from '../../contacts-query.js';
 
 export const EXPORT_COLUMNS = ['id', 'externalId', 'name', 'email', 'phone', 'locale', 'timezone', 'attributes'];
 const PAGE = 1000;
