@@ -18,6 +18,7 @@ import {
   type WorkflowStep,
 } from '../../workflow-definition.js';
 import { WorkflowClock } from '../../workflow-clock.js';
+import { WorkflowStepsRepository, type StepSlot } from '../../workflow-steps.repository.js';
 import { enqueueWorkflowSteps } from '../../../jobs/job-queue.js';
 import { WorkflowsRepository, type RunRow, type RunStatus, type RunStepRow } from '../../workflows.repository.js';
 
@@ -50,6 +51,7 @@ export class RunWorkflowUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly workflows: WorkflowsRepository,
+    private readonly steps: WorkflowStepsRepository,
     private readonly sender: ChannelStepSender,
     private readonly clock: WorkflowClock,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
@@ -91,11 +93,7 @@ export class RunWorkflowUseCase {
         i++;
       }
       // Many instant steps in a row: the rest in a new job (a transaction stays short).
-      await tx.exec(`UPDATE workflow_runs SET step = $3, status = 'running', updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
-        tx.tenantId,
-        run.id,
-        i,
-      ]);
+      await this.steps.moveRun(tx, run.id, i, 'running');
       await enqueueWorkflowSteps(tx, [{ runId: run.id, idx: i }]);
     });
   }
@@ -137,14 +135,10 @@ export class RunWorkflowUseCase {
     if (now < wakeAt) return { kind: 'wait', wakeAt };
     if (step.type === 'digest') {
       // The window closed: nobody joins any more; the next steps render once with every trigger.
-      const d = await tx.one<{ count: number; events: unknown[] }>(
-        `UPDATE workflow_digests SET open = false WHERE tenant_id = $1 AND run_id = $2 RETURNING count, events`,
-        [tx.tenantId, run.id],
-        'workflow_digest_close',
-      );
+      const d = await this.steps.closeDigest(tx, run.id);
       const digest = { count: d?.count ?? 1, events: [...(d?.events ?? [])].reverse() };
       run.digest = digest;
-      await tx.exec(`UPDATE workflow_runs SET digest = $3 WHERE tenant_id = $1 AND id = $2`, [tx.tenantId, run.id, JSON.stringify(digest)]);
+      await this.steps.saveRunDigest(tx, run.id, digest);
       await this.finish(tx, run.id, row.idx, 'completed', { detail: { count: digest.count } });
       return { kind: 'next' };
     }
@@ -167,13 +161,7 @@ export class RunWorkflowUseCase {
   private async recipientTimezone(tx: Tx, run: RunRow): Promise<string | null> {
     const r = run.recipient;
     if (!r['contactId'] && !r['externalId']) return null;
-    const row = await tx.one<{ timezone: string | null }>(
-      r['contactId']
-        ? `SELECT timezone FROM contacts WHERE tenant_id = $1 AND id = $2::uuid`
-        : `SELECT timezone FROM contacts WHERE tenant_id = $1 AND external_id = $2`,
-      [tx.tenantId, r['contactId'] ?? r['externalId']],
-    );
-    return row?.timezone ?? null;
+    return this.steps.contactTimezone(tx, r['contactId'] ? { contactId: r['contactId'] } : { externalId: r['externalId']! });
   }
 
   /**
@@ -186,37 +174,20 @@ export class RunWorkflowUseCase {
     const key = step.key ? String(valueAt({ data: run.data }, step.key) ?? '') : '';
     const event = JSON.stringify(run.data ?? {});
     const closesAt = now + seconds(step.window) * 1000;
+    const slot: StepSlot = { workflowId: run.workflow_id, stepIdx: i, recipientKey: run.recipient_key, key };
     for (let attempt = 0; attempt < 3; attempt++) {
-      const opened = await tx.one<{ id: string }>(
-        `INSERT INTO workflow_digests (tenant_id, workflow_id, step_idx, recipient_key, digest_key, run_id, events, closes_at)
-         VALUES ($1, $2, $3, $4, $5, $6, jsonb_build_array($7::jsonb), $8)
-         ON CONFLICT (tenant_id, workflow_id, step_idx, recipient_key, digest_key) WHERE open DO NOTHING RETURNING id`,
-        [tx.tenantId, run.workflow_id, i, run.recipient_key, key, run.id, event, new Date(closesAt)],
-        'workflow_digest_open',
-      );
+      const opened = await this.steps.openDigest(tx, slot, run.id, event, new Date(closesAt));
       if (opened) {
         await this.record(tx, run, i, step, 'waiting', { wakeAt: closesAt, detail: { digestKey: key } });
         return { kind: 'wait', wakeAt: closesAt };
       }
-      const joined = await tx.one<{ run_id: string; count: number }>(
-        `UPDATE workflow_digests
-         SET count = count + 1,
-             events = CASE WHEN jsonb_array_length(events) >= $7 THEN (events - 0) || jsonb_build_array($6::jsonb) ELSE events || jsonb_build_array($6::jsonb) END
-         WHERE tenant_id = $1 AND workflow_id = $2 AND step_idx = $3 AND recipient_key = $4 AND digest_key = $5 AND open AND closes_at > $8
-         RETURNING run_id, count`,
-        [tx.tenantId, run.workflow_id, i, run.recipient_key, key, event, DIGEST_EVENTS_MAX, new Date(now)],
-        'workflow_digest_join',
-      );
+      const joined = await this.steps.joinDigest(tx, slot, event, DIGEST_EVENTS_MAX, new Date(now));
       if (joined) {
         await this.record(tx, run, i, step, 'digested', { detail: { into: joined.run_id, position: joined.count } });
         return { kind: 'end', status: 'digested', reason: `joined the digest of run ${joined.run_id}` };
       }
       // An open digest whose window has passed: closed for newcomers (its own job still sends it).
-      await tx.exec(
-        `UPDATE workflow_digests SET open = false
-         WHERE tenant_id = $1 AND workflow_id = $2 AND step_idx = $3 AND recipient_key = $4 AND digest_key = $5 AND open AND closes_at <= $6`,
-        [tx.tenantId, run.workflow_id, i, run.recipient_key, key, new Date(now)],
-      );
+      await this.steps.closeExpiredDigest(tx, slot, new Date(now));
     }
     throw new Error('digest: could not open or join (contention); the job retries');
   }
@@ -224,24 +195,15 @@ export class RunWorkflowUseCase {
   /** At most `limit` runs per recipient (and key) pass in any `window`; the others end `throttled`. */
   private async throttle(tx: Tx, run: RunRow, i: number, step: ThrottleStep, now: number, done: RunStepRow[]): Promise<Outcome> {
     const key = step.key ? String(valueAt({ data: run.data }, step.key) ?? '') : '';
+    const slot: StepSlot = { workflowId: run.workflow_id, stepIdx: i, recipientKey: run.recipient_key, key };
     // Serialises the count-then-insert of one (workflow, step, recipient, key) across workers.
-    await tx.exec('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `workflow_throttle:${tx.tenantId}:${run.workflow_id}:${i}:${run.recipient_key}:${key}`,
-    ]);
+    await this.steps.lockThrottle(tx, slot);
     const since = new Date(now - seconds(step.window) * 1000);
-    const r = await tx.one<{ n: number }>(
-      `SELECT count(*)::int AS n FROM workflow_throttle_hits
-       WHERE tenant_id = $1 AND workflow_id = $2 AND step_idx = $3 AND recipient_key = $4 AND throttle_key = $5 AND at > $6`,
-      [tx.tenantId, run.workflow_id, i, run.recipient_key, key, since],
-    );
-    if ((r?.n ?? 0) >= step.limit) {
+    if ((await this.steps.throttleHitsSince(tx, slot, since)) >= step.limit) {
       await this.record(tx, run, i, step, 'throttled', { reason: `${step.limit} per ${step.window} reached` });
       return { kind: 'end', status: 'throttled', reason: `throttled: ${step.limit} per ${step.window}` };
     }
-    await tx.exec(
-      `INSERT INTO workflow_throttle_hits (tenant_id, workflow_id, step_idx, recipient_key, throttle_key, run_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [tx.tenantId, run.workflow_id, i, run.recipient_key, key, run.id, new Date(now)],
-    );
+    await this.steps.addThrottleHit(tx, slot, run.id, new Date(now));
     done.push(await this.record(tx, run, i, step, 'completed'));
     return { kind: 'next' };
   }
@@ -289,12 +251,8 @@ export class RunWorkflowUseCase {
   private async optedOutOfWorkflow(tx: Tx, run: RunRow, channel: Channel): Promise<boolean> {
     const userId = run.recipient['userId'];
     if (!userId) return false;
-    const p = await tx.one<{ c: Record<string, boolean> | null }>(
-      `SELECT categories -> $3 AS c FROM preferences WHERE tenant_id = $1 AND user_id = $2::uuid`,
-      [tx.tenantId, userId, workflowCategory(run.workflow_key)],
-      'workflow_preferences',
-    );
-    return p?.c?.[channel] === false || p?.c?.['all'] === false;
+    const c = await this.steps.preferenceOf(tx, userId, workflowCategory(run.workflow_key));
+    return c?.[channel] === false || c?.['all'] === false;
   }
 
   /** Whether a step's `if` holds: data, recipient and digest by path; earlier steps' outcomes from their deliveries. */
@@ -302,14 +260,7 @@ export class RunWorkflowUseCase {
     const asked = stepsOf(step.if!);
     const rows = done.filter((s) => asked.includes(s.name));
     const ids = rows.flatMap((s) => s.delivery_ids);
-    const facts = ids.length
-      ? await tx.rows<{ id: string; status: string; seen: boolean; read: boolean }>(
-          `SELECT d.id, d.status, bool_or(n.seen_at IS NOT NULL OR n.read_at IS NOT NULL) AS seen, bool_or(n.read_at IS NOT NULL) AS read
-           FROM deliveries d LEFT JOIN notifications n ON n.tenant_id = d.tenant_id AND n.delivery_id = d.id
-           WHERE d.tenant_id = $1 AND d.id = ANY($2::uuid[]) GROUP BY d.id, d.status`,
-          [tx.tenantId, ids],
-        )
-      : [];
+    const facts = ids.length ? await this.steps.deliveryFacts(tx, ids) : [];
     const outcome = (name: string, is: StepOutcome): boolean => {
       const row = rows.find((s) => s.name === name);
       if (!row) return is === 'unseen' || is === 'unread';
@@ -349,51 +300,22 @@ export class RunWorkflowUseCase {
     status: string,
     o: { reason?: string; deliveryIds?: string[]; wakeAt?: number; detail?: Record<string, unknown> } = {},
   ): Promise<RunStepRow> {
-    const row = await tx.one<RunStepRow>(
-      `INSERT INTO workflow_run_steps (tenant_id, run_id, idx, name, type, status, reason, delivery_ids, detail, wake_at, ended_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9, $10, CASE WHEN $6 = 'waiting' THEN NULL ELSE now() END)
-       RETURNING idx, name, type, status, reason, delivery_ids::text[] AS delivery_ids, detail, started_at, wake_at, ended_at`,
-      [
-        tx.tenantId,
-        run.id,
-        i,
-        step.name,
-        step.type,
-        status,
-        o.reason ?? null,
-        o.deliveryIds ?? [],
-        o.detail ? JSON.stringify(o.detail) : null,
-        o.wakeAt !== undefined ? new Date(o.wakeAt) : null,
-      ],
-      'workflow_step_insert',
-    );
-    return row!;
+    return this.steps.insertStep(tx, run.id, { idx: i, name: step.name, type: step.type, status }, o);
   }
 
   private async finish(tx: Tx, runId: string, idx: number, status: string, o: { detail?: Record<string, unknown> } = {}): Promise<void> {
-    await tx.exec(
-      `UPDATE workflow_run_steps SET status = $4, ended_at = now(), detail = coalesce(detail, '{}'::jsonb) || coalesce($5::jsonb, '{}'::jsonb)
-       WHERE tenant_id = $1 AND run_id = $2 AND idx = $3`,
-      [tx.tenantId, runId, idx, status, o.detail ? JSON.stringify(o.detail) : null],
-    );
+    await this.steps.finishStep(tx, runId, idx, status, o.detail);
   }
 
   /** The run waits at step `i`: its job comes back at the wake time (at most WORKFLOW_POLL_INTERVAL away, so a moved clock is seen). */
   private async wait(tx: Tx, run: RunRow, i: number, wakeAt: number, now: number): Promise<void> {
-    await tx.exec(`UPDATE workflow_runs SET step = $3, status = 'waiting', updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
-      tx.tenantId,
-      run.id,
-      i,
-    ]);
+    await this.steps.moveRun(tx, run.id, i, 'waiting');
     const inMs = Math.max(0, Math.min(wakeAt - now, this.config.WORKFLOW_POLL_INTERVAL * 1000));
     await enqueueWorkflowSteps(tx, [{ runId: run.id, idx: i, runAt: new Date(Date.now() + inMs) }]);
   }
 
   private async end(tx: Tx, run: RunRow, i: number, status: RunStatus, reason?: string): Promise<void> {
-    await tx.exec(
-      `UPDATE workflow_runs SET step = $3, status = $4, status_reason = $5, updated_at = now(), ended_at = now() WHERE tenant_id = $1 AND id = $2`,
-      [tx.tenantId, run.id, i, status, reason ?? null],
-    );
+    await this.steps.endRun(tx, run.id, i, status, reason ?? null);
   }
 }
 
