@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactInput } from './contact-values.js';
 import { ContactImportsRepository } from './contact-imports.repository.js';
 import { ContactsCoreModule } from './contacts-core.module.js';
 import { ContactsController, GroupsController } from './contacts.controller.js';
@@ -27,6 +28,7 @@ import { UpdateGroupUseCase } from './usecases/update-group/update-group.usecase
   controllers: [ContactsController, GroupsController],
   providers: [
     ContactImportsRepository,
+    ContactInput,
     CreateContactUseCase,
     ListContactsUseCase,
     GetContactUseCase,

@@ -1,4 +1,4 @@
-import { AppException, isUuid } from '#common';
+import { AppException, isUuid, type Principal } from '#common';
 import type { Tx } from '../database/unit-of-work.js';
 import type { ContactsRepository, GroupRow } from './contacts.repository.js';
 
@@ -10,7 +10,7 @@ export async function loadGroup(contacts: ContactsRepository, tx: Tx, id: string
 }
 
 /** A static group, locked, for a membership change: a dynamic group is 409 (its filter decides its members). */
-export async function loadStaticGroup(contacts: ContactsRepository, tx: Tx, id: string): Promise<GroupRow> {
+async function loadStaticGroup(contacts: ContactsRepository, tx: Tx, id: string): Promise<GroupRow> {
   const g = await loadGroup(contacts, tx, id, true);
   if (g.kind !== 'static') {
     throw AppException.conflict('A dynamic group has no members to add or remove: its filter decides', [
@@ -20,7 +20,20 @@ export async function loadStaticGroup(contacts: ContactsRepository, tx: Tx, id: 
   return g;
 }
 
-/** The distinct contact ids of a membership call, lowercased. */
-export function memberIds(contactIds: string[]): string[] {
-  return [...new Set(contactIds.map((c) => c.toLowerCase()))];
+/**
+ * A membership call: in a tenant transaction, the static group locked (404, 409 for a dynamic
+ * one), then `change` with the distinct contact ids given, lowercased.
+ */
+export function changeMembers<T>(
+  contacts: ContactsRepository,
+  p: Principal,
+  groupId: string,
+  contactIds: string[],
+  change: (tx: Tx, ids: string[]) => Promise<T>,
+): Promise<T> {
+  const ids = [...new Set(contactIds.map((c) => c.toLowerCase()))];
+  return contacts.tenant(p.tenantId!, async (tx) => {
+    await loadStaticGroup(contacts, tx, groupId);
+    return change(tx, ids);
+  });
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
-import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../../crypto/secret-cipher.js';
 import { actorOf } from '../../../tenancy/visibility.js';
-import { contactValues } from '../../contact-values.js';
+import { ContactInput } from '../../contact-values.js';
 import { ContactsRepository } from '../../contacts.repository.js';
 import type { CreateContactDto } from '../../dtos/contact.dto.js';
 import { toContactView } from '../../dtos/contact.view.js';
@@ -14,13 +12,12 @@ import { toContactView } from '../../dtos/contact.view.js';
 export class CreateContactUseCase {
   constructor(
     private readonly contacts: ContactsRepository,
-    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
-    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    private readonly input: ContactInput,
   ) {}
 
   async execute(p: Principal, dto: CreateContactDto) {
     const id = randomUUID();
-    const values = contactValues(id, dto, null, { cipher: this.cipher, smsRegion: this.config.SMS_DEFAULT_REGION });
+    const values = this.input.values(id, dto, null);
     if (!values.external_id && !values.email && !values.phone && !values.device_token_last4.length) {
       throw AppException.validation('A contact needs an externalId, email, phone or deviceTokens', [
         { field: 'body', messages: ['give at least one of externalId, email, phone, deviceTokens'] },

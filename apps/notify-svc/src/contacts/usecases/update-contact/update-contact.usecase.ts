@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppException, isUuid, type Principal } from '#common';
-import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { SECRET_CIPHER, type SecretCipher } from '../../../crypto/secret-cipher.js';
-import { contactValues } from '../../contact-values.js';
+import { ContactInput } from '../../contact-values.js';
 import { ContactsRepository } from '../../contacts.repository.js';
 import type { UpdateContactDto } from '../../dtos/contact.dto.js';
 import { toContactView } from '../../dtos/contact.view.js';
@@ -12,8 +10,7 @@ import { toContactView } from '../../dtos/contact.view.js';
 export class UpdateContactUseCase {
   constructor(
     private readonly contacts: ContactsRepository,
-    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
-    @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
+    private readonly input: ContactInput,
   ) {}
 
   async execute(p: Principal, id: string, dto: UpdateContactDto) {
@@ -25,11 +22,7 @@ export class UpdateContactUseCase {
       await this.contacts.tenant(p.tenantId!, async (tx) => {
         const current = await this.contacts.find(tx, id, true);
         if (!current) throw AppException.notFound('Contact');
-        return this.contacts.update(
-          tx,
-          id,
-          contactValues(id, dto, current, { cipher: this.cipher, smsRegion: this.config.SMS_DEFAULT_REGION }),
-        );
+        return this.contacts.update(tx, id, this.input.values(id, dto, current));
       }),
     );
   }
