@@ -1,5 +1,6 @@
 import { AppException, parseDuration } from '#common';
-import { CHANNELS, TEMPLATE_KEY, type Channel } from '../templates/dtos/template.dto.js';
+import { CHANNEL_REGISTRY, CHANNELS, type Channel } from '../channels/channel-registry.js';
+import { TEMPLATE_KEY } from '../templates/dtos/template.dto.js';
 import { LOCAL_TIME_PATTERN } from '../campaigns/local-time.js';
 import { checkCondition, checkPath, type Condition } from './conditions.js';
 
@@ -135,7 +136,7 @@ export function parseSteps(raw: unknown): WorkflowStep[] {
           if (c['subject'] !== undefined && (typeof c['subject'] !== 'string' || c['subject'].length > 1000)) {
             bad(`${at}.content.subject`, 'must be a string of at most 1,000 characters');
           }
-          if ((type === 'email' || type === 'push') && !c['subject']) bad(`${at}.content.subject`, `is required for ${type}`);
+          if (CHANNEL_REGISTRY[type as Channel].subjectRequired && !c['subject']) bad(`${at}.content.subject`, `is required for ${type}`);
           step['content'] = { ...(c['subject'] !== undefined ? { subject: c['subject'] } : {}), body: c['body'] };
         }
       }

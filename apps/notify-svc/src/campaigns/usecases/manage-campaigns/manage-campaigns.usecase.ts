@@ -5,7 +5,7 @@ import { fieldError, normaliseTimezone } from '../../../contacts/contact-fields.
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
+import type { Channel } from '../../../channels/channel-registry.js';
 import { TemplatesRepository } from '../../../templates/templates.repository.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
 import { actorOf } from '../../../tenancy/visibility.js';
