@@ -137,6 +137,11 @@ export type ChannelContent<C extends Channel> = InstanceType<(typeof REGISTRY)[C
 export type ProviderChannel = { [C in Channel]: (typeof REGISTRY)[C]['sends'] extends 'providers' ? C : never }[Channel];
 export const PROVIDER_CHANNELS = CHANNELS.filter((c): c is ProviderChannel => CHANNEL_REGISTRY[c].sends === 'providers');
 
+/** Whether `name` is a channel (a workflow step type, say). */
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name);
+}
+
 /** The channels whose spec has `flag` set, in CHANNELS order. */
 export function channelsWith(flag: 'contacts' | 'testSend'): Channel[] {
   return CHANNELS.filter((c) => CHANNEL_REGISTRY[c][flag]);
