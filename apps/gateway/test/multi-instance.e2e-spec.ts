@@ -231,9 +231,20 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
     expect(r1.status).toBe(200);
     const r2 = await auth[0]!.http.post('/auth/v1/refresh', { refreshToken: r1.body.data.refreshToken });
     expect(r2.status).toBe(200);
-    // The first refresh token was retired on instance 1: instance 0 knows it too.
+    for (const token of [t.token, r1.body.data.accessToken, r2.body.data.accessToken] as string[]) {
+      for (const n of notify) expect((await n.http.get('/notify/v1/deliveries?limit=1', { token })).status).toBe(200);
+    }
+    // The first refresh token was retired on instance 1: instance 0 knows it too, takes its reuse for
+    // theft and ends the session, so both notify instances soon refuse the session's access tokens.
     expect((await auth[0]!.http.post('/auth/v1/refresh', { refreshToken: r1.body.data.refreshToken })).status).toBe(401);
-    for (const n of notify) expect((await n.http.get('/notify/v1/deliveries?limit=1', { token: t.token })).status).toBe(200);
+    expect((await auth[1]!.http.post('/auth/v1/refresh', { refreshToken: r2.body.data.refreshToken })).status).toBe(401);
+    for (const n of notify) {
+      await eventually(
+        async () => (await n.http.get('/notify/v1/deliveries?limit=1', { token: r2.body.data.accessToken as string })).status === 401,
+        REVOCATION_BOUND_MS + 2_000,
+        'the ended session refused by notify',
+      );
+    }
   });
 
   it('a revoked session is refused by both instances of both services within the bound', async () => {

@@ -1,46 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { SseClient } from '#testing';
 import { CampaignClock } from '../src/campaigns/clock.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess } from './support/service-processes.js';
-
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-  /** The campaign clock when the mail arrived. */
-  at: number;
-}
-
-/** A real SMTP server on loopback that records every mail with the campaign clock's time. */
-async function startSmtp(now: () => number = Date.now) {
-  const mails: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, cb) {
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      simpleParser(stream)
-        .then((m) => {
-          for (const t of to) mails.push({ to: t, subject: m.subject ?? '', text: m.text ?? '', at: now() });
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  const countBy = () => {
-    const m = new Map<string, number>();
-    for (const x of mails) m.set(x.to, (m.get(x.to) ?? 0) + 1);
-    return m;
-  };
-  return { url: `smtp://127.0.0.1:${port}`, mails, countBy, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { startSmtp } from './support/smtp-peer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +19,7 @@ describe('campaigns (workers on, real SMTP peer)', () => {
   let templateId: string;
 
   beforeAll(async () => {
-    smtp = await startSmtp(() => Date.now() + offset);
+    smtp = await startSmtp({ now: () => Date.now() + offset });
     env = await NotifyTestEnv.start({
       WORKERS_ENABLED: 'true',
       WORKER_CONCURRENCY: '8',

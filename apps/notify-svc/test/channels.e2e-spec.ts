@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { WebhookProvider } from '../src/channels/webhook/webhook.provider.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess } from './support/service-processes.js';
+import { startSmtp } from './support/smtp-peer.js';
 
 /** A webhook receiver on loopback: records every request; `answer` decides each response. */
 async function startReceiver(answer: (req: http.IncomingMessage, body: string) => { status: number; headers?: Record<string, string> }) {
@@ -25,38 +24,13 @@ async function startReceiver(answer: (req: http.IncomingMessage, body: string) =
   return { url: `http://127.0.0.1:${port}`, port, requests, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** A real SMTP server on loopback: parses what it receives; `reply` may refuse a recipient with a code. */
-async function startSmtp(reply: (to: string) => number | null = () => null) {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onRcptTo(address, _session, cb) {
-      const code = reply(address.address);
-      if (code) return cb(Object.assign(new Error(`refused with ${code}`), { responseCode: code }));
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          mails.push(m);
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 describe('channels: email over SMTP, signed webhooks', () => {
   let env: NotifyTestEnv;
   let a: TestTenant;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
   beforeAll(async () => {
-    smtp = await startSmtp((to) => (to.startsWith('hard') ? 550 : to.startsWith('soft') ? 450 : null));
+    smtp = await startSmtp({ rcptCode: (to) => (to.startsWith('hard') ? 550 : to.startsWith('soft') ? 450 : null) });
     env = await NotifyTestEnv.start({
       WORKERS_ENABLED: 'true',
       SMTP_URL: smtp.url,
@@ -110,7 +84,7 @@ describe('channels: email over SMTP, signed webhooks', () => {
     const d = await until(res.body.data.id, ['sent']);
     expect(d.provider).toBe('smtp');
     expect(d.providerMessageId).toBe(`<${d.id}@example.test>`);
-    const mail = smtp.mails.find((m) => m.messageId === d.providerMessageId)!;
+    const mail = smtp.messages.find((m) => m.messageId === d.providerMessageId)!;
     expect(mail.subject).toBe('Order 42');
     expect(mail.text?.trim()).toBe('Thanks Grace <&>');
     expect(mail.html).toContain('<p>Thanks <b>Grace &lt;&amp;&gt;</b></p>');

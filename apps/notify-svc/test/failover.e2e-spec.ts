@@ -1,42 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
-
-/**
- * A real SMTP server on loopback. While `down` it answers 421 (service not available, a temporary
- * refusal: it takes nothing) to every MAIL FROM; recipients starting with `hard` get a 550 (a
- * permanent refusal of that one message). `tries` counts every message offered, `mails` the taken ones.
- */
-async function startSmtp() {
-  const state = { down: false, tries: 0, mails: [] as ParsedMail[] };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onMailFrom(_address, _session, cb) {
-      state.tries++;
-      if (state.down) return cb(Object.assign(new Error('service not available, try later'), { responseCode: 421 }));
-      cb();
-    },
-    onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('hard')) return cb(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          state.mails.push(m);
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return Object.assign(state, { url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) });
-}
+import { startSmtp } from './support/smtp-peer.js';
 
 interface ProviderView {
   name: string;
@@ -62,8 +26,8 @@ describe('provider failover (circuit breakers)', () => {
   let secondary: Awaited<ReturnType<typeof startSmtp>>;
 
   beforeAll(async () => {
-    primary = await startSmtp();
-    secondary = await startSmtp();
+    primary = await startSmtp({ rcptCode: (to) => (to.startsWith('hard') ? 550 : null) });
+    secondary = await startSmtp({ rcptCode: (to) => (to.startsWith('hard') ? 550 : null) });
     env = await NotifyTestEnv.start({
       WORKERS_ENABLED: 'true',
       SMTP_URL: primary.url,
@@ -114,7 +78,7 @@ describe('provider failover (circuit breakers)', () => {
   /** How many times each delivery's Message-ID arrived, over both servers. */
   const arrivals = () => {
     const n = new Map<string, number>();
-    for (const m of [...primary.mails, ...secondary.mails]) n.set(m.messageId!, (n.get(m.messageId!) ?? 0) + 1);
+    for (const m of [...primary.messages, ...secondary.messages]) n.set(m.messageId!, (n.get(m.messageId!) ?? 0) + 1);
     return n;
   };
   const messageId = (id: string) => `<${id}@example.test>`;
@@ -162,7 +126,7 @@ describe('provider failover (circuit breakers)', () => {
     }
     const n = arrivals();
     for (const id of ids) expect(n.get(messageId(id))).toBe(1);
-    expect(primary.mails.filter((m) => ids.some((id) => m.messageId === messageId(id)))).toHaveLength(0);
+    expect(primary.messages.filter((m) => ids.some((id) => m.messageId === messageId(id)))).toHaveLength(0);
 
     // While open the admin view shows it, and new sends go straight to the secondary.
     const view = await email();
@@ -255,8 +219,8 @@ describe('provider failover (circuit breakers)', () => {
       const d = await until(id, ['sent'], 20_000);
       expect(d.provider).toBe('smtp');
       expect(d.providerAttempts.every((p: { provider: string }) => p.provider === 'smtp')).toBe(true);
-      expect(primary.mails.filter((m) => m.messageId === messageId(id))).toHaveLength(1);
-      expect(secondary.mails.filter((m) => m.messageId === messageId(id))).toHaveLength(0);
+      expect(primary.messages.filter((m) => m.messageId === messageId(id))).toHaveLength(1);
+      expect(secondary.messages.filter((m) => m.messageId === messageId(id))).toHaveLength(0);
     }
     expect([...arrivals().values()].every((c) => c === 1)).toBe(true);
   });

@@ -1,20 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Idempotent, PaginationQueryDto, QueryTokenAllowed, Role, Scope, SECURITY, SseStreams, type Principal } from '#common';
-import { CurrentUser, Roles, Scopes, SendsNotifications } from '#auth-kit';
+import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { RawBodyField } from '../contacts/contacts-query.js';
 import { CreateCampaignDto, TestSendDto, UpdateCampaignDto } from './dtos/campaign.dto.js';
-import { ManageCampaignsUseCase } from './usecases/manage-campaigns/manage-campaigns.usecase.js';
+import { CampaignAction, ReadsCampaigns } from './campaign-routes.js';
+import { CancelCampaignUseCase } from './usecases/cancel-campaign/cancel-campaign.usecase.js';
+import { CreateCampaignUseCase } from './usecases/create-campaign/create-campaign.usecase.js';
+import { DeleteCampaignUseCase } from './usecases/delete-campaign/delete-campaign.usecase.js';
+import { GetCampaignUseCase } from './usecases/get-campaign/get-campaign.usecase.js';
+import { GetCampaignStatsUseCase } from './usecases/get-campaign-stats/get-campaign-stats.usecase.js';
+import { LaunchCampaignUseCase } from './usecases/launch-campaign/launch-campaign.usecase.js';
+import { ListCampaignsUseCase } from './usecases/list-campaigns/list-campaigns.usecase.js';
+import { PauseCampaignUseCase } from './usecases/pause-campaign/pause-campaign.usecase.js';
+import { ResumeCampaignUseCase } from './usecases/resume-campaign/resume-campaign.usecase.js';
+import { TestCampaignUseCase } from './usecases/test-campaign/test-campaign.usecase.js';
+import { UpdateCampaignUseCase } from './usecases/update-campaign/update-campaign.usecase.js';
 import { StreamCampaignStatsUseCase } from './usecases/stream-stats/stream-stats.usecase.js';
-
-/**
- * Who may do what (seed 001), as for contacts: every user of the tenant reads campaigns and their
- * stats; organizers and admins create, change and launch them. API keys read with
- * notifications:read (or campaigns:write) and write with campaigns:write; what sends (launch,
- * resume, test) also needs notifications:send.
- */
-const READ_SCOPES = [Scope.NotificationsRead, Scope.CampaignsWrite];
 
 @ApiTags('campaigns')
 @ApiBearerAuth(SECURITY.bearer)
@@ -24,8 +27,18 @@ const READ_SCOPES = [Scope.NotificationsRead, Scope.CampaignsWrite];
 @Controller('notify/v1/campaigns')
 export class CampaignsController {
   constructor(
-    private readonly manage: ManageCampaignsUseCase,
+    private readonly createCampaign: CreateCampaignUseCase,
+    private readonly listCampaigns: ListCampaignsUseCase,
+    private readonly getCampaign: GetCampaignUseCase,
+    private readonly getStats: GetCampaignStatsUseCase,
     private readonly streamStats: StreamCampaignStatsUseCase,
+    private readonly updateCampaign: UpdateCampaignUseCase,
+    private readonly deleteCampaign: DeleteCampaignUseCase,
+    private readonly launchCampaign: LaunchCampaignUseCase,
+    private readonly pauseCampaign: PauseCampaignUseCase,
+    private readonly resumeCampaign: ResumeCampaignUseCase,
+    private readonly cancelCampaign: CancelCampaignUseCase,
+    private readonly testCampaign: TestCampaignUseCase,
     private readonly sse: SseStreams,
   ) {}
 
@@ -33,34 +46,30 @@ export class CampaignsController {
   @Idempotent()
   @ApiOperation({ summary: 'Create a campaign (a draft): template, channel, audience {groupIds?, filter?}, schedule, maxPerMinute' })
   create(@CurrentUser() p: Principal, @Body() dto: CreateCampaignDto, @RawBodyField('audience') audience: unknown) {
-    return this.manage.create(p, dto, audience);
+    return this.createCampaign.execute(p, dto, audience);
   }
 
   @Get()
-  @Roles(Role.User, Role.Organizer, Role.Admin)
-  @Scopes(...READ_SCOPES)
+  @ReadsCampaigns()
   list(@CurrentUser() p: Principal, @Query() q: PaginationQueryDto) {
-    return this.manage.list(p, q.limit, q.cursor);
+    return this.listCampaigns.execute(p, q.limit, q.cursor);
   }
 
   @Get(':id')
-  @Roles(Role.User, Role.Organizer, Role.Admin)
-  @Scopes(...READ_SCOPES)
+  @ReadsCampaigns()
   get(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.get(p, id);
+    return this.getCampaign.execute(p, id);
   }
 
   @Get(':id/stats')
-  @Roles(Role.User, Role.Organizer, Role.Admin)
-  @Scopes(...READ_SCOPES)
+  @ReadsCampaigns()
   @ApiOperation({ summary: 'Progress: targeted, pending, queued, sent, delivered, failed, suppressed, skipped' })
   stats(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.stats(p, id);
+    return this.getStats.execute(p, id);
   }
 
   @Get(':id/stats/stream')
-  @Roles(Role.User, Role.Organizer, Role.Admin)
-  @Scopes(...READ_SCOPES)
+  @ReadsCampaigns()
   @QueryTokenAllowed()
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'token', required: false, description: 'Access token, for clients that cannot set Authorization' })
@@ -77,53 +86,46 @@ export class CampaignsController {
     @Body() dto: UpdateCampaignDto,
     @RawBodyField('audience') audience: unknown,
   ) {
-    return this.manage.update(p, id, dto, audience);
+    return this.updateCampaign.execute(p, id, dto, audience);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a draft, completed or cancelled campaign (409 while scheduled, running or paused)' })
   remove(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.remove(p, id);
+    return this.deleteCampaign.execute(p, id);
   }
 
   @Post(':id/launch')
-  @SendsNotifications()
-  @Idempotent()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Pin the template version, check the audience, and start the durable expansion and sending' })
+  @CampaignAction({ sends: true, summary: 'Pin the template version, check the audience, and start the durable expansion and sending' })
   launch(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.launch(p, id);
+    return this.launchCampaign.execute(p, id);
   }
 
   @Post(':id/pause')
-  @Idempotent()
-  @HttpCode(200)
+  @CampaignAction()
   pause(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.pause(p, id);
+    return this.pauseCampaign.execute(p, id);
   }
 
   @Post(':id/resume')
-  @SendsNotifications()
-  @Idempotent()
-  @HttpCode(200)
+  @CampaignAction({ sends: true })
   resume(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.resume(p, id);
+    return this.resumeCampaign.execute(p, id);
   }
 
   @Post(':id/cancel')
-  @Idempotent()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Stop: recipients still waiting are cancelled (counted as skipped); deliveries already made go on' })
+  @CampaignAction({ summary: 'Stop: recipients still waiting are cancelled (counted as skipped); deliveries already made go on' })
   cancel(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.cancel(p, id);
+    return this.cancelCampaign.execute(p, id);
   }
 
   @Post(':id/test')
-  @SendsNotifications()
-  @Idempotent()
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Send the campaign message once to one address (before launch), through the normal accept path' })
+  @CampaignAction({
+    sends: true,
+    status: 202,
+    summary: 'Send the campaign message once to one address (before launch), through the normal accept path',
+  })
   test(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: TestSendDto) {
-    return this.manage.test(p, id, dto);
+    return this.testCampaign.execute(p, id, dto);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newestFirst, type Page } from '#common';
+import type { ContactRow } from '../contacts/contacts.repository.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
 import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { CampaignStatus } from './campaign-state.js';
@@ -56,6 +57,9 @@ export interface CampaignCounts {
   skipped: number;
   cancelled: number;
 }
+
+/** A recipient whose time came, with its contact (found false once the contact was deleted). */
+export type DueRecipientRow = ContactRow & { contact_id: string; found: boolean };
 
 const COLS =
   'id, tenant_id, name, channel, template_id, template_key, template_version, category, data, audience, schedule, max_per_minute, status, plan_tier, expansion_cursor, expanded, targeted, window_started_at, window_sent, created_by, created_at, updated_at, launched_at, completed_at, cancelled_at';
@@ -128,6 +132,82 @@ export class CampaignsRepository {
         extra.cancelled ?? false,
       ],
     ))!;
+  }
+
+  /** Cancel: the recipients still waiting become cancelled (counted as skipped). */
+  cancelPendingRecipients(tx: Tx, id: string): Promise<number> {
+    return tx.exec(
+      `UPDATE campaign_recipients SET status = 'cancelled', reason = 'campaign cancelled' WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending'`,
+      [tx.tenantId, id],
+    );
+  }
+
+  /** One expansion page: the contacts as recipients with their send times (a contact already there is kept); answers how many were new. */
+  insertRecipients(tx: Tx, id: string, recipients: Array<{ contactId: string; sendAt: Date }>): Promise<number> {
+    return tx.exec(
+      `INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, send_at)
+       SELECT $1, $2, u.id, u.at FROM unnest($3::uuid[], $4::timestamptz[]) AS u(id, at)
+       ON CONFLICT (campaign_id, contact_id) DO NOTHING`,
+      [tx.tenantId, id, recipients.map((r) => r.contactId), recipients.map((r) => r.sendAt)],
+    );
+  }
+
+  /** After an expansion page: the cursor moved to its last contact (kept when null), done or not, `added` more targeted. */
+  async advanceExpansion(tx: Tx, id: string, cursor: string | null, expanded: boolean, added: number): Promise<void> {
+    await tx.exec(
+      `UPDATE campaigns SET expansion_cursor = coalesce($3, expansion_cursor), expanded = $4, targeted = targeted + $5, updated_at = now()
+       WHERE tenant_id = $1 AND id = $2`,
+      [tx.tenantId, id, cursor, expanded, added],
+    );
+  }
+
+  /** Up to `limit` waiting recipients due by `now`, in send order, locked (skipping those another send holds). */
+  dueRecipients(tx: Tx, id: string, now: Date, limit: number): Promise<DueRecipientRow[]> {
+    return tx.rows<DueRecipientRow>(
+      `SELECT r.contact_id, ct.id IS NOT NULL AS found, ct.id, ct.external_id, ct.name, ct.email, ct.phone, ct.device_tokens_enc,
+              ct.locale, ct.timezone, ct.attributes
+       FROM campaign_recipients r LEFT JOIN contacts ct ON ct.tenant_id = r.tenant_id AND ct.id = r.contact_id
+       WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.status = 'pending' AND r.send_at <= $3
+       ORDER BY r.send_at, r.contact_id LIMIT $4 FOR UPDATE OF r SKIP LOCKED`,
+      [tx.tenantId, id, now, limit],
+    );
+  }
+
+  /** The throttle's window: when it started and how many were sent in it. */
+  async saveWindow(tx: Tx, id: string, startedAt: Date, sent: number): Promise<void> {
+    await tx.exec('UPDATE campaigns SET window_started_at = $3, window_sent = $4 WHERE tenant_id = $1 AND id = $2', [
+      tx.tenantId,
+      id,
+      startedAt,
+      sent,
+    ]);
+  }
+
+  /** Recipients closed without a delivery (skipped or failed), each with its reason. */
+  async closeRecipients(tx: Tx, id: string, closed: Array<{ id: string; status: 'skipped' | 'failed'; reason: string }>): Promise<void> {
+    await tx.exec(
+      `UPDATE campaign_recipients r SET status = u.status, reason = u.reason FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(id, status, reason)
+       WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
+      [tx.tenantId, id, closed.map((x) => x.id), closed.map((x) => x.status), closed.map((x) => x.reason)],
+    );
+  }
+
+  /** Recipients sent: each linked to its delivery. */
+  async linkDeliveries(tx: Tx, id: string, linked: Array<{ id: string; d: string }>): Promise<void> {
+    await tx.exec(
+      `UPDATE campaign_recipients r SET status = 'sent', delivery_id = u.d FROM unnest($3::uuid[], $4::uuid[]) AS u(id, d)
+       WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
+      [tx.tenantId, id, linked.map((x) => x.id), linked.map((x) => x.d)],
+    );
+  }
+
+  /** The send time of the earliest waiting recipient (the partial index on pending recipients by send_at); undefined when none is left. */
+  async nextPendingAt(tx: Tx, id: string): Promise<Date | undefined> {
+    const left = await tx.one<{ next: Date }>(
+      `SELECT send_at AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending' ORDER BY send_at LIMIT 1`,
+      [tx.tenantId, id],
+    );
+    return left?.next;
   }
 
   /** Counts from the recipients and the statuses of their deliveries. */

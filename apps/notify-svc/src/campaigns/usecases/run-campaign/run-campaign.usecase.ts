@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppException, LIVE_BUS, type LiveBus } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
-import { ContactsRepository, type ContactRow, type GroupRow } from '../../../contacts/contacts.repository.js';
+import { ContactsRepository, type GroupRow } from '../../../contacts/contacts.repository.js';
 import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
@@ -10,11 +10,9 @@ import type { Channel } from '../../../channels/channel-registry.js';
 import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';
-import { CampaignsRepository, type CampaignRow } from '../../campaigns.repository.js';
+import { CampaignsRepository, type CampaignRow, type DueRecipientRow } from '../../campaigns.repository.js';
 import { nextLocalTime } from '../../local-time.js';
 import { campaignTopic } from '../../campaign-live.js';
-
-type DueRow = ContactRow & { contact_id: string; found: boolean };
 
 /** An expansion page is this many send chunks: recipient rows are cheap, and fewer pages mean fewer waits on the campaign lock. */
 const EXPAND_PAGE_CHUNKS = 5;
@@ -84,19 +82,14 @@ export class RunCampaignUseCase {
       );
       const now = this.clock.now();
       const inserted = page.length
-        ? await tx.exec(
-            `INSERT INTO campaign_recipients (tenant_id, campaign_id, contact_id, send_at)
-             SELECT $1, $2, u.id, u.at FROM unnest($3::uuid[], $4::timestamptz[]) AS u(id, at)
-             ON CONFLICT (campaign_id, contact_id) DO NOTHING`,
-            [tenantId, c.id, page.map((p) => p.id), page.map((p) => this.sendAt(c, p.timezone, now))],
+        ? await this.campaigns.insertRecipients(
+            tx,
+            c.id,
+            page.map((p) => ({ contactId: p.id, sendAt: this.sendAt(c, p.timezone, now) })),
           )
         : 0;
       const done = page.length < this.config.CAMPAIGN_CHUNK * EXPAND_PAGE_CHUNKS;
-      await tx.exec(
-        `UPDATE campaigns SET expansion_cursor = coalesce($3, expansion_cursor), expanded = $4, targeted = targeted + $5, updated_at = now()
-         WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, c.id, page[page.length - 1]?.id ?? null, done, inserted],
-      );
+      await this.campaigns.advanceExpansion(tx, c.id, page[page.length - 1]?.id ?? null, done, inserted);
       if (!done) await this.queue.enqueueCampaign(tx, TASK.campaignExpand, c.id);
       // New recipients may be due now: the send job looks (a throttled one keeps its window).
       if (inserted || done) await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, null, c.max_per_minute !== null);
@@ -132,14 +125,7 @@ export class RunCampaignUseCase {
         return;
       }
       const limit = Math.min(this.config.CAMPAIGN_CHUNK, allowed);
-      const due = await tx.rows<DueRow>(
-        `SELECT r.contact_id, ct.id IS NOT NULL AS found, ct.id, ct.external_id, ct.name, ct.email, ct.phone, ct.device_tokens_enc,
-                ct.locale, ct.timezone, ct.attributes
-         FROM campaign_recipients r LEFT JOIN contacts ct ON ct.tenant_id = r.tenant_id AND ct.id = r.contact_id
-         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.status = 'pending' AND r.send_at <= $3
-         ORDER BY r.send_at, r.contact_id LIMIT $4 FOR UPDATE OF r SKIP LOCKED`,
-        [tenantId, c.id, new Date(now), limit],
-      );
+      const due = await this.campaigns.dueRecipients(tx, c.id, new Date(now), limit);
       if (due.length) {
         try {
           await this.deliver(tx, c, due);
@@ -154,12 +140,7 @@ export class RunCampaignUseCase {
       }
       if (c.max_per_minute !== null) {
         windowSent += due.length;
-        await tx.exec('UPDATE campaigns SET window_started_at = $3, window_sent = $4 WHERE tenant_id = $1 AND id = $2', [
-          tenantId,
-          c.id,
-          new Date(windowStart),
-          windowSent,
-        ]);
+        await this.campaigns.saveWindow(tx, c.id, new Date(windowStart), windowSent);
       }
       const windowFull = c.max_per_minute !== null && windowSent >= c.max_per_minute;
       await this.next(tx, c, now, windowFull ? new Date(windowStart + windowMs) : null, due.length === limit);
@@ -172,7 +153,7 @@ export class RunCampaignUseCase {
    * suppressions, preferences, quota: as any send) and links them to their recipients; a recipient
    * the pipeline refuses (render error, too long, no content) is closed as failed with the reason.
    */
-  private async deliver(tx: Tx, c: CampaignRow, due: DueRow[]): Promise<void> {
+  private async deliver(tx: Tx, c: CampaignRow, due: DueRecipientRow[]): Promise<void> {
     const channel = c.channel as Channel;
     const closed: Array<{ id: string; status: 'skipped' | 'failed'; reason: string }> = [];
     const targets: Array<{ contactId: string; to: RecipientDto; data: Record<string, unknown> }> = [];
@@ -214,38 +195,23 @@ export class RunCampaignUseCase {
         else closed.push({ id, status: 'failed', reason: o.refused });
       });
     }
-    if (closed.length) {
-      await tx.exec(
-        `UPDATE campaign_recipients r SET status = u.status, reason = u.reason FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(id, status, reason)
-         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
-        [tx.tenantId, c.id, closed.map((x) => x.id), closed.map((x) => x.status), closed.map((x) => x.reason)],
-      );
-    }
-    if (linked.length) {
-      await tx.exec(
-        `UPDATE campaign_recipients r SET status = 'sent', delivery_id = u.d FROM unnest($3::uuid[], $4::uuid[]) AS u(id, d)
-         WHERE r.tenant_id = $1 AND r.campaign_id = $2 AND r.contact_id = u.id`,
-        [tx.tenantId, c.id, linked.map((x) => x.id), linked.map((x) => x.d)],
-      );
-    }
+    if (closed.length) await this.campaigns.closeRecipients(tx, c.id, closed);
+    if (linked.length) await this.campaigns.linkDeliveries(tx, c.id, linked);
   }
 
   /** Completes the campaign, or adds the send job again for the next window / due recipient. */
   private async next(tx: Tx, c: CampaignRow, now: number, windowEnd: Date | null, full: boolean): Promise<void> {
     // The earliest waiting recipient (the partial index on pending recipients by send_at): none left = done.
-    const left = await tx.one<{ next: Date }>(
-      `SELECT send_at AS next FROM campaign_recipients WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'pending' ORDER BY send_at LIMIT 1`,
-      [tx.tenantId, c.id],
-    );
+    const next = await this.campaigns.nextPendingAt(tx, c.id);
     // Read under this transaction's lock on the campaign: the expansion cannot move it meanwhile.
     const expanded = c.expanded;
-    if (!left) {
+    if (!next) {
       if (expanded) await this.campaigns.setStatus(tx, c.id, 'completed', { completed: true });
       // Not expanded yet: the next page of the expansion adds the send job again.
       return;
     }
     const poll = this.config.CAMPAIGN_POLL_INTERVAL * 1000;
-    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(left.next).getTime() - now));
+    const wait = full ? 0 : Math.max(0, Math.min(poll, new Date(next).getTime() - now));
     const at = Math.max(Date.now() + wait, windowEnd?.getTime() ?? 0);
     await this.queue.enqueueCampaign(tx, TASK.campaignSend, c.id, new Date(at));
   }
