@@ -5,6 +5,7 @@ import { Tenant } from '../tenants/tenant.entity.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { PasswordHasher } from './password-hasher.js';
 import { CreateUserUseCase } from './usecases/create-user/create-user.usecase.js';
+import { ListUsersUseCase } from './usecases/list-users/list-users.usecase.js';
 import { UpdateUserUseCase } from './usecases/update-user/update-user.usecase.js';
 import { UsersController } from './users.controller.js';
 import { User } from './user.entity.js';
@@ -14,7 +15,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Tenant]), AuditModule, TokensModule],
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher, CreateUserUseCase, UpdateUserUseCase],
+  providers: [UsersService, PasswordHasher, CreateUserUseCase, ListUsersUseCase, UpdateUserUseCase],
   exports: [UsersService, PasswordHasher, TypeOrmModule],
 })
 export class UsersModule {}

@@ -6,9 +6,17 @@ import { TopicsHttpSetup } from './streams/websocket-upgrade.js';
 import { TopicStreamController } from './topic-stream.controller.js';
 import { TopicsController } from './topics.controller.js';
 import { TopicsRepository } from './topics.repository.js';
-import { ManageTopicTokensUseCase } from './usecases/manage-topic-tokens/manage-topic-tokens.usecase.js';
-import { ManageTopicSubscriptionsUseCase } from './usecases/manage-topic-subscriptions/manage-topic-subscriptions.usecase.js';
-import { ManageTopicsUseCase } from './usecases/manage-topics/manage-topics.usecase.js';
+import { CreateTopicSubscriptionUseCase } from './usecases/create-topic-subscription/create-topic-subscription.usecase.js';
+import { CreateTopicTokenUseCase } from './usecases/create-topic-token/create-topic-token.usecase.js';
+import { CreateTopicUseCase } from './usecases/create-topic/create-topic.usecase.js';
+import { DeleteTopicSubscriptionUseCase } from './usecases/delete-topic-subscription/delete-topic-subscription.usecase.js';
+import { DeleteTopicUseCase } from './usecases/delete-topic/delete-topic.usecase.js';
+import { GetTopicUseCase } from './usecases/get-topic/get-topic.usecase.js';
+import { ListTopicSubscriptionsUseCase } from './usecases/list-topic-subscriptions/list-topic-subscriptions.usecase.js';
+import { ListTopicTokensUseCase } from './usecases/list-topic-tokens/list-topic-tokens.usecase.js';
+import { ListTopicsUseCase } from './usecases/list-topics/list-topics.usecase.js';
+import { RevokeTopicTokenUseCase } from './usecases/revoke-topic-token/revoke-topic-token.usecase.js';
+import { UpdateTopicUseCase } from './usecases/update-topic/update-topic.usecase.js';
 import { PurgeTopicMessagesUseCase } from './usecases/purge-topic-messages/purge-topic-messages.usecase.js';
 import { PublishTopicMessageUseCase } from './usecases/publish-message/publish-message.usecase.js';
 import { SubscribeTopicUseCase } from './usecases/subscribe-topic/subscribe-topic.usecase.js';
@@ -22,9 +30,17 @@ import { SubscribeTopicUseCase } from './usecases/subscribe-topic/subscribe-topi
     TopicCredentialGuard,
     TopicStreamLimits,
     TopicsHttpSetup,
-    ManageTopicsUseCase,
-    ManageTopicTokensUseCase,
-    ManageTopicSubscriptionsUseCase,
+    CreateTopicUseCase,
+    ListTopicsUseCase,
+    GetTopicUseCase,
+    UpdateTopicUseCase,
+    DeleteTopicUseCase,
+    CreateTopicTokenUseCase,
+    ListTopicTokensUseCase,
+    RevokeTopicTokenUseCase,
+    CreateTopicSubscriptionUseCase,
+    ListTopicSubscriptionsUseCase,
+    DeleteTopicSubscriptionUseCase,
     PublishTopicMessageUseCase,
     SubscribeTopicUseCase,
     PurgeTopicMessagesUseCase,

@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { DeepPartial, EntityTarget, FindOptionsWhere } from 'typeorm';
+import { AppException, paginate, type Page, type PaginationQueryDto } from '#common';
 import type { Tx } from '../database/unit-of-work.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
-import type { TopicAccessLevel, TopicVisibility } from './entities/topic.entity.js';
+import { WebhookEndpoint } from '../webhook-endpoints/webhook-endpoint.entity.js';
+import { TOPIC_NAME } from './dtos/topic.dto.js';
+import {
+  Topic,
+  TopicAccessToken,
+  TopicSubscription,
+  type TopicAccessLevel,
+  type TopicSubscriptionChannel,
+  type TopicVisibility,
+} from './entities/topic.entity.js';
 import { randomBase32 } from './topic-names.js';
 
 export interface TopicRow {
@@ -119,6 +130,10 @@ export class TopicsRepository {
     );
   }
 
+  async topicById(tx: Tx, topicId: string): Promise<TopicRow | undefined> {
+    return tx.one<TopicRow>('SELECT id, tenant_id, name, visibility FROM topics WHERE id = $1', [topicId]);
+  }
+
   async topicExists(tx: Tx, topicId: string): Promise<boolean> {
     return Boolean(await tx.one('SELECT 1 FROM topics WHERE id = $1', [topicId], 'topic_exists'));
   }
@@ -205,6 +220,102 @@ export class TopicsRepository {
       [topicId],
       'topic_newest_seq',
     ))!.seq;
+  }
+
+  /** A topic of the transaction's tenant by name, or 404 (a malformed name cannot exist either). */
+  async topicByName(tx: Tx, name: string): Promise<Topic> {
+    const t = TOPIC_NAME.test(name) ? await tx.repo(Topic).findOneBy({ tenant_id: tx.tenantId, name }) : null;
+    if (!t) throw AppException.notFound('Topic');
+    return t;
+  }
+
+  topicNameTaken(tx: Tx, name: string): Promise<boolean> {
+    return tx.repo(Topic).existsBy({ tenant_id: tx.tenantId, name });
+  }
+
+  insertTopic(tx: Tx, t: { name: string; visibility: TopicVisibility; description: string | null; createdBy: string }): Promise<Topic> {
+    return this.insert(tx, Topic, { name: t.name, visibility: t.visibility, description: t.description, created_by: t.createdBy });
+  }
+
+  pageOfTopics(tx: Tx, q: PaginationQueryDto): Promise<Page<Topic>> {
+    const qb = tx.repo(Topic).createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId: tx.tenantId });
+    return paginate(qb, q, { sortColumn: 't.created_at', idColumn: 't.id' });
+  }
+
+  async saveTopic(tx: Tx, t: Topic): Promise<void> {
+    await tx.repo(Topic).save(t);
+  }
+
+  /** Deletes the topic; its messages, tokens and subscriptions go with it (foreign keys). */
+  async deleteTopic(tx: Tx, topicId: string): Promise<void> {
+    await tx.repo(Topic).delete({ tenant_id: tx.tenantId, id: topicId });
+  }
+
+  async insertToken(
+    tx: Tx,
+    k: Pick<
+      TopicAccessToken,
+      'topic_id' | 'name' | 'token_hash' | 'token_prefix' | 'access_level' | 'plan_tier' | 'expires_at' | 'created_by'
+    >,
+  ): Promise<TopicAccessToken> {
+    return this.insert(tx, TopicAccessToken, { ...k, last_used_at: null });
+  }
+
+  pageOfTokens(tx: Tx, topicId: string, q: PaginationQueryDto): Promise<Page<TopicAccessToken>> {
+    return this.pageInTopic(tx, TopicAccessToken, topicId, q);
+  }
+
+  /** How many tokens were deleted (0 or 1). */
+  deleteToken(tx: Tx, topicId: string, id: string): Promise<number> {
+    return tx.exec('DELETE FROM topic_access_tokens WHERE id = $1 AND topic_id = $2', [id, topicId]);
+  }
+
+  insertSubscription(
+    tx: Tx,
+    s: { topicId: string; channel: TopicSubscriptionChannel; recipient: Record<string, string>; createdBy: string },
+  ): Promise<TopicSubscription> {
+    return this.insert(tx, TopicSubscription, { topic_id: s.topicId, channel: s.channel, recipient: s.recipient, created_by: s.createdBy });
+  }
+
+  pageOfSubscriptions(tx: Tx, topicId: string, q: PaginationQueryDto): Promise<Page<TopicSubscription>> {
+    return this.pageInTopic(tx, TopicSubscription, topicId, q);
+  }
+
+  /** Inserts a row of the transaction's tenant and reads it back (with the database's defaults: created_at). */
+  private async insert<E extends { id: string; tenant_id: string }>(tx: Tx, entity: EntityTarget<E>, values: DeepPartial<E>): Promise<E> {
+    const repo = tx.repo(entity);
+    const saved = await repo.save(repo.create({ ...values, tenant_id: tx.tenantId }));
+    return repo.findOneByOrFail({ id: saved.id } as FindOptionsWhere<E>);
+  }
+
+  /** A page of one topic's tokens or subscriptions, newest first. */
+  private pageInTopic<E extends { id: string }>(tx: Tx, entity: EntityTarget<E>, topicId: string, q: PaginationQueryDto): Promise<Page<E>> {
+    const qb = tx
+      .repo(entity)
+      .createQueryBuilder('r')
+      .where('r.tenant_id = :tenantId AND r.topic_id = :topicId', { tenantId: tx.tenantId, topicId });
+    return paginate(qb, q, { sortColumn: 'r.created_at', idColumn: 'r.id' });
+  }
+
+  /** How many subscriptions were deleted (0 or 1). */
+  deleteSubscription(tx: Tx, topicId: string, id: string): Promise<number> {
+    return tx.exec('DELETE FROM topic_subscriptions WHERE id = $1 AND topic_id = $2', [id, topicId]);
+  }
+
+  /** Every forwarding subscription of a topic, oldest first (a publish forwards to each). */
+  subscriptionsOf(tx: Tx, topicId: string): Promise<Array<{ channel: TopicSubscriptionChannel; recipient: Record<string, string> }>> {
+    return tx.rows(
+      'SELECT channel, recipient FROM topic_subscriptions WHERE topic_id = $1 ORDER BY created_at, id',
+      [topicId],
+      'topic_subscriptions_of',
+    );
+  }
+
+  /** A registered webhook endpoint of the tenant, by id or else by URL. */
+  async webhookEndpoint(tx: Tx, to: { endpointId?: string; url?: string }): Promise<WebhookEndpoint | null> {
+    if (to.endpointId) return tx.repo(WebhookEndpoint).findOneBy({ tenant_id: tx.tenantId, id: to.endpointId });
+    if (to.url) return tx.repo(WebhookEndpoint).findOneBy({ tenant_id: tx.tenantId, url: to.url });
+    return null;
   }
 
   /** Retention, across tenants: expired messages go. */

@@ -198,3 +198,6 @@ export function parseSteps(raw: unknown): WorkflowStep[] {
 
 /** Seconds of a stored (already checked) duration. */
 export const seconds = (d: string): number => parseDuration(d) ?? 0;
+
+/** A workflow key has a template key's form: anything else names no workflow (404). */
+export const isWorkflowKey = (key: string): boolean => TEMPLATE_KEY.test(key);

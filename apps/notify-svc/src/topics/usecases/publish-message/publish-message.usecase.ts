@@ -139,7 +139,7 @@ export class PublishTopicMessageUseCase {
   /** A delayed message's job: stores it now (unless its topic is gone) and signals the subscribers. */
   async deliverDue(job: TopicDueJob): Promise<void> {
     const done = await this.uow.tenant(job.t, async (tx) => {
-      const topic = await tx.one<TopicRow>('SELECT id, tenant_id, name, visibility FROM topics WHERE id = $1', [job.k]);
+      const topic = await this.topics.topicById(tx, job.k);
       if (!topic) return null;
       const m = job.m as unknown as StoredContent & { id: string };
       if (await this.topics.seqOfId(tx, topic.id, m.id)) return null; // a job run twice stores once
@@ -155,11 +155,7 @@ export class PublishTopicMessageUseCase {
    */
   private async forward(p: Principal, topicName: string, topicId: string, row: TopicMessageRow): Promise<void> {
     await this.uow.tenant(p.tenantId, async (tx) => {
-      const subs = await tx.rows<{ channel: TopicSubscriptionChannel; recipient: Record<string, string> }>(
-        'SELECT channel, recipient FROM topic_subscriptions WHERE topic_id = $1 ORDER BY created_at, id',
-        [topicId],
-        'topic_subscriptions_of',
-      );
+      const subs = await this.topics.subscriptionsOf(tx, topicId);
       const byChannel = new Map<TopicSubscriptionChannel, Array<Record<string, string>>>();
       for (const s of subs) byChannel.set(s.channel, [...(byChannel.get(s.channel) ?? []), s.recipient]);
       for (const [channel, recipients] of byChannel) {
