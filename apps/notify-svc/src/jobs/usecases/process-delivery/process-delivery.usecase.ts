@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PlanTier } from '#common';
 import { mayHaveReachedPeer, type OutboundMessage, type ProviderAccount, type SendOutcome } from '../../../channels/channel-provider.js';
-import { CHANNEL_REGISTRY, type Channel } from '../../../channels/channel-registry.js';
+import { CHANNEL_REGISTRY } from '../../../channels/channel-registry.js';
 import { ProviderRegistry, type ProviderPick } from '../../../channels/provider-registry.js';
 import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
@@ -120,7 +120,7 @@ export class ProcessDeliveryUseCase {
     }
 
     const attempt = row.attempts + 1;
-    const spec = CHANNEL_REGISTRY[row.channel as Channel];
+    const spec = CHANNEL_REGISTRY[row.channel];
     if (spec.sends === 'inbox') {
       const item = await this.inbox.store(tx, row);
       await this.deliveries.transition(tx, id, 'sent', { attempts: attempt, provider: 'inbox', sent_at: now, next_attempt_at: null });
@@ -146,8 +146,8 @@ export class ProcessDeliveryUseCase {
     const pinnedTo =
       row.status === 'sending' || (row.status === 'queued' && row.attempts > row.attempts_before_replay) ? row.provider : null;
     // The tenant's own account (decrypted for this send only) goes first to its provider's adapter.
-    const own = await this.accounts.firstOf(tx, this.providers.accountProviders(row.channel as Channel));
-    const pick = this.providers.pick(row.channel as Channel, pinnedTo, own?.provider);
+    const own = await this.accounts.firstOf(tx, this.providers.accountProviders(row.channel));
+    const pick = this.providers.pick(row.channel, pinnedTo, own?.provider);
     if (!pick) {
       await this.deliveries.transition(tx, id, 'failed', {
         attempts: attempt,
@@ -238,7 +238,7 @@ export class ProcessDeliveryUseCase {
     return {
       deliveryId: row.id,
       tenantId: row.tenant_id,
-      channel: row.channel as Channel,
+      channel: row.channel,
       attempt,
       address: row.address ?? '',
       recipient: row.recipient,
