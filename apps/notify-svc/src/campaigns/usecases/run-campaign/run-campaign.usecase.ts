@@ -6,7 +6,7 @@ import { ContactsRepository, type GroupRow } from '../../../contacts/contacts.re
 import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
+import type { Channel } from '../../../channels/channel-registry.js';
 import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';

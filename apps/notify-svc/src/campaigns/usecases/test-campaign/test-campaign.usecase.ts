@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '#common';
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
+import type { Channel } from '../../../channels/channel-registry.js';
 import { loadCampaign } from '../../campaign-lookup.js';
 import { CampaignsRepository } from '../../campaigns.repository.js';
 import type { TestSendDto } from '../../dtos/campaign.dto.js';
