@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AUTH_CONFIG, type AuthConfig } from './config/auth-config.js';
 import { authEntities } from './database/entities.js';
 import { authMigrations } from './database/migrations/index.js';
+import { UnitOfWork } from './database/unit-of-work.js';
 import { GoogleModule } from './google/google.module.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { LocalCredentialIntrospector } from './introspection/local-credential.introspector.js';
@@ -72,10 +73,11 @@ export class AppModule {
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
+        UnitOfWork,
         // Served by Fastify directly (HealthModule picks them up): JWKS and discovery.
         { provide: DIRECT_ROUTES, inject: [SigningKeyStore], useFactory: (keys: SigningKeyStore) => wellKnownRoutes(keys, config) },
       ],
-      exports: [AUTH_CONFIG, DIRECT_ROUTES],
+      exports: [AUTH_CONFIG, DIRECT_ROUTES, UnitOfWork],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { AppException, queryRows, type Principal, type Role } from '#common';
+import { AppException, type Principal, type Role } from '#common';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import type { Actor } from './acting.decorator.js';
 
 interface CallerRow {
@@ -32,12 +32,16 @@ const refused = () => AppException.unauthorized('This credential is no longer va
  */
 @Injectable()
 export class ActingUserPolicy {
-  async lock(em: EntityManager, actor: Actor): Promise<ActingUser> {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  /** Locks the caller's rows in the open transaction (a write's use case opens it: `uow.run`). */
+  async lock(actor: Actor): Promise<ActingUser> {
+    const tx = this.uow.current();
+    if (!tx) throw new Error('ActingUserPolicy.lock needs the write’s transaction');
     const p = actor.principal;
     const tenantId = p.tenantId!;
     if (p.kind === 'api_key') {
-      const key = await queryRows(
-        em,
+      const key = await tx.rows(
         `SELECT 1 FROM api_keys WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR SHARE`,
         [p.credentialId, tenantId],
       );
@@ -45,8 +49,7 @@ export class ActingUserPolicy {
       return { principal: p, userId: null, tenantId };
     }
     if (!p.userId || (p.kind !== 'access_token' && p.kind !== 'personal_token')) throw AppException.forbidden();
-    const [user] = await queryRows<CallerRow>(
-      em,
+    const [user] = await tx.rows<CallerRow>(
       `SELECT is_active, roles, floor(extract(epoch FROM deactivated_at))::bigint AS deactivated_before
          FROM users WHERE id = $1 AND tenant_id = $2 FOR SHARE`,
       [p.userId, tenantId],
@@ -55,15 +58,14 @@ export class ActingUserPolicy {
     if (p.kind === 'access_token') {
       if (user.deactivated_before !== null && (p.issuedAt ?? 0) <= Number(user.deactivated_before)) throw refused();
       if (p.sessionId) {
-        const s = await queryRows(em, `SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR SHARE`, [
+        const s = await tx.rows(`SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR SHARE`, [
           p.sessionId,
           p.userId,
         ]);
         if (!s.length) throw refused();
       }
     } else {
-      const t = await queryRows(
-        em,
+      const t = await tx.rows(
         `SELECT 1 FROM personal_tokens WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() FOR SHARE`,
         [p.credentialId, p.userId],
       );

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { PlanTier, Scope } from '#common';
 import { ExpiringLruCache } from '#auth-kit';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { secretMatches } from '../introspection/opaque-credential.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 interface ApiKeyRow {
   id: string;
@@ -49,7 +49,7 @@ export class ApiKeyVerifier {
   private readonly ttlMs: number;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
     this.ttlMs = config.API_KEY_CACHE_TTL * 1000;
@@ -69,9 +69,9 @@ export class ApiKeyVerifier {
   private load(id: string, now: number): Promise<ApiKeyRow | null> {
     const inFlight = this.loading.get(id);
     if (inFlight) return inFlight;
-    const pending: Promise<ApiKeyRow | null> = this.db
-      .query(SELECT_KEY, [id])
-      .then((rows: ApiKeyRow[]) => {
+    const pending: Promise<ApiKeyRow | null> = this.uow.db
+      .rows<ApiKeyRow>(SELECT_KEY, [id])
+      .then((rows) => {
         const row = rows[0] ?? null;
         // Not cached when the key was revoked or rotated here while the row was on its way.
         if (row && this.ttlMs > 0 && !row.revoked_at && this.loading.get(id) === pending) this.cache.set(id, row, now + this.ttlMs);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { paginate, type Page } from '#common';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import type { AuditEventType } from './audit-event-types.js';
 import { AuditEvent } from './audit-event.entity.js';
 import type { AuditEventQueryDto } from './dtos/audit-event.dto.js';
@@ -20,11 +20,11 @@ export interface AuditRecord {
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
-  /** Records one event; pass `em` to write it in the caller's transaction. */
-  async record(event: AuditRecord, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.getRepository(AuditEvent).insert({
+  /** Records one event, in the caller's transaction when one is open. */
+  async record(event: AuditRecord): Promise<void> {
+    await this.uow.db.repo(AuditEvent).insert({
       tenantId: event.tenantId ?? null,
       type: event.type,
       actorUserId: event.actorUserId ?? null,
@@ -37,9 +37,19 @@ export class AuditService {
     });
   }
 
+  /** Records an event a user caused on their own account (sign-up, login, linking an identity). */
+  recordOwn(
+    type: AuditEventType,
+    user: { id: string; tenantId: string },
+    meta: Partial<RequestMeta>,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.record({ type, tenantId: user.tenantId, actorUserId: user.id, targetUserId: user.id, meta, details });
+  }
+
   /** A page of the tenant's events, newest first, optionally of one type. */
   list(tenantId: string, query: AuditEventQueryDto): Promise<Page<AuditEvent>> {
-    const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
+    const qb = this.uow.db.repo(AuditEvent).createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
     if (query.type) qb.andWhere('e.type = :type', { type: query.type });
     return paginate(qb, query, { sortColumn: 'e.created_at', idColumn: 'e.id' });
   }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { queryRows } from '#common';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 /** Lifetime of a started sign-in: time enough to pick an account and consent. */
 export const GOOGLE_STATE_TTL_SECONDS = 600;
@@ -33,15 +32,16 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
  */
 @Injectable()
 export class GoogleStateStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   store(req: GoogleFlowRequest, verifier: string, _state: unknown, _meta: unknown, callback: StoreCallback): void {
     const state = randomBytes(32).toString('base64url');
     const nonce = randomBytes(32).toString('base64url');
-    void this.db
-      .query(`DELETE FROM google_auth_states WHERE expires_at < now() - interval '1 minute'`)
+    const db = this.uow.db;
+    void db
+      .rows(`DELETE FROM google_auth_states WHERE expires_at < now() - interval '1 minute'`)
       .then(() =>
-        this.db.query(
+        db.rows(
           `INSERT INTO google_auth_states (state_hash, browser_hash, code_verifier, redirect_uri, expires_at)
            VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
           [sha256(state), sha256(nonce), verifier, req.redirectUri ?? null, GOOGLE_STATE_TTL_SECONDS],
@@ -64,23 +64,24 @@ export class GoogleStateStore {
     if (typeof state !== 'string' || state.length === 0 || state.length > 128) return refuse('The sign-in state is missing or malformed');
     if (!req.cookieNonce) return refuse('The sign-in was not started in this browser (state cookie missing)');
     const nonceHash = sha256(req.cookieNonce);
-    void queryRows<{ browser_hash: Buffer; code_verifier: string; redirect_uri: string | null; live: boolean }>(
-      this.db,
-      `DELETE FROM google_auth_states WHERE state_hash = $1
+    void this.uow.db
+      .rows<{ browser_hash: Buffer; code_verifier: string; redirect_uri: string | null; live: boolean }>(
+        `DELETE FROM google_auth_states WHERE state_hash = $1
        RETURNING browser_hash, code_verifier, redirect_uri, expires_at > now() AS live`,
-      [sha256(state)],
-    ).then(
-      (rows) => {
-        const row = rows[0];
-        if (!row) return refuse('Unknown or already used sign-in state');
-        if (!row.live) return refuse('The sign-in took too long; start again');
-        if (row.browser_hash.length !== nonceHash.length || !timingSafeEqual(row.browser_hash, nonceHash)) {
-          return refuse('The sign-in was started in another browser');
-        }
-        req.redirectUri = row.redirect_uri;
-        callback(null, row.code_verifier, {});
-      },
-      (err: Error) => callback(err),
-    );
+        [sha256(state)],
+      )
+      .then(
+        (rows) => {
+          const row = rows[0];
+          if (!row) return refuse('Unknown or already used sign-in state');
+          if (!row.live) return refuse('The sign-in took too long; start again');
+          if (row.browser_hash.length !== nonceHash.length || !timingSafeEqual(row.browser_hash, nonceHash)) {
+            return refuse('The sign-in was started in another browser');
+          }
+          req.redirectUri = row.redirect_uri;
+          callback(null, row.code_verifier, {});
+        },
+        (err: Error) => callback(err),
+      );
   }
 }

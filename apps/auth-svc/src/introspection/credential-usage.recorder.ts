@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 const FLUSH_INTERVAL_MS = 5_000;
 
@@ -16,7 +16,7 @@ export class CredentialUsageRecorder implements OnModuleInit, BeforeApplicationS
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -47,10 +47,10 @@ export class CredentialUsageRecorder implements OnModuleInit, BeforeApplicationS
     const tokens = [...this.personalTokens];
     this.apiKeys = new Set();
     this.personalTokens = new Set();
-    if (!this.db.isInitialized) return;
+    if (!this.uow.connected) return;
     try {
-      if (keys.length) await this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])', [keys]);
-      if (tokens.length) await this.db.query('UPDATE personal_tokens SET last_used_at = now() WHERE id = ANY($1::text[])', [tokens]);
+      if (keys.length) await this.uow.db.rows('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])', [keys]);
+      if (tokens.length) await this.uow.db.rows('UPDATE personal_tokens SET last_used_at = now() WHERE id = ANY($1::text[])', [tokens]);
     } catch (err) {
       // Usage timestamps are informational: a failed write is retried with the next batch.
       for (const id of keys) this.apiKeys.add(id);

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '#common';
 import { AUTH_CONFIG, decodeKeyEncryptionKey, type AuthConfig } from '../config/auth-config.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -72,7 +71,7 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {
     this.kek = decodeKeyEncryptionKey(config.KEY_ENCRYPTION_KEY)!;
@@ -126,9 +125,9 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   /** Rotates now (internal API): the next key becomes active, the active one retires, a fresh key becomes next. */
   async rotate(): Promise<RotationResult> {
     const fresh = await this.generate();
-    const result = await this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      return this.promoteNext(em, fresh);
+    const result = await this.uow.run(async (tx) => {
+      await lockKeys(tx);
+      return this.promoteNext(tx, fresh);
     });
     await this.ensureKeys();
     await this.reload();
@@ -139,20 +138,20 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   async rotateIfDue(): Promise<RotationResult | null> {
     const days = this.config.KEY_ROTATION_DAYS;
     if (days <= 0) return null;
-    const due = async (em: EntityManager) => {
-      const rows: unknown[] = await em.query(
+    const due = async (db: Tx) => {
+      const rows = await db.rows(
         `SELECT 1 FROM signing_keys WHERE status = 'active' AND COALESCE(activated_at, created_at) <= now() - make_interval(days => $1)`,
         [days],
       );
       return rows.length > 0;
     };
-    if (!(await due(this.dataSource.manager))) return null;
+    if (!(await due(this.uow.db))) return null;
     const fresh = await this.generate();
-    const result = await this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+    const result = await this.uow.run(async (tx) => {
+      await lockKeys(tx);
       // Another instance may have rotated while this one generated its key.
-      if (!(await due(em))) return null;
-      return this.promoteNext(em, fresh);
+      if (!(await due(tx))) return null;
+      return this.promoteNext(tx, fresh);
     });
     if (result) {
       await this.ensureKeys();
@@ -169,8 +168,7 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
   }
 
   private async doReload(): Promise<void> {
-    const rows = await queryRows<KeyRow>(
-      this.dataSource,
+    const rows = await this.uow.db.rows<KeyRow>(
       `SELECT kid, status, public_key_pem,
               CASE WHEN status = 'active' THEN private_key_encrypted END AS private_key_encrypted,
               publish_until
@@ -227,45 +225,43 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
 
   /** An active and a next key exist; whichever instance comes first creates them, under the lock. */
   private async ensureKeys(): Promise<void> {
-    const missing = async (em: EntityManager) => {
-      const rows: Array<{ status: string }> = await em.query(`SELECT status FROM signing_keys WHERE status IN ('active', 'next')`);
+    const missing = async (db: Tx) => {
+      const rows = await db.rows<{ status: string }>(`SELECT status FROM signing_keys WHERE status IN ('active', 'next')`);
       return (['active', 'next'] as const).filter((st) => !rows.some((r) => r.status === st));
     };
-    const want = await missing(this.dataSource.manager);
+    const want = await missing(this.uow.db);
     if (!want.length) return;
     const fresh = await Promise.all(want.map(() => this.generate()));
-    await this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      for (const status of await missing(em)) {
+    await this.uow.run(async (tx) => {
+      await lockKeys(tx);
+      for (const status of await missing(tx)) {
         const key = fresh.pop();
         if (!key) break;
-        await this.insert(em, key, status);
+        await this.insert(tx, key, status);
         this.logger.log(`generated signing key ${key.kid} (${status})`);
       }
     });
   }
 
-  private async promoteNext(em: EntityManager, fresh: GeneratedKey): Promise<RotationResult> {
-    const retired = await queryRows<{ kid: string; publish_until: Date }>(
-      em,
+  private async promoteNext(tx: Tx, fresh: GeneratedKey): Promise<RotationResult> {
+    const retired = await tx.rows<{ kid: string; publish_until: Date }>(
       `UPDATE signing_keys SET status = 'retired', retired_at = now(), publish_until = now() + make_interval(secs => $1)
         WHERE status = 'active' RETURNING kid, publish_until`,
       [this.retentionSeconds],
     );
-    const promoted = await queryRows<{ kid: string }>(
-      em,
+    const promoted = await tx.rows<{ kid: string }>(
       `UPDATE signing_keys SET status = 'active', activated_at = now() WHERE status = 'next' RETURNING kid`,
     );
     const kid = promoted[0]?.kid ?? fresh.kid;
-    await this.insert(em, fresh, promoted[0] ? 'next' : 'active');
+    await this.insert(tx, fresh, promoted[0] ? 'next' : 'active');
     // Keys whose publication ended long ago are of no further use.
-    await em.query(`DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < now() - interval '7 days'`);
+    await tx.rows(`DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < now() - interval '7 days'`);
     const old = retired[0];
     return { kid, retiredKid: old?.kid ?? null, retiredKeyPublishedUntil: old ? new Date(old.publish_until).toISOString() : null };
   }
 
-  private async insert(em: EntityManager, k: GeneratedKey, status: 'active' | 'next'): Promise<void> {
-    await em.query(
+  private async insert(tx: Tx, k: GeneratedKey, status: 'active' | 'next'): Promise<void> {
+    await tx.rows(
       `INSERT INTO signing_keys (kid, algorithm, status, public_key_pem, private_key_encrypted, activated_at)
        VALUES ($1, 'RS256', $2, $3, $4, CASE WHEN $2 = 'active' THEN now() END)`,
       [k.kid, status, k.publicKeyPem, encryptPrivateKey(this.kek, k.kid, k.privateKeyDer)],
@@ -288,4 +284,9 @@ export class SigningKeyStore implements OnModuleInit, OnModuleDestroy {
       privateKeyDer: privateKey.export({ format: 'der', type: 'pkcs8' }),
     };
   }
+}
+
+/** Key changes of all instances queue on one transaction-scoped advisory lock. */
+async function lockKeys(tx: Tx): Promise<void> {
+  await tx.rows('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
 }

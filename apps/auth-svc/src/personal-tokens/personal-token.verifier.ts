@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { PlanTier, Role } from '#common';
 import { secretMatches } from '../introspection/opaque-credential.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 interface PersonalTokenRow {
   id: string;
@@ -44,10 +44,10 @@ const SELECT_TOKEN = `
  */
 @Injectable()
 export class PersonalTokenVerifier {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async verify(id: string, secret: string, now = Date.now()): Promise<VerifiedPersonalToken | null> {
-    const rows: PersonalTokenRow[] = await this.db.query(SELECT_TOKEN, [id]);
+    const rows = await this.uow.db.rows<PersonalTokenRow>(SELECT_TOKEN, [id]);
     const row = rows[0];
     if (!row || row.revoked_at || !row.is_active || row.expires_at.getTime() <= now) return null;
     if (!secretMatches(secret, row.secret_hash)) return null;

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent } from 'typeorm';
 import { encodeLiveMessage, PostgresLiveBus, LIVE_MAX_MESSAGE_BYTES } from '#common';
 import type { RevocationEntries } from '#auth-kit';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 /** What one commit revoked: ended sessions, deactivated users, users whose roles changed (`before` in seconds). */
 export type RevocationEvent = Partial<Omit<RevocationEntries, 'retainSeconds'>>;
@@ -20,7 +21,7 @@ type QueryRunnerWithPending = QueryRunner & { data: { [PENDING]?: RevocationEven
 /**
  * How a revocation reaches every auth-svc instance at once rather than at the next poll:
  *
- * - `publish(em, event)` runs `pg_notify('auth_revocations', ...)` inside the writer's transaction,
+ * - `publish(event)` runs `pg_notify('auth_revocations', ...)` inside the writer's transaction,
  *   so the message leaves exactly when (and only if) the change commits;
  * - the process that made the change applies the event to its own revocation list right after
  *   COMMIT (a TypeORM transaction subscriber), before its answer goes out: the next request is refused;
@@ -37,7 +38,8 @@ export class RevocationEvents implements OnApplicationBootstrap, OnApplicationSh
   private off?: () => void;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
     this.bus = new PostgresLiveBus(config.AUTH_DATABASE_URL, {
@@ -75,10 +77,10 @@ export class RevocationEvents implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Announces a revocation in `em`'s transaction (applied here after COMMIT, elsewhere by NOTIFY).
+   * Announces a revocation in the open transaction (applied here after COMMIT, elsewhere by NOTIFY).
    * Outside a transaction the statement commits at once, and so is applied at once.
    */
-  async publish(em: EntityManager, event: RevocationEvent): Promise<void> {
+  async publish(event: RevocationEvent): Promise<void> {
     const sessions = event.sessions ?? [];
     const messages: RevocationEvent[] = [];
     for (let i = 0; i < sessions.length; i += SESSIONS_PER_MESSAGE)
@@ -87,9 +89,10 @@ export class RevocationEvents implements OnApplicationBootstrap, OnApplicationSh
     if (messages.length === 0) return;
     const payloads = messages.map((m) => encodeLiveMessage(TOPIC, m as Record<string, unknown>));
     if (payloads.some((p) => Buffer.byteLength(p) > LIVE_MAX_MESSAGE_BYTES)) throw new Error('revocation event too large');
-    await em.query(`SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m`, [REVOCATION_CHANNEL, payloads]);
-    const qr = em.queryRunner as QueryRunnerWithPending | undefined;
-    if (qr?.isTransactionActive) (qr.data[PENDING] ??= []).push(...messages);
+    const db = this.uow.db;
+    await db.rows(`SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m`, [REVOCATION_CHANNEL, payloads]);
+    const qr = db.manager.queryRunner as QueryRunnerWithPending | undefined;
+    if (db.inTransaction && qr) (qr.data[PENDING] ??= []).push(...messages);
     else messages.forEach((m) => this.applyLocally(m));
   }
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { AppException, ErrorCode, RATE_LIMIT_STORE, queryRows, type RateLimitStore } from '#common';
+import { AppException, ErrorCode, RATE_LIMIT_STORE, type RateLimitStore } from '#common';
 import { AuditEventType } from '../audit/audit-event-types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { RequestMeta } from '../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { LockoutPolicy } from './lockout.policy.js';
 
 export interface FailureOutcome {
   /** Failures counted in the current window, this one included (0 when it locked the account). */
@@ -35,8 +36,8 @@ const RESERVE_SQL = `
   WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) AND ${FAILURES} + ${PENDING} < $3
   RETURNING id`;
 
-// A wrong password: the check's slot becomes a failure; reaching the limit locks for a delay that
-// doubles with each lockout in a row.
+// A wrong password: the check's slot becomes a failure; reaching the limit locks for the
+// LockoutPolicy's delay after this many lockouts in a row ($4: its delays by lockout count).
 const FAILED_SQL = `
   UPDATE users SET
     login_checks_pending = GREATEST(login_checks_pending - 1, 0),
@@ -44,7 +45,7 @@ const FAILED_SQL = `
     failed_login_window_start = CASE WHEN ${FAILURES} + 1 >= $3 THEN NULL ELSE COALESCE(
       CASE WHEN ${FAILURES} = 0 THEN NULL ELSE failed_login_window_start END, now()) END,
     locked_until = CASE WHEN ${FAILURES} + 1 >= $3
-      THEN now() + make_interval(secs => LEAST($4 * power(2, LEAST(lockout_count, 30)), $5)) ELSE locked_until END,
+      THEN now() + make_interval(secs => ${LockoutPolicy.delaySql('$4', 'lockout_count')}) ELSE locked_until END,
     lockout_count = CASE WHEN ${FAILURES} + 1 >= $3 THEN lockout_count + 1 ELSE lockout_count END
   WHERE id = $1
   RETURNING failed_login_count, locked_until, lockout_count`;
@@ -58,13 +59,18 @@ const FAILED_SQL = `
 @Injectable()
 export class LoginThrottle {
   private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly lockout: LockoutPolicy;
+  private readonly lockoutDelays: number[];
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
     private readonly audit: AuditService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-  ) {}
+  ) {
+    this.lockout = new LockoutPolicy(config.LOGIN_LOCKOUT_BASE_DELAY, config.LOGIN_LOCKOUT_MAX_DELAY);
+    this.lockoutDelays = this.lockout.delaysSeconds();
+  }
 
   /** 429 when this IP has failed too often. Reads the counter without adding to it. */
   async checkIp(ip: string | null): Promise<void> {
@@ -80,17 +86,16 @@ export class LoginThrottle {
   async begin(userId: string): Promise<void> {
     const deadline = Date.now() + QUEUE_TIMEOUT_MS;
     for (;;) {
-      const got = await queryRows(this.dataSource, RESERVE_SQL, [userId, this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_MAX_FAILURES]);
+      const got = await this.uow.db.rows(RESERVE_SQL, [userId, this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_MAX_FAILURES]);
       if (got.length) return;
-      const [state] = await queryRows<{ locked_seconds: number | null }>(
-        this.dataSource,
+      const [state] = await this.uow.db.rows<{ locked_seconds: number | null }>(
         `SELECT CASE WHEN locked_until > now() THEN EXTRACT(EPOCH FROM (locked_until - now()))::float8 END AS locked_seconds
            FROM users WHERE id = $1`,
         [userId],
       );
       if (!state || state.locked_seconds !== null) {
         this.wake(userId); // the next in line learns it too
-        throw lockedError(Number(state?.locked_seconds ?? this.config.LOGIN_LOCKOUT_BASE_DELAY));
+        throw lockedError(Number(state?.locked_seconds ?? this.lockout.delaySeconds(0)));
       }
       if (Date.now() >= deadline) throw lockedError(1);
       await this.waitTurn(userId, Math.min(POLL_MS, deadline - Date.now()));
@@ -100,17 +105,12 @@ export class LoginThrottle {
   /** A wrong password: counts against the account and the IP; the account locks at the limit. */
   async failed(userId: string, tenantId: string, meta: RequestMeta): Promise<FailureOutcome> {
     try {
-      const [row] = await queryRows<{ failed_login_count: number; locked_until: Date; lockout_count: number }>(
-        this.dataSource,
-        FAILED_SQL,
-        [
-          userId,
-          this.config.LOGIN_FAILURE_WINDOW,
-          this.config.LOGIN_MAX_FAILURES,
-          this.config.LOGIN_LOCKOUT_BASE_DELAY,
-          this.config.LOGIN_LOCKOUT_MAX_DELAY,
-        ],
-      );
+      const [row] = await this.uow.db.rows<{ failed_login_count: number; locked_until: Date; lockout_count: number }>(FAILED_SQL, [
+        userId,
+        this.config.LOGIN_FAILURE_WINDOW,
+        this.config.LOGIN_MAX_FAILURES,
+        this.lockoutDelays,
+      ]);
       const locked = !!row && Number(row.failed_login_count) === 0;
       if (locked) {
         await this.audit.record({
@@ -131,7 +131,7 @@ export class LoginThrottle {
   /** A right password: the account's counters start over (and, for a login, last_login_at moves). */
   async succeeded(userId: string, { login = true }: { login?: boolean } = {}): Promise<void> {
     try {
-      await this.dataSource.query(
+      await this.uow.db.rows(
         `UPDATE users SET login_checks_pending = GREATEST(login_checks_pending - 1, 0), failed_login_count = 0,
                 failed_login_window_start = NULL, lockout_count = 0, last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
           WHERE id = $1`,
@@ -145,7 +145,7 @@ export class LoginThrottle {
   /** Gives the slot back without a verdict (the check itself failed to run). */
   async release(userId: string): Promise<void> {
     try {
-      await this.dataSource.query(`UPDATE users SET login_checks_pending = GREATEST(login_checks_pending - 1, 0) WHERE id = $1`, [userId]);
+      await this.uow.db.rows(`UPDATE users SET login_checks_pending = GREATEST(login_checks_pending - 1, 0) WHERE id = $1`, [userId]);
     } finally {
       this.wake(userId);
     }
@@ -158,7 +158,7 @@ export class LoginThrottle {
   async unknownAccount(email: string, meta: RequestMeta): Promise<void> {
     const key = `login-unknown:${createHash('sha256').update(email).digest('base64url')}`;
     const r = await this.store.hit(key, { count: this.config.LOGIN_MAX_FAILURES, windowSeconds: this.config.LOGIN_FAILURE_WINDOW });
-    if (!r.allowed) throw lockedError(this.config.LOGIN_LOCKOUT_BASE_DELAY);
+    if (!r.allowed) throw lockedError(this.lockout.delaySeconds(0));
     if (meta.ip) await this.store.hit(`login-fail:ip:${meta.ip}`, this.config.LOGIN_IP_MAX_FAILURES, 1);
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID, type KeyObject, hash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import {
   ACCESS_TOKEN_TYP,
   AppException,
@@ -18,6 +17,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { RequestMeta } from '../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { SigningKeyStore } from '../keys/signing-key.store.js';
+import { RefreshReusePolicy } from '../sessions/refresh-reuse.policy.js';
 import { SessionStore } from '../sessions/session.store.js';
 import type { TokenPair } from './token-pair.js';
 
@@ -58,27 +58,24 @@ export class TokenService {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
-  /** Starts a session for the user and returns its first token pair. */
-  async issuePair(user: TokenSubject, tenant: TokenTenant, meta: SessionMeta = {}, em?: EntityManager): Promise<TokenPair> {
+  /** Starts a session for the user (in the open transaction, if any) and returns its first token pair. */
+  async issuePair(user: TokenSubject, tenant: TokenTenant, meta: SessionMeta = {}): Promise<TokenPair> {
     const sid = randomUUID();
     const jti = randomUUID();
     // Whole seconds, as in the token's exp: the session ends exactly when its refresh token does.
     const now = Math.floor(Date.now() / 1000) * 1000;
     const expiresAt = new Date(now + this.config.REFRESH_TOKEN_TTL * 1000);
-    await this.sessions.start(
-      {
-        id: sid,
-        tenantId: user.tenantId,
-        userId: user.id,
-        tokenHash: hashId(jti),
-        expiresAt,
-        absoluteExpiresAt: new Date(now + this.config.REFRESH_TOKEN_MAX_AGE * 1000),
-        userAgent: meta.userAgent ?? null,
-        ip: meta.ip ?? null,
-        method: meta.method ?? 'password',
-      },
-      em,
-    );
+    await this.sessions.start({
+      id: sid,
+      tenantId: user.tenantId,
+      userId: user.id,
+      tokenHash: hashId(jti),
+      expiresAt,
+      absoluteExpiresAt: new Date(now + this.config.REFRESH_TOKEN_MAX_AGE * 1000),
+      userAgent: meta.userAgent ?? null,
+      ip: meta.ip ?? null,
+      method: meta.method ?? 'password',
+    });
     return this.sign(user, tenant, sid, jti, expiresAt.getTime() / 1000);
   }
 
@@ -134,26 +131,31 @@ export class TokenService {
     return payload;
   }
 
-  /** Why a validly signed refresh token was refused; a retired token of a live session means theft. */
+  /** Why a validly signed refresh token was refused (RefreshReusePolicy); a reuse ends the session as theft. */
   private async explainRefused(claims: RefreshTokenClaims, oldHash: Buffer, meta: Partial<RequestMeta>): Promise<AppException> {
     const s = await this.sessions.state(claims.sid);
-    if (!s || s.revoked_at) return AppException.unauthorized('The session has ended');
-    if (!s.is_active) return AppException.unauthorized('The account is deactivated');
-    if (!s.live) return AppException.unauthorized('The session has expired', ErrorCode.TOKEN_EXPIRED);
-    if (!s.current_token_hash.equals(oldHash)) {
-      if (await this.sessions.revokeInTenant(claims.sid, null, 'refresh_reuse')) {
-        await this.audit.record({
-          type: AuditEventType.RefreshReuseDetected,
-          tenantId: s.tenant_id,
-          actorUserId: s.user_id,
-          targetUserId: s.user_id,
-          meta,
-          details: { sessionId: claims.sid },
-        });
-      }
-      return AppException.unauthorized('Refresh token already used; the session has been ended');
+    switch (RefreshReusePolicy.refusal(s, oldHash)) {
+      case 'ended':
+        return AppException.unauthorized('The session has ended');
+      case 'deactivated':
+        return AppException.unauthorized('The account is deactivated');
+      case 'expired':
+        return AppException.unauthorized('The session has expired', ErrorCode.TOKEN_EXPIRED);
+      case 'reused':
+        if (await this.sessions.revokeInTenant(claims.sid, null, 'refresh_reuse')) {
+          await this.audit.record({
+            type: AuditEventType.RefreshReuseDetected,
+            tenantId: s!.tenant_id,
+            actorUserId: s!.user_id,
+            targetUserId: s!.user_id,
+            meta,
+            details: { sessionId: claims.sid },
+          });
+        }
+        return AppException.unauthorized('Refresh token already used; the session has been ended');
+      case 'invalid':
+        return AppException.unauthorized('Invalid refresh token');
     }
-    return AppException.unauthorized('Invalid refresh token');
   }
 
   private async sign(user: TokenSubject, tenant: TokenTenant, sid: string, refreshJti: string, refreshExp: number): Promise<TokenPair> {

@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { PaginationQueryDto, Role, paginate, type Page } from '#common';
+import { PaginationQueryDto, Role, type Page } from '#common';
 import { CurrentTenant, Roles } from '#auth-kit';
 import { ClientMeta, type RequestMeta } from '../audit/request-meta.decorator.js';
 import { uuidParam } from '../pipes/uuid-param.pipe.js';
@@ -20,8 +20,8 @@ import { CreateUserDto } from './dtos/create-user.dto.js';
 import { UpdateUserDto } from './dtos/update-user.dto.js';
 import { UserDto } from './dtos/user.dto.js';
 import { CreateUserUseCase } from './usecases/create-user/create-user.usecase.js';
+import { ListUsersUseCase } from './usecases/list-users/list-users.usecase.js';
 import { UpdateUserUseCase } from './usecases/update-user/update-user.usecase.js';
-import { UsersService } from './users.service.js';
 
 @ApiTags('team')
 @ApiBearerAuth('bearer')
@@ -32,8 +32,8 @@ import { UsersService } from './users.service.js';
 @Controller('auth/v1/users')
 export class UsersController {
   constructor(
-    private readonly users: UsersService,
     private readonly createUser: CreateUserUseCase,
+    private readonly listUsers: ListUsersUseCase,
     private readonly updateUser: UpdateUserUseCase,
   ) {}
 
@@ -48,10 +48,8 @@ export class UsersController {
   @Get()
   @ApiOperation({ summary: 'Users of the caller’s tenant, oldest first' })
   @ApiOkResponse({ type: UserDto, isArray: true })
-  async list(@CurrentTenant() tenantId: string, @Query() query: PaginationQueryDto): Promise<Page<UserDto>> {
-    const qb = this.users.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
-    const page = await paginate(qb, query, { sortColumn: 'u.created_at', idColumn: 'u.id', direction: 'ASC' });
-    return page.map(UserDto.from);
+  list(@CurrentTenant() tenantId: string, @Query() query: PaginationQueryDto): Promise<Page<UserDto>> {
+    return this.listUsers.execute(tenantId, query);
   }
 
   @Patch(':id')

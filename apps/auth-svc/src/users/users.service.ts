@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
-import { AppException, PlanTier, Role } from '#common';
+import { QueryFailedError } from 'typeorm';
+import { AppException, PlanTier, Role, paginate, type Page, type PaginationQueryDto } from '#common';
 import type { RoleChange } from '#auth-kit';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from './user.entity.js';
 
@@ -21,35 +21,51 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Users and their tenants. Exported for every way of signing up (password, Google, team invites). */
+/**
+ * Users and their tenants, in the open transaction when there is one. Exported for every way of
+ * signing up (password, Google, team invites).
+ */
 @Injectable()
 export class UsersService {
-  constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(User) readonly users: Repository<User>,
-    @InjectRepository(Tenant) readonly tenants: Repository<Tenant>,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOne({ where: { email: normaliseEmail(email) } });
+    return this.uow.db.repo(User).findOne({ where: { email: normaliseEmail(email) } });
   }
 
   /** Same, with the password hash (which is never selected by default). */
   findByEmailWithSecret(email: string): Promise<User | null> {
-    return this.users
+    return this.uow.db
+      .repo(User)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email: normaliseEmail(email) })
       .getOne();
   }
 
+  /** A user of the tenant with the password hash. */
+  findInTenantWithSecret(tenantId: string, id: string): Promise<User | null> {
+    return this.uow.db
+      .repo(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id AND u.tenant_id = :tenantId', { id, tenantId })
+      .getOne();
+  }
+
   findInTenant(tenantId: string, id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id, tenantId } });
+    return this.uow.db.repo(User).findOne({ where: { id, tenantId } });
+  }
+
+  /** A page of the tenant's users, oldest first. */
+  listInTenant(tenantId: string, query: PaginationQueryDto): Promise<Page<User>> {
+    const qb = this.uow.db.repo(User).createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    return paginate(qb, query, { sortColumn: 'u.created_at', idColumn: 'u.id', direction: 'ASC' });
   }
 
   /** Users who lost access after `since`, with when (seconds): for the revocation feed. */
   async deactivatedSince(since: Date): Promise<Array<{ id: string; before: number }>> {
-    const rows: Array<{ id: string; before: string }> = await this.dataSource.query(
+    const rows = await this.uow.db.rows<{ id: string; before: string }>(
       `SELECT id, floor(extract(epoch FROM deactivated_at))::bigint AS before FROM users WHERE deactivated_at > $1`,
       [since],
     );
@@ -58,7 +74,7 @@ export class UsersService {
 
   /** Users whose roles changed after `since`, with when (seconds) and their roles now: for the revocation feed. */
   async rolesChangedSince(since: Date): Promise<RoleChange[]> {
-    const rows: Array<{ id: string; before: string; roles: Role[] }> = await this.dataSource.query(
+    const rows = await this.uow.db.rows<{ id: string; before: string; roles: Role[] }>(
       `SELECT id, floor(extract(epoch FROM roles_changed_at))::bigint AS before, roles FROM users WHERE roles_changed_at > $1`,
       [since],
     );
@@ -66,34 +82,30 @@ export class UsersService {
   }
 
   getTenant(id: string): Promise<Tenant | null> {
-    return this.tenants.findOne({ where: { id } });
+    return this.uow.db.repo(Tenant).findOne({ where: { id } });
   }
 
   /** A new tenant (named after the company, or "{name}'s Organization") and its first user, who holds every role. */
-  async createTenantWithOwner(
+  createTenantWithOwner(
     fields: NewUserFields & { companyName?: string | null },
-    em?: EntityManager,
     tenantFields: Partial<Pick<Tenant, 'sector' | 'countryCode'>> = {},
   ): Promise<{ user: User; tenant: Tenant }> {
-    const run = async (m: EntityManager) => {
-      const tenant = await m.save(
-        m.create(Tenant, { sector: null, countryCode: null, ...tenantFields, name: tenantNameFor(fields), planTier: PlanTier.Free }),
+    return this.uow.run(async (tx) => {
+      const tenants = tx.repo(Tenant);
+      const tenant = await tenants.save(
+        tenants.create({ sector: null, countryCode: null, ...tenantFields, name: tenantNameFor(fields), planTier: PlanTier.Free }),
       );
-      const user = await this.insertUser(m, tenant.id, fields, [Role.User, Role.Organizer, Role.Admin]);
+      const user = await this.createInTenant(tenant.id, fields, [Role.User, Role.Organizer, Role.Admin]);
       return { user, tenant };
-    };
-    return em ? run(em) : this.dataSource.transaction(run);
+    });
   }
 
   /** Adds a user to an existing tenant. 409 when the email is taken (in any tenant). */
-  async createInTenant(tenantId: string, fields: NewUserFields, roles: Role[], em: EntityManager = this.dataSource.manager): Promise<User> {
-    return this.insertUser(em, tenantId, fields, roles);
-  }
-
-  private async insertUser(em: EntityManager, tenantId: string, f: NewUserFields, roles: Role[]): Promise<User> {
+  async createInTenant(tenantId: string, f: NewUserFields, roles: Role[]): Promise<User> {
+    const users = this.uow.db.repo(User);
     try {
-      const user = await em.save(
-        em.create(User, {
+      const user = await users.save(
+        users.create({
           tenantId,
           email: normaliseEmail(f.email),
           passwordHash: f.passwordHash,

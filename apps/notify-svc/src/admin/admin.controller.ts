@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { Role, Scope, SECURITY, type Principal } from '#common';
 import { CurrentTenant, CurrentUser, Roles, Scopes } from '#auth-kit';
 import { SetQuotaDto } from './dtos/quota.dto.js';
-import { ListProvidersUseCase } from './usecases/list-providers.usecase.js';
-import { ManageQuotasUseCase } from './usecases/manage-quotas.usecase.js';
+import { GetQuotaUseCase } from './usecases/get-quota/get-quota.usecase.js';
+import { ListProvidersUseCase } from './usecases/list-providers/list-providers.usecase.js';
+import { SetQuotaUseCase } from './usecases/set-quota/set-quota.usecase.js';
 
 @ApiTags('admin')
 @ApiBearerAuth(SECURITY.bearer)
@@ -14,20 +15,21 @@ import { ManageQuotasUseCase } from './usecases/manage-quotas.usecase.js';
 @Controller('notify/v1/admin')
 export class AdminController {
   constructor(
-    private readonly quotas: ManageQuotasUseCase,
+    private readonly getQuotaUseCase: GetQuotaUseCase,
+    private readonly setQuotaUseCase: SetQuotaUseCase,
     private readonly providers: ListProvidersUseCase,
   ) {}
 
   @Get('quotas/:tenantId')
   @ApiOperation({ summary: "Your tenant's daily quota, its source and today's usage" })
   getQuota(@CurrentUser() p: Principal, @Param('tenantId') tenantId: string) {
-    return this.quotas.get(p, tenantId);
+    return this.getQuotaUseCase.execute(p, tenantId);
   }
 
   @Put('quotas/:tenantId')
   @ApiOperation({ summary: "Override your tenant's daily quota (null: back to the plan default)" })
   setQuota(@CurrentUser() p: Principal, @Param('tenantId') tenantId: string, @Body() dto: SetQuotaDto) {
-    return this.quotas.set(p, tenantId, dto.dailyLimit);
+    return this.setQuotaUseCase.execute(p, tenantId, dto.dailyLimit);
   }
 
   @Get('providers')

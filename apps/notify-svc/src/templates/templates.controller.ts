@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { PaginationQueryDto, Role, Scope, SECURITY, type Principal, Idempotent } from '#common';
 import { CurrentUser, Roles, Scopes, SendsNotifications } from '#auth-kit';
 import { CreateTemplateDto, PreviewTemplateDto, TestSendTemplateDto, UpdateTemplateDto } from './dtos/template.dto.js';
-import { ManageTemplatesUseCase } from './usecases/manage-templates/manage-templates.usecase.js';
+import { CreateTemplateUseCase } from './usecases/create-template/create-template.usecase.js';
+import { DeleteTemplateUseCase } from './usecases/delete-template/delete-template.usecase.js';
+import { GetTemplateUseCase } from './usecases/get-template/get-template.usecase.js';
+import { ListTemplateVersionsUseCase } from './usecases/list-template-versions/list-template-versions.usecase.js';
+import { ListTemplatesUseCase } from './usecases/list-templates/list-templates.usecase.js';
+import { UpdateTemplateUseCase } from './usecases/update-template/update-template.usecase.js';
 import { PreviewTemplateUseCase } from './usecases/preview-template/preview-template.usecase.js';
 import { TestSendTemplateUseCase } from './usecases/test-send-template/test-send-template.usecase.js';
 
@@ -15,7 +20,12 @@ import { TestSendTemplateUseCase } from './usecases/test-send-template/test-send
 @Controller('notify/v1/templates')
 export class TemplatesController {
   constructor(
-    private readonly manage: ManageTemplatesUseCase,
+    private readonly createTemplate: CreateTemplateUseCase,
+    private readonly listTemplates: ListTemplatesUseCase,
+    private readonly getTemplate: GetTemplateUseCase,
+    private readonly listVersions: ListTemplateVersionsUseCase,
+    private readonly updateTemplate: UpdateTemplateUseCase,
+    private readonly deleteTemplate: DeleteTemplateUseCase,
     private readonly previewTemplate: PreviewTemplateUseCase,
     private readonly testSendTemplate: TestSendTemplateUseCase,
   ) {}
@@ -24,36 +34,36 @@ export class TemplatesController {
   @Idempotent()
   @ApiOperation({ summary: 'Create a template (version 1)' })
   create(@CurrentUser() p: Principal, @Body() dto: CreateTemplateDto) {
-    return this.manage.create(p, dto);
+    return this.createTemplate.execute(p, dto);
   }
 
   @Get()
   @ApiOperation({ summary: "List the tenant's templates" })
   list(@CurrentUser() p: Principal, @Query() q: PaginationQueryDto) {
-    return this.manage.list(p, q.limit, q.cursor);
+    return this.listTemplates.execute(p, q.limit, q.cursor);
   }
 
   @Get(':id')
   get(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.get(p, id);
+    return this.getTemplate.execute(p, id);
   }
 
   @Get(':id/versions')
   @ApiOperation({ summary: 'Every version of a template, newest first' })
   versions(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.versions(p, id);
+    return this.listVersions.execute(p, id);
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Edit a template: makes a new version' })
   replace(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: UpdateTemplateDto) {
-    return this.manage.update(p, id, dto);
+    return this.updateTemplate.execute(p, id, dto);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Edit a template: makes a new version' })
   update(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: UpdateTemplateDto) {
-    return this.manage.update(p, id, dto);
+    return this.updateTemplate.execute(p, id, dto);
   }
 
   @Delete(':id')
@@ -61,7 +71,7 @@ export class TemplatesController {
   @Scopes(Scope.Admin)
   @ApiOperation({ summary: 'Delete a template (admin); deliveries keep what they rendered' })
   remove(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.remove(p, id);
+    return this.deleteTemplate.execute(p, id);
   }
 
   @Post(':id/preview')

@@ -182,4 +182,64 @@ export class WorkflowsRepository {
       { readOnly: true },
     );
   }
+
+  /** The runs of the workflow triggered with this transactionId that have not ended, locked, in id order. */
+  lockOpenRunsOfTransaction(tx: Tx, workflowId: string, transactionId: string): Promise<RunRow[]> {
+    return tx.rows<RunRow>(
+      `SELECT ${RUN_COLS} FROM workflow_runs WHERE tenant_id = $1 AND workflow_id = $2 AND transaction_id = $3 AND status IN ('running', 'waiting')
+       ORDER BY id FOR UPDATE`,
+      [tx.tenantId, workflowId, transactionId],
+    );
+  }
+
+  /** Ends a run as cancelled: its waiting step cancelled, a digest it owned takes no one more. */
+  async cancelRun(tx: Tx, runId: string): Promise<void> {
+    await tx.exec(
+      `UPDATE workflow_runs SET status = 'cancelled', status_reason = 'cancelled', updated_at = now(), ended_at = now() WHERE tenant_id = $1 AND id = $2`,
+      [tx.tenantId, runId],
+    );
+    await tx.exec(
+      `UPDATE workflow_run_steps SET status = 'cancelled', ended_at = now() WHERE tenant_id = $1 AND run_id = $2 AND status = 'waiting'`,
+      [tx.tenantId, runId],
+    );
+    await tx.exec(`UPDATE workflow_digests SET open = false WHERE tenant_id = $1 AND run_id = $2 AND open`, [tx.tenantId, runId]);
+  }
+
+  /**
+   * One run per recipient key, pinned to the workflow's current version. With a transactionId, a
+   * recipient it already triggered gets no second run: its run is answered with `created: false`.
+   */
+  insertRuns(
+    tx: Tx,
+    w: Pick<WorkflowRow, 'id' | 'key' | 'version'>,
+    runs: Array<{ to: Record<string, string>; key: string }>,
+    o: { data: Record<string, unknown>; transactionId: string | null; principal: object },
+  ): Promise<Array<{ id: string; recipient_key: string; created: boolean }>> {
+    return tx.rows<{ id: string; recipient_key: string; created: boolean }>(
+      `WITH input AS (
+         SELECT x.ord, x.recipient, x.recipient_key FROM jsonb_to_recordset($1::jsonb) AS x(ord int, recipient jsonb, recipient_key text)
+       ), ins AS (
+         INSERT INTO workflow_runs (tenant_id, workflow_id, workflow_key, version, recipient, recipient_key, data, transaction_id, principal)
+         SELECT $2, $3, $4, $5, recipient, recipient_key, $6, $7, $8 FROM input ORDER BY ord
+         ON CONFLICT (tenant_id, workflow_id, transaction_id, recipient_key) WHERE transaction_id IS NOT NULL DO NOTHING
+         RETURNING id, recipient_key
+       )
+       SELECT i.id, i.recipient_key, true AS created FROM ins i
+       UNION ALL
+       SELECT r.id, r.recipient_key, false FROM workflow_runs r
+       WHERE $7::text IS NOT NULL AND r.tenant_id = $2 AND r.workflow_id = $3 AND r.transaction_id = $7
+         AND r.recipient_key IN (SELECT recipient_key FROM input) AND r.recipient_key NOT IN (SELECT recipient_key FROM ins)`,
+      [
+        JSON.stringify(runs.map((r, ord) => ({ ord, recipient: r.to, recipient_key: r.key }))),
+        tx.tenantId,
+        w.id,
+        w.key,
+        w.version,
+        JSON.stringify(o.data),
+        o.transactionId,
+        JSON.stringify(o.principal),
+      ],
+      'workflow_runs_insert',
+    );
+  }
 }

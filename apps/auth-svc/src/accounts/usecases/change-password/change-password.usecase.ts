@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException, ErrorCode } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
@@ -9,13 +8,15 @@ import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { SessionStore } from '../../../sessions/session.store.js';
 import { LoginThrottle } from '../../../throttling/login-throttle.service.js';
 import { PasswordHasher } from '../../../users/password-hasher.js';
-import { User } from '../../../users/user.entity.js';
+import { UsersService } from '../../../users/users.service.js';
 import type { ChangePasswordDto, ChangePasswordResponseDto } from '../../dtos/change-password.dto.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class ChangePasswordUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
@@ -32,12 +33,7 @@ export class ChangePasswordUseCase {
     meta: RequestMeta,
     actor: Actor,
   ): Promise<ChangePasswordResponseDto> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :userId AND u.tenant_id = :tenantId', { userId, tenantId })
-      .getOne();
+    const user = await this.users.findInTenantWithSecret(tenantId, userId);
     if (!user) throw AppException.notFound('User');
     // Guessing the current password with a stolen access token meets the same lockout as login.
     await this.throttle.begin(userId);
@@ -54,14 +50,18 @@ export class ChangePasswordUseCase {
     }
     await this.throttle.succeeded(userId, { login: false });
     const hash = await this.hasher.hash(dto.newPassword);
-    return this.dataSource.transaction(async (em) => {
-      await this.acting.lock(em, actor);
-      await em.query(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
-      const sessionsEnded = await this.sessions.revokeAllForUser(userId, 'password_changed', currentSessionId, em);
-      await this.audit.record(
-        { type: AuditEventType.PasswordChanged, tenantId, actorUserId: userId, targetUserId: userId, meta, details: { sessionsEnded } },
-        em,
-      );
+    return this.uow.run(async (tx) => {
+      await this.acting.lock(actor);
+      await tx.rows(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
+      const sessionsEnded = await this.sessions.revokeAllForUser(userId, 'password_changed', currentSessionId);
+      await this.audit.record({
+        type: AuditEventType.PasswordChanged,
+        tenantId,
+        actorUserId: userId,
+        targetUserId: userId,
+        meta,
+        details: { sessionsEnded },
+      });
       return { sessionsEnded };
     });
   }

@@ -59,13 +59,7 @@ export class LogInUseCase {
     const tenant = await this.users.getTenant(user.tenantId);
     if (!tenant) throw invalid();
     const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' });
-    await this.audit.record({
-      type: AuditEventType.LoginSucceeded,
-      tenantId: user.tenantId,
-      actorUserId: user.id,
-      targetUserId: user.id,
-      meta,
-    });
+    await this.audit.recordOwn(AuditEventType.LoginSucceeded, user, meta);
     delete (user as { passwordHash?: unknown }).passwordHash;
     return { ...pair, user: UserDto.from(user) };
   }

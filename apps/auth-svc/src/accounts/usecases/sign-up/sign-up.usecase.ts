@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
@@ -12,11 +11,12 @@ import { PasswordHasher } from '../../../users/password-hasher.js';
 import { UsersService } from '../../../users/users.service.js';
 import type { SignUpDto, SignUpResponseDto } from '../../dtos/sign-up.dto.js';
 import { signUpPhone } from '../../phone-number.policy.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class SignUpUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
@@ -31,7 +31,7 @@ export class SignUpUseCase {
     // Cheap check first so a taken email costs no bcrypt; the unique index still decides races.
     if (await this.users.findByEmail(dto.email)) throw AppException.conflict('An account with this email already exists');
     const passwordHash = await this.hasher.hash(dto.password);
-    return this.dataSource.transaction(async (em) => {
+    return this.uow.run(async () => {
       const { user, tenant } = await this.users.createTenantWithOwner(
         {
           email: dto.email,
@@ -42,21 +42,10 @@ export class SignUpUseCase {
           phone,
           companyName: dto.companyName,
         },
-        em,
         { sector: dto.sector ?? null, countryCode },
       );
-      const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' }, em);
-      await this.audit.record(
-        {
-          type: AuditEventType.Signup,
-          tenantId: tenant.id,
-          actorUserId: user.id,
-          targetUserId: user.id,
-          meta,
-          details: { email: user.email },
-        },
-        em,
-      );
+      const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'password' });
+      await this.audit.recordOwn(AuditEventType.Signup, user, meta, { email: user.email });
       return { ...pair, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
     });
   }

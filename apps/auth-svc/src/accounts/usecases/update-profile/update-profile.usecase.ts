@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
@@ -10,20 +9,21 @@ import { UserDto } from '../../../users/dtos/user.dto.js';
 import { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
 import type { UpdateProfileDto } from '../../dtos/update-profile.dto.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class UpdateProfileUseCase {
   constructor(
     private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(tenantId: string, userId: string, dto: UpdateProfileDto, meta: RequestMeta, actor: Actor): Promise<UserDto> {
-    return this.dataSource.transaction(async (em) => {
-      await this.acting.lock(em, actor);
-      const user = await em.findOne(User, { where: { id: userId, tenantId } });
+    return this.uow.run(async (tx) => {
+      await this.acting.lock(actor);
+      const user = await tx.manager.findOne(User, { where: { id: userId, tenantId } });
       if (!user) throw AppException.notFound('User');
       const patch: Partial<Pick<User, 'name' | 'firstName' | 'lastName' | 'phone'>> = {};
       for (const field of ['name', 'firstName', 'lastName', 'phone'] as const) {
@@ -31,20 +31,17 @@ export class UpdateProfileUseCase {
       }
       const changed = Object.keys(patch);
       if (changed.length) {
-        await em.update(User, { id: user.id, tenantId }, patch);
-        await this.audit.record(
-          {
-            type: AuditEventType.ProfileUpdated,
-            tenantId,
-            actorUserId: userId,
-            targetUserId: userId,
-            meta,
-            details: { fields: changed },
-          },
-          em,
-        );
+        await tx.manager.update(User, { id: user.id, tenantId }, patch);
+        await this.audit.record({
+          type: AuditEventType.ProfileUpdated,
+          tenantId,
+          actorUserId: userId,
+          targetUserId: userId,
+          meta,
+          details: { fields: changed },
+        });
       }
-      return UserDto.from((await em.findOne(User, { where: { id: userId, tenantId } }))!);
+      return UserDto.from((await tx.manager.findOne(User, { where: { id: userId, tenantId } }))!);
     });
   }
 }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
 import { AppException, type Principal, type Scope } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
@@ -11,6 +9,7 @@ import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant, DEFAULT_API_KEY_SCOPES, grantableScopes } from '../../api-key-scopes.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface CreateApiKeyCommand {
   principal: Principal;
@@ -27,19 +26,19 @@ export interface CreateApiKeyCommand {
 @Injectable()
 export class CreateApiKeyUseCase {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    return this.keys.manager.transaction(async (em) => {
-      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
-      return this.create(em, { ...cmd, principal });
+    return this.uow.run(async (tx) => {
+      const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
+      return this.create(tx, { ...cmd, principal });
     });
   }
 
-  private async create(em: EntityManager, cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+  private async create(tx: Tx, cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
     let scopes: Scope[];
     if (cmd.scopes) {
       assertCanGrant(cmd.principal, cmd.scopes);
@@ -52,7 +51,7 @@ export class CreateApiKeyUseCase {
       throw AppException.validation('A key needs at least one scope', [{ field: 'scopes', messages: ['must not be empty'] }]);
     const expiresAt = futureDate(cmd.expiresAt);
     const minted = mintCredential('api_key');
-    const key = em.create(ApiKey, {
+    const key = tx.manager.create(ApiKey, {
       id: minted.id,
       tenantId: cmd.tenantId,
       name: cmd.name,
@@ -66,17 +65,14 @@ export class CreateApiKeyUseCase {
       rotatedAt: null,
       revokedAt: null,
     });
-    const saved = await em.save(key);
-    await this.audit.record(
-      {
-        type: AuditEventType.ApiKeyCreated,
-        tenantId: cmd.tenantId,
-        actorUserId: cmd.principal.userId,
-        meta: cmd.meta,
-        details: { keyId: saved.id, name: saved.name, scopes, expiresAt: expiresAt?.toISOString() ?? null },
-      },
-      em,
-    );
+    const saved = await tx.manager.save(key);
+    await this.audit.record({
+      type: AuditEventType.ApiKeyCreated,
+      tenantId: cmd.tenantId,
+      actorUserId: cmd.principal.userId,
+      meta: cmd.meta,
+      details: { keyId: saved.id, name: saved.name, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+    });
     return { ...ApiKeyView.of(saved), key: minted.token };
   }
 }

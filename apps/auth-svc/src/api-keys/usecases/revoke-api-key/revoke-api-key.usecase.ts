@@ -1,58 +1,58 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AppException, queryRows } from '#common';
+import { AppException } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class RevokeApiKeyUseCase {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly verifier: ApiKeyVerifier,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   /**
-   * Revokes a live key of the tenant; unknown, already revoked or another tenant's: 404. In `em`'s
-   * transaction when given (RFC 7009 revocation, which checked its caller), else in its own.
+   * Revokes a live key of the tenant; unknown, already revoked or another tenant's: 404. Joins the
+   * open transaction (RFC 7009 revocation, which checked its caller), else opens its own.
    */
   async execute(
     tenantId: string,
     id: string,
     actor: { userId: string | null; meta?: RequestMeta; acting?: Actor },
-    em?: EntityManager,
   ): Promise<{ id: string; revokedAt: string }> {
-    const run = async (m: EntityManager) => {
-      if (actor.acting) await this.acting.lock(m, actor.acting);
-      return this.revoke(m, tenantId, id, actor);
-    };
-    const result = em ? await run(em) : await this.db.transaction(run);
+    const result = await this.uow.run(async (tx) => {
+      if (actor.acting) await this.acting.lock(actor.acting);
+      return this.revoke(tx, tenantId, id, actor);
+    });
     this.verifier.forget(id);
     return result;
   }
 
   private async revoke(
-    em: EntityManager,
+    tx: Tx,
     tenantId: string,
     id: string,
     actor: { userId: string | null; meta?: RequestMeta },
   ): Promise<{ id: string; revokedAt: string }> {
-    const [row] = await queryRows<{ revoked_at: Date }>(
-      em,
+    const [row] = await tx.rows<{ revoked_at: Date }>(
       `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING revoked_at`,
       [id, tenantId],
     );
     if (!row) throw AppException.notFound('API key');
     this.verifier.forget(id);
-    await this.audit.record(
-      { type: AuditEventType.ApiKeyRevoked, tenantId, actorUserId: actor.userId, meta: actor.meta, details: { keyId: id } },
-      em,
-    );
+    await this.audit.record({
+      type: AuditEventType.ApiKeyRevoked,
+      tenantId,
+      actorUserId: actor.userId,
+      meta: actor.meta,
+      details: { keyId: id },
+    });
     return { id, revokedAt: row.revoked_at.toISOString() };
   }
 }

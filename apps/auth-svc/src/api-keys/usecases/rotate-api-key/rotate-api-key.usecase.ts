@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import { AppException, queryRows, type Principal } from '#common';
+import { AppException, type Principal } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
@@ -12,6 +10,7 @@ import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant } from '../../api-key-scopes.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface RotateApiKeyCommand {
   principal: Principal;
@@ -31,29 +30,28 @@ export interface RotateApiKeyCommand {
 @Injectable()
 export class RotateApiKeyUseCase {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly uow: UnitOfWork,
     private readonly verifier: ApiKeyVerifier,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    const result = await this.keys.manager.transaction(async (em) => {
-      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
-      return this.rotate(em, { ...cmd, principal });
+    const result = await this.uow.run(async (tx) => {
+      const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
+      return this.rotate(tx, { ...cmd, principal });
     });
     this.verifier.forget(cmd.id);
     return result;
   }
 
-  private async rotate(em: EntityManager, cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    const key = await em.findOne(ApiKey, { where: { id: cmd.id, tenantId: cmd.tenantId } });
+  private async rotate(tx: Tx, cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    const key = await tx.manager.findOne(ApiKey, { where: { id: cmd.id, tenantId: cmd.tenantId } });
     if (!key || key.revokedAt) throw AppException.notFound('API key');
     assertCanGrant(cmd.principal, key.scopes);
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This API key has expired; create a new one');
     const minted = mintCredential('api_key', key.id);
-    const [updated] = await queryRows<{ previous_expires_at: Date | null; rotated_at: Date }>(
-      em,
+    const [updated] = await tx.rows<{ previous_expires_at: Date | null; rotated_at: Date }>(
       `UPDATE api_keys
           SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
               previous_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
@@ -64,16 +62,13 @@ export class RotateApiKeyUseCase {
     );
     if (!updated) throw AppException.notFound('API key');
     this.verifier.forget(key.id);
-    await this.audit.record(
-      {
-        type: AuditEventType.ApiKeyRotated,
-        tenantId: cmd.tenantId,
-        actorUserId: cmd.principal.userId,
-        meta: cmd.meta,
-        details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
-      },
-      em,
-    );
+    await this.audit.record({
+      type: AuditEventType.ApiKeyRotated,
+      tenantId: cmd.tenantId,
+      actorUserId: cmd.principal.userId,
+      meta: cmd.meta,
+      details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
+    });
     key.previousExpiresAt = updated.previous_expires_at;
     key.rotatedAt = updated.rotated_at;
     return { ...ApiKeyView.of(key), key: minted.token };

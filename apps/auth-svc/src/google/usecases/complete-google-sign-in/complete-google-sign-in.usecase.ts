@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { AppException } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
@@ -14,6 +13,7 @@ import { GoogleIdentity } from '../../google-identity.entity.js';
 import { GoogleOAuthClient, type GoogleProfile } from '../../google-oauth.client.js';
 import type { GoogleFlowRequest } from '../../google-state.store.js';
 import type { GoogleSignInResultDto } from '../../dtos/google.dto.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 /**
  * A sign-in that began with an allow-listed app URL ends there, failures included (an app waiting
@@ -31,7 +31,7 @@ export type CompletedGoogleSignIn =
 export class CompleteGoogleSignInUseCase {
   constructor(
     private readonly google: GoogleOAuthClient,
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
@@ -43,7 +43,7 @@ export class CompleteGoogleSignInUseCase {
     try {
       const profile = await this.google.complete(req);
       if (!profile.subject) throw AppException.unauthorized('Google did not identify the account');
-      const result = await this.db.transaction((em) => this.signIn(em, profile, meta));
+      const result = await this.uow.run((tx) => this.signIn(tx, profile, meta));
       return { result, redirectUri: req.redirectUri ?? null };
     } catch (err) {
       // req.redirectUri is only known once the state has been verified: a forged state never redirects.
@@ -54,84 +54,60 @@ export class CompleteGoogleSignInUseCase {
     }
   }
 
-  private async signIn(em: EntityManager, profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
-    const identity = await em.findOne(GoogleIdentity, { where: { subject: profile.subject }, lock: { mode: 'pessimistic_write' } });
+  private async signIn(tx: Tx, profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
+    const identity = await tx.manager.findOne(GoogleIdentity, { where: { subject: profile.subject }, lock: { mode: 'pessimistic_write' } });
     if (identity) {
-      const user = await em.findOne(User, { where: { id: identity.userId } });
+      const user = await tx.manager.findOne(User, { where: { id: identity.userId } });
       if (!user) throw AppException.unauthorized('The linked account no longer exists');
-      await em.update(GoogleIdentity, { id: identity.id }, { lastLoginAt: new Date(), ...(profile.email ? { email: profile.email } : {}) });
-      return this.finish(em, user, 'signed_in', meta);
+      await tx.manager.update(
+        GoogleIdentity,
+        { id: identity.id },
+        { lastLoginAt: new Date(), ...(profile.email ? { email: profile.email } : {}) },
+      );
+      return this.finish(tx, user, 'signed_in', meta);
     }
     // Linking or creating rests on the email, so only an address Google has verified will do.
     if (!profile.email || !profile.emailVerified) {
       throw AppException.forbidden('Your Google account has no verified email address');
     }
-    const existing = await em.findOne(User, { where: { email: profile.email } });
+    const existing = await tx.manager.findOne(User, { where: { email: profile.email } });
     if (existing) {
-      await em.insert(GoogleIdentity, { tenantId: existing.tenantId, userId: existing.id, subject: profile.subject, email: profile.email });
-      if (!existing.emailVerified) await em.update(User, { id: existing.id }, { emailVerified: true });
-      existing.emailVerified = true;
-      await this.audit.record(
-        {
-          type: AuditEventType.GoogleLinked,
-          tenantId: existing.tenantId,
-          actorUserId: existing.id,
-          targetUserId: existing.id,
-          meta,
-          details: { subject: profile.subject, email: profile.email },
-        },
-        em,
-      );
-      return this.finish(em, existing, 'linked', meta);
-    }
-    const { user, tenant } = await this.users.createTenantWithOwner(
-      {
+      await tx.manager.insert(GoogleIdentity, {
+        tenantId: existing.tenantId,
+        userId: existing.id,
+        subject: profile.subject,
         email: profile.email,
-        passwordHash: null,
-        name: profile.name,
-        firstName: profile.firstName,
-        lastName: profile.lastName,
-        emailVerified: true,
-      },
-      em,
-    );
-    await em.insert(GoogleIdentity, { tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
-    await this.audit.record(
-      {
-        type: AuditEventType.Signup,
-        tenantId: tenant.id,
-        actorUserId: user.id,
-        targetUserId: user.id,
-        meta,
-        details: { email: user.email, method: 'google' },
-      },
-      em,
-    );
-    return this.finish(em, user, 'created', meta, tenant);
+      });
+      if (!existing.emailVerified) await tx.manager.update(User, { id: existing.id }, { emailVerified: true });
+      existing.emailVerified = true;
+      await this.audit.recordOwn(AuditEventType.GoogleLinked, existing, meta, { subject: profile.subject, email: profile.email });
+      return this.finish(tx, existing, 'linked', meta);
+    }
+    const { user, tenant } = await this.users.createTenantWithOwner({
+      email: profile.email,
+      passwordHash: null,
+      name: profile.name,
+      firstName: profile.firstName,
+      lastName: profile.lastName,
+      emailVerified: true,
+    });
+    await tx.manager.insert(GoogleIdentity, { tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
+    await this.audit.recordOwn(AuditEventType.Signup, user, meta, { email: user.email, method: 'google' });
+    return this.finish(tx, user, 'created', meta, tenant);
   }
 
   private async finish(
-    em: EntityManager,
+    tx: Tx,
     user: User,
     outcome: GoogleSignInResultDto['outcome'],
     meta: RequestMeta,
     knownTenant?: Tenant,
   ): Promise<GoogleSignInResultDto> {
     if (!user.isActive) throw AppException.forbidden('This account is deactivated');
-    const tenant = knownTenant ?? (await em.findOneOrFail(Tenant, { where: { id: user.tenantId } }));
-    await em.update(User, { id: user.id }, { lastLoginAt: new Date() });
-    const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'google' }, em);
-    await this.audit.record(
-      {
-        type: AuditEventType.LoginSucceeded,
-        tenantId: tenant.id,
-        actorUserId: user.id,
-        targetUserId: user.id,
-        meta,
-        details: { method: 'google', outcome },
-      },
-      em,
-    );
+    const tenant = knownTenant ?? (await tx.manager.findOneOrFail(Tenant, { where: { id: user.tenantId } }));
+    await tx.manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+    const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'google' });
+    await this.audit.recordOwn(AuditEventType.LoginSucceeded, user, meta, { method: 'google', outcome });
     return { ...pair, outcome, user: UserDto.from(user), tenant: TenantDto.from(tenant) };
   }
 }

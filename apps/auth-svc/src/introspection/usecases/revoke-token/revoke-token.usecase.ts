@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, Role } from '#common';
-import { DataSource } from 'typeorm';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
@@ -12,6 +11,7 @@ import { SessionStore } from '../../../sessions/session.store.js';
 import { JwtCredentialChecker } from '../../jwt-credential.checker.js';
 import { LocalCredentialIntrospector } from '../../local-credential.introspector.js';
 import type { TokenTypeHint } from '../../dtos/token-request.dto.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 /**
  * RFC 7009. Users revoke their own refresh tokens (the whole session ends) and personal tokens;
@@ -28,7 +28,7 @@ export class RevokeTokenUseCase {
     private readonly revokePersonalToken: RevokePersonalTokenUseCase,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly acting: ActingUserPolicy,
   ) {}
 
@@ -39,39 +39,36 @@ export class RevokeTokenUseCase {
     const opaque = token.startsWith('nk_') || token.startsWith('pat_') ? await this.opaque.verify(token) : null;
     const jwt = opaque ? null : await this.jwts.claims(token, hint === 'refresh_token');
     if (!opaque && !jwt) return;
-    await this.dataSource.transaction(async (em) => {
+    await this.uow.run(async () => {
       // The caller's roles as they are now decide (a demoted admin revokes only its own credentials).
-      const caller = (await this.acting.lock(em, actor)).principal;
+      const caller = (await this.acting.lock(actor)).principal;
       const isAdmin = caller.roles.includes(Role.Admin);
       if (opaque?.kind === 'api_key') {
         if (opaque.key.tenantId !== tenantId) return;
         if (!isAdmin && !caller.roles.includes(Role.Organizer)) throw AppException.forbidden('Only admins and organizers revoke API keys');
-        await this.revokeApiKey.execute(tenantId, opaque.key.id, { userId, meta }, em).catch(ignoreNotFound);
+        await this.revokeApiKey.execute(tenantId, opaque.key.id, { userId, meta }).catch(ignoreNotFound);
         return;
       }
       if (opaque?.kind === 'personal_token') {
         const t = opaque.token;
         if (t.tenantId !== tenantId) return;
         if (t.userId !== userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's token");
-        await this.revokePersonalToken.execute({ id: t.id, tenantId, userId: null, actorUserId: userId, meta }, em).catch(ignoreNotFound);
+        await this.revokePersonalToken.execute({ id: t.id, tenantId, userId: null, actorUserId: userId, meta }).catch(ignoreNotFound);
         return;
       }
       const { claims } = jwt!;
       if (claims.tenantId !== tenantId || typeof claims.sid !== 'string') return;
       if (claims.sub !== userId && !isAdmin) throw AppException.forbidden("Only an admin revokes another user's session");
       // Revoking a refresh or access token ends its session: every token of that session stops.
-      if (await this.sessions.revokeInTenant(claims.sid, tenantId, 'revoked', em)) {
-        await this.audit.record(
-          {
-            type: AuditEventType.SessionRevoked,
-            tenantId,
-            actorUserId: userId,
-            targetUserId: claims.sub as string,
-            meta,
-            details: { sessionId: claims.sid, via: 'revoke' },
-          },
-          em,
-        );
+      if (await this.sessions.revokeInTenant(claims.sid, tenantId, 'revoked')) {
+        await this.audit.record({
+          type: AuditEventType.SessionRevoked,
+          tenantId,
+          actorUserId: userId,
+          targetUserId: claims.sub as string,
+          meta,
+          details: { sessionId: claims.sid, via: 'revoke' },
+        });
       }
     });
   }

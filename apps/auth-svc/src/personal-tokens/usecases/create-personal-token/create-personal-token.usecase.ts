@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
 import { AppException, ErrorCode, type Principal, type Role } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
@@ -12,6 +10,7 @@ import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { PersonalToken } from '../../personal-token.entity.js';
 import { checkPersonalTokenExpiry } from '../../personal-token-expiry.js';
 import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface CreatePersonalTokenCommand {
   principal: Principal;
@@ -26,20 +25,20 @@ export interface CreatePersonalTokenCommand {
 @Injectable()
 export class CreatePersonalTokenUseCase {
   constructor(
-    @InjectRepository(PersonalToken) private readonly tokens: Repository<PersonalToken>,
+    private readonly uow: UnitOfWork,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
-    return this.tokens.manager.transaction(async (em) => {
-      const principal = cmd.acting ? (await this.acting.lock(em, cmd.acting)).principal : cmd.principal;
-      return this.create(em, { ...cmd, principal });
+    return this.uow.run(async (tx) => {
+      const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
+      return this.create(tx, { ...cmd, principal });
     });
   }
 
-  private async create(em: EntityManager, cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
+  private async create(tx: Tx, cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
     const p = cmd.principal;
     // A long-lived token is minted from a fresh login only, so a leaked token cannot extend itself.
     if (p.kind !== 'access_token' || !p.userId || !p.tenantId) {
@@ -51,8 +50,8 @@ export class CreatePersonalTokenUseCase {
     }
     const expiresAt = checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS);
     const minted = mintCredential('personal_token');
-    const saved = await em.save(
-      em.create(PersonalToken, {
+    const saved = await tx.manager.save(
+      tx.manager.create(PersonalToken, {
         id: minted.id,
         tenantId: p.tenantId,
         userId: p.userId,
@@ -65,17 +64,14 @@ export class CreatePersonalTokenUseCase {
         replacedBy: null,
       }),
     );
-    await this.audit.record(
-      {
-        type: AuditEventType.PersonalTokenCreated,
-        tenantId: p.tenantId,
-        actorUserId: p.userId,
-        targetUserId: p.userId,
-        meta: cmd.meta,
-        details: { tokenId: saved.id, name: saved.name, expiresAt: saved.expiresAt.toISOString(), roles: saved.roles },
-      },
-      em,
-    );
+    await this.audit.record({
+      type: AuditEventType.PersonalTokenCreated,
+      tenantId: p.tenantId,
+      actorUserId: p.userId,
+      targetUserId: p.userId,
+      meta: cmd.meta,
+      details: { tokenId: saved.id, name: saved.name, expiresAt: saved.expiresAt.toISOString(), roles: saved.roles },
+    });
     return { ...PersonalTokenView.of(saved), token: minted.token };
   }
 }

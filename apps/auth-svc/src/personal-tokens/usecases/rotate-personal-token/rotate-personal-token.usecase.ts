@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException, type Principal } from '#common';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
@@ -11,6 +10,7 @@ import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { PersonalToken } from '../../personal-token.entity.js';
 import { checkPersonalTokenExpiry, maxPersonalTokenExpiry } from '../../personal-token-expiry.js';
 import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface RotatePersonalTokenCommand {
   principal: Principal;
@@ -25,7 +25,7 @@ export interface RotatePersonalTokenCommand {
 @Injectable()
 export class RotatePersonalTokenUseCase {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
@@ -35,17 +35,17 @@ export class RotatePersonalTokenUseCase {
     const userId = cmd.principal.userId;
     if (!userId) throw AppException.forbidden();
     const expiresAt = cmd.expiresAt ? checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS) : undefined;
-    return this.db.transaction(async (em) => {
-      if (cmd.acting) await this.acting.lock(em, cmd.acting);
-      const old = await em.findOne(PersonalToken, { where: { id: cmd.id, userId }, lock: { mode: 'pessimistic_write' } });
+    return this.uow.run(async (tx) => {
+      if (cmd.acting) await this.acting.lock(cmd.acting);
+      const old = await tx.manager.findOne(PersonalToken, { where: { id: cmd.id, userId }, lock: { mode: 'pessimistic_write' } });
       if (!old || old.revokedAt) throw AppException.notFound('Personal token');
       if (old.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This personal token has expired; create a new one');
       const lifetime = old.expiresAt.getTime() - old.createdAt.getTime();
       const max = maxPersonalTokenExpiry(this.config.PAT_MAX_TTL_DAYS);
       const successorExpiry = expiresAt ?? new Date(Math.min(Date.now() + lifetime, max.getTime()));
       const minted = mintCredential('personal_token');
-      const successor = await em.save(
-        em.create(PersonalToken, {
+      const successor = await tx.manager.save(
+        tx.manager.create(PersonalToken, {
           id: minted.id,
           tenantId: old.tenantId,
           userId: old.userId,
@@ -58,18 +58,15 @@ export class RotatePersonalTokenUseCase {
           replacedBy: null,
         }),
       );
-      await em.update(PersonalToken, { id: old.id }, { revokedAt: new Date(), replacedBy: successor.id });
-      await this.audit.record(
-        {
-          type: AuditEventType.PersonalTokenRotated,
-          tenantId: old.tenantId,
-          actorUserId: userId,
-          targetUserId: old.userId,
-          meta: cmd.meta,
-          details: { tokenId: old.id, successorId: successor.id },
-        },
-        em,
-      );
+      await tx.manager.update(PersonalToken, { id: old.id }, { revokedAt: new Date(), replacedBy: successor.id });
+      await this.audit.record({
+        type: AuditEventType.PersonalTokenRotated,
+        tenantId: old.tenantId,
+        actorUserId: userId,
+        targetUserId: old.userId,
+        meta: cmd.meta,
+        details: { tokenId: old.id, successorId: successor.id },
+      });
       return { ...PersonalTokenView.of(successor), token: minted.token };
     });
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException, RATE_LIMIT_STORE, Role, type RateLimitStore } from '#common';
 import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
@@ -11,11 +10,12 @@ import { PasswordHasher } from '../../password-hasher.js';
 import { UsersService } from '../../users.service.js';
 import { ActingUserPolicy } from '../../../actors/acting-user.policy.js';
 import type { Actor } from '../../../actors/acting.decorator.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class CreateUserUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
@@ -43,21 +43,18 @@ export class CreateUserUseCase {
     }
     const passwordHash = await this.hasher.hash(dto.password);
     const roles = dto.roles ?? [Role.User];
-    return this.dataSource.transaction(async (em) => {
+    return this.uow.run(async () => {
       // The caller is still an active admin as this commits (a deactivated admin cannot add one).
-      await this.acting.lock(em, actor);
-      const user = await this.users.createInTenant(tenantId, { ...dto, passwordHash }, roles, em);
-      await this.audit.record(
-        {
-          type: AuditEventType.UserCreated,
-          tenantId,
-          actorUserId,
-          targetUserId: user.id,
-          meta,
-          details: { email: user.email, roles: user.roles },
-        },
-        em,
-      );
+      await this.acting.lock(actor);
+      const user = await this.users.createInTenant(tenantId, { ...dto, passwordHash }, roles);
+      await this.audit.record({
+        type: AuditEventType.UserCreated,
+        tenantId,
+        actorUserId,
+        targetUserId: user.id,
+        meta,
+        details: { email: user.email, roles: user.roles },
+      });
       return UserDto.from(user);
     });
   }

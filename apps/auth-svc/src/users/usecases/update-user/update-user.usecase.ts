@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppException, Role } from '#common';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
@@ -11,11 +10,12 @@ import { SessionStore } from '../../../sessions/session.store.js';
 import type { UpdateUserDto } from '../../dtos/update-user.dto.js';
 import { UserDto } from '../../dtos/user.dto.js';
 import { User } from '../../user.entity.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class UpdateUserUseCase {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
@@ -34,10 +34,10 @@ export class UpdateUserUseCase {
     if (userId === actorUserId && (dto.isActive !== undefined || dto.roles !== undefined)) {
       throw AppException.forbidden('You cannot change your own active flag or roles; ask another admin');
     }
-    return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
-      await this.acting.lock(em, actor);
-      const user = await em.findOne(User, { where: { id: userId, tenantId } });
+    return this.uow.run(async (tx) => {
+      await tx.rows('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+      await this.acting.lock(actor);
+      const user = await tx.manager.findOne(User, { where: { id: userId, tenantId } });
       if (!user) throw AppException.notFound('User');
 
       const roles = dto.roles ? [...new Set(dto.roles)] : user.roles;
@@ -45,7 +45,7 @@ export class UpdateUserUseCase {
       const wasAdmin = user.isActive && user.roles.includes(Role.Admin);
       const staysAdmin = isActive && roles.includes(Role.Admin);
       if (wasAdmin && !staysAdmin) {
-        const [{ n }] = await em.query(
+        const [{ n }] = await tx.rows<{ n: number }>(
           `SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND id <> $2 AND is_active AND 'admin' = ANY(roles)`,
           [tenantId, userId],
         );
@@ -56,7 +56,7 @@ export class UpdateUserUseCase {
       const activeChanged = isActive !== user.isActive;
       if (rolesChanged || activeChanged) {
         const deactivated = activeChanged && !isActive;
-        await em.update(
+        await tx.manager.update(
           User,
           { id: userId, tenantId },
           {
@@ -67,34 +67,35 @@ export class UpdateUserUseCase {
           },
         );
         // Every instance refuses the user's older tokens (deactivated), or their lost roles, from the commit on.
-        const [{ now }] = await em.query(`SELECT floor(extract(epoch FROM now()))::bigint AS now`);
+        const [{ now }] = await tx.rows<{ now: string }>(`SELECT floor(extract(epoch FROM now()))::bigint AS now`);
         const before = Number(now);
-        await this.events.publish(em, {
+        await this.events.publish({
           users: deactivated ? [{ id: userId, before }] : [],
           roles: rolesChanged ? [{ id: userId, before, roles }] : [],
         });
       }
       if (rolesChanged) {
-        await this.audit.record(
-          { type: AuditEventType.RoleChanged, tenantId, actorUserId, targetUserId: userId, meta, details: { from: user.roles, to: roles } },
-          em,
-        );
+        await this.audit.record({
+          type: AuditEventType.RoleChanged,
+          tenantId,
+          actorUserId,
+          targetUserId: userId,
+          meta,
+          details: { from: user.roles, to: roles },
+        });
       }
       if (activeChanged) {
-        const sessionsEnded = isActive ? 0 : await this.sessions.revokeAllForUser(userId, 'user_deactivated', null, em);
-        await this.audit.record(
-          {
-            type: isActive ? AuditEventType.UserReactivated : AuditEventType.UserDeactivated,
-            tenantId,
-            actorUserId,
-            targetUserId: userId,
-            meta,
-            details: isActive ? {} : { sessionsEnded },
-          },
-          em,
-        );
+        const sessionsEnded = isActive ? 0 : await this.sessions.revokeAllForUser(userId, 'user_deactivated', null);
+        await this.audit.record({
+          type: isActive ? AuditEventType.UserReactivated : AuditEventType.UserDeactivated,
+          tenantId,
+          actorUserId,
+          targetUserId: userId,
+          meta,
+          details: isActive ? {} : { sessionsEnded },
+        });
       }
-      return UserDto.from((await em.findOne(User, { where: { id: userId, tenantId } }))!);
+      return UserDto.from((await tx.manager.findOne(User, { where: { id: userId, tenantId } }))!);
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
 import { CATEGORY_KEY } from '../../../deliveries/dtos/send-delivery.dto.js';
-import { CHANNELS } from '../../../templates/dtos/template.dto.js';
+import { CHANNELS } from '../../../channels/channel-registry.js';
 import type { UpdatePreferencesDto } from '../../dtos/preferences.dto.js';
 import { PreferencesRepository } from '../../preferences.repository.js';
 import { preferencesView } from '../../preferences.view.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
+import { CHANNEL_REGISTRY } from '../../../channels/channel-registry.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { normaliseEmail, normalizePhone } from '../../../deliveries/policy/addresses.js';
 import { actorOf, seesWholeTenant } from '../../../tenancy/visibility.js';
@@ -21,9 +22,9 @@ export class CreateSuppressionUseCase {
 
   async execute(p: Principal, dto: CreateSuppressionDto) {
     const address = this.address(dto);
+    const kind = CHANNEL_REGISTRY[dto.channel].address;
     const own =
-      p.userId !== null &&
-      ((dto.channel === 'email' && address === p.email?.toLowerCase()) || (dto.channel === 'in_app' && address === p.userId));
+      p.userId !== null && ((kind === 'email' && address === p.email?.toLowerCase()) || (kind === 'user' && address === p.userId));
     if (!seesWholeTenant(p) && !own) throw AppException.forbidden('You can only suppress your own address');
     return suppressionView(
       await this.suppressions.create(
@@ -36,8 +37,9 @@ export class CreateSuppressionUseCase {
 
   /** The address as deliveries store it (email lowercased, phone in E.164), so a suppression matches their address. */
   private address(dto: CreateSuppressionDto): string {
-    if (dto.channel === 'email') return normaliseEmail(dto.address);
-    if (dto.channel === 'sms' || dto.channel === 'whatsapp') {
+    const kind = CHANNEL_REGISTRY[dto.channel].address;
+    if (kind === 'email') return normaliseEmail(dto.address);
+    if (kind === 'phone') {
       const phone = normalizePhone(dto.address, this.config.SMS_DEFAULT_REGION);
       if (!phone.ok) throw AppException.validation('Invalid phone number', [{ field: 'address', messages: [`phone ${phone.problem}`] }]);
       return phone.e164;

@@ -3,10 +3,10 @@ import { AppException, createValidationPipe, type Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
 import { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
-import { TEMPLATE_KEY } from '../../../templates/dtos/template.dto.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { TriggerWorkflowDto } from '../../dtos/workflow.dto.js';
 import { enqueueWorkflowSteps } from '../../../jobs/job-queue.js';
+import { loadWorkflow } from '../../workflow-lookup.js';
 import { WorkflowsRepository } from '../../workflows.repository.js';
 
 const REFS = ['contactId', 'externalId', 'groupId'] as const;
@@ -30,7 +30,6 @@ export class TriggerWorkflowUseCase {
 
   async execute(p: Principal, key: string, dto: TriggerWorkflowDto, rawTo: unknown) {
     const recipients = await this.recipients(rawTo);
-    if (!TEMPLATE_KEY.test(key)) throw AppException.notFound('Workflow');
     const principal = {
       kind: p.kind,
       userId: p.userId,
@@ -41,8 +40,7 @@ export class TriggerWorkflowUseCase {
       credentialId: p.credentialId,
     };
     return this.uow.tenant(p.tenantId!, async (tx) => {
-      const w = await this.workflows.find(tx, key);
-      if (!w) throw AppException.notFound('Workflow');
+      const w = await loadWorkflow(this.workflows, tx, key);
       let list: Array<Record<string, string>> = recipients;
       const groupIdx = recipients.findIndex((r) => r['groupId']);
       if (groupIdx >= 0) {
@@ -64,32 +62,11 @@ export class TriggerWorkflowUseCase {
         ]);
       }
       const rows = list.map((to) => ({ to, key: recipientKey(to) }));
-      const made = await tx.rows<{ id: string; recipient_key: string; created: boolean }>(
-        `WITH input AS (
-           SELECT x.ord, x.recipient, x.recipient_key FROM jsonb_to_recordset($1::jsonb) AS x(ord int, recipient jsonb, recipient_key text)
-         ), ins AS (
-           INSERT INTO workflow_runs (tenant_id, workflow_id, workflow_key, version, recipient, recipient_key, data, transaction_id, principal)
-           SELECT $2, $3, $4, $5, recipient, recipient_key, $6, $7, $8 FROM input ORDER BY ord
-           ON CONFLICT (tenant_id, workflow_id, transaction_id, recipient_key) WHERE transaction_id IS NOT NULL DO NOTHING
-           RETURNING id, recipient_key
-         )
-         SELECT i.id, i.recipient_key, true AS created FROM ins i
-         UNION ALL
-         SELECT r.id, r.recipient_key, false FROM workflow_runs r
-         WHERE $7::text IS NOT NULL AND r.tenant_id = $2 AND r.workflow_id = $3 AND r.transaction_id = $7
-           AND r.recipient_key IN (SELECT recipient_key FROM input) AND r.recipient_key NOT IN (SELECT recipient_key FROM ins)`,
-        [
-          JSON.stringify(rows.map((r, ord) => ({ ord, recipient: r.to, recipient_key: r.key }))),
-          tx.tenantId,
-          w.id,
-          w.key,
-          w.version,
-          JSON.stringify(dto.data ?? {}),
-          dto.transactionId ?? null,
-          JSON.stringify(principal),
-        ],
-        'workflow_runs_insert',
-      );
+      const made = await this.workflows.insertRuns(tx, w, rows, {
+        data: dto.data ?? {},
+        transactionId: dto.transactionId ?? null,
+        principal,
+      });
       await enqueueWorkflowSteps(
         tx,
         made.filter((m) => m.created).map((m) => ({ runId: m.id, idx: 0 })),

@@ -1,20 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ProviderRegistry } from '../../channels/provider-registry.js';
-import type { Channel } from '../../channels/channel-provider.js';
-import { CHANNELS } from '../../templates/dtos/template.dto.js';
-import { UnitOfWork } from '../../database/unit-of-work.js';
-
-interface AttemptStats {
-  channel: string;
-  provider: string;
-  sent: string;
-  temporary: string;
-  permanent: string;
-  circuit_open: string;
-  last_error: string | null;
-  last_error_at: Date | null;
-  last_attempt_at: Date | null;
-}
+import { ProviderRegistry } from '../../../channels/provider-registry.js';
+import { CHANNEL_REGISTRY, CHANNELS } from '../../../channels/channel-registry.js';
+import { ProviderStatsRepository } from '../../provider-stats.repository.js';
 
 /**
  * Per channel: the providers in failover order, each with its circuit breaker's state on the
@@ -28,35 +15,16 @@ interface AttemptStats {
 @Injectable()
 export class ListProvidersUseCase {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly attempts: ProviderStatsRepository,
     private readonly providers: ProviderRegistry,
   ) {}
 
   async execute(tenantId: string) {
-    const { stats, backlog } = await this.uow.tenant(
+    const { stats, queued } = await this.attempts.uow.tenant(
       tenantId,
-      async (tx) => ({
-        stats: await tx.rows<AttemptStats>(
-          `SELECT channel, provider,
-                  count(*) FILTER (WHERE outcome = 'sent') AS sent,
-                  count(*) FILTER (WHERE outcome = 'temporary' AND error_code IS DISTINCT FROM 'CIRCUIT_OPEN') AS temporary,
-                  count(*) FILTER (WHERE outcome = 'permanent') AS permanent,
-                  count(*) FILTER (WHERE error_code = 'CIRCUIT_OPEN') AS circuit_open,
-                  (array_agg(error ORDER BY created_at DESC) FILTER (WHERE outcome <> 'sent' AND error_code IS DISTINCT FROM 'CIRCUIT_OPEN'))[1] AS last_error,
-                  max(created_at) FILTER (WHERE outcome <> 'sent' AND error_code IS DISTINCT FROM 'CIRCUIT_OPEN') AS last_error_at,
-                  max(created_at) AS last_attempt_at
-           FROM delivery_attempts WHERE tenant_id = $1 AND created_at > now() - interval '24 hours'
-           GROUP BY channel, provider`,
-          [tenantId],
-        ),
-        backlog: await tx.rows<{ channel: string; n: string }>(
-          `SELECT channel, count(*) AS n FROM deliveries WHERE tenant_id = $1 AND status IN ('queued', 'scheduled', 'sending') GROUP BY channel`,
-          [tenantId],
-        ),
-      }),
+      async (tx) => ({ stats: await this.attempts.attemptStats(tx), queued: await this.attempts.backlog(tx) }),
       { readOnly: true },
     );
-    const queued = new Map(backlog.map((b) => [b.channel, Number(b.n)]));
     const last24h = (channel: string, name: string | undefined) => {
       const s = stats.find((r) => r.channel === channel && r.provider === name);
       const sent = Number(s?.sent ?? 0);
@@ -73,7 +41,7 @@ export class ListProvidersUseCase {
       };
     };
     return CHANNELS.map((channel) => {
-      if (channel === 'in_app') {
+      if (CHANNEL_REGISTRY[channel].sends === 'inbox') {
         const stats = last24h(channel, 'inbox');
         return {
           channel,
@@ -84,7 +52,7 @@ export class ListProvidersUseCase {
           providers: [{ name: 'inbox', order: 1, state: 'closed', probeAt: null, last24h: stats }],
         };
       }
-      const list = this.providers.list(channel as Channel);
+      const list = this.providers.list(channel);
       const current = list.find((c) => c.state !== 'open');
       const shown = current ?? list[0];
       return {
