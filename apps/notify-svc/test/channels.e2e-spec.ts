@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { CHANNELS } from '../src/channels/channel-registry.js';
 import { WebhookProvider } from '../src/channels/webhook/webhook.provider.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess } from './support/service-processes.js';
@@ -63,6 +64,15 @@ describe('channels: email over SMTP, signed webhooks', () => {
   };
   const sendWebhook = (endpointId: string, body = 'payload') =>
     env.http.post('/notify/v1/deliveries', { channel: 'webhook', to: { endpointId }, body }, { token: a.organizer });
+
+  it("the database accepts exactly the registry's channels (a new channel needs a migration widening the CHECKs)", async () => {
+    const checks = await env.systemQuery<{ tbl: string; def: string }>(
+      `SELECT conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE contype = 'c' AND conrelid::regclass::text IN ('deliveries', 'suppressions') AND pg_get_constraintdef(oid) LIKE '%(channel %'`,
+    );
+    expect(checks.map((c) => c.tbl).sort()).toEqual(['deliveries', 'suppressions']);
+    for (const c of checks) expect([...c.def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort()).toEqual([...CHANNELS].sort());
+  });
 
   it('email arrives at a real SMTP server with the rendered subject, text and HTML, and ends sent with the Message-ID', async () => {
     const tpl = await env.http.post(

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
-import { ApiKey } from './api-key.entity.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { CreateApiKeyUseCase } from './usecases/create-api-key/create-api-key.usecase.js';
@@ -10,7 +8,7 @@ import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.us
 import { RotateApiKeyUseCase } from './usecases/rotate-api-key/rotate-api-key.usecase.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), AuditModule],
+  imports: [AuditModule],
   controllers: [ApiKeysController],
   providers: [ApiKeyVerifier, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, RotateApiKeyUseCase],
   exports: [ApiKeyVerifier, RevokeApiKeyUseCase],

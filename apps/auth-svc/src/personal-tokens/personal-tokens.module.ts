@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
-import { PersonalToken } from './personal-token.entity.js';
 import { PersonalTokenVerifier } from './personal-token.verifier.js';
 import { PersonalTokensController } from './personal-tokens.controller.js';
 import { CreatePersonalTokenUseCase } from './usecases/create-personal-token/create-personal-token.usecase.js';
@@ -10,7 +8,7 @@ import { RevokePersonalTokenUseCase } from './usecases/revoke-personal-token/rev
 import { RotatePersonalTokenUseCase } from './usecases/rotate-personal-token/rotate-personal-token.usecase.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalToken]), AuditModule],
+  imports: [AuditModule],
   controllers: [PersonalTokensController],
   providers: [
     PersonalTokenVerifier,

@@ -1,18 +1,16 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokenRules } from '#auth-kit';
 import { AuditModule } from '../audit/audit.module.js';
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth-config.js';
 import { KeysModule } from '../keys/keys.module.js';
-import { Session } from '../sessions/session.entity.js';
 import { SessionStore } from '../sessions/session.store.js';
 import { TokenService } from './token.service.js';
 
 /** Token issuing and verification plus the session store: what any sign-in feature needs. */
 @Module({
   // Keys are given per call (the key store's KeyObjects rotate), so the module itself holds none.
-  imports: [TypeOrmModule.forFeature([Session]), JwtModule.register({}), KeysModule, AuditModule],
+  imports: [JwtModule.register({}), KeysModule, AuditModule],
   providers: [
     TokenService,
     SessionStore,

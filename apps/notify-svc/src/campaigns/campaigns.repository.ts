@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newestFirst, type Page } from '#common';
+import type { Channel } from '../channels/channel-registry.js';
 import type { ContactRow } from '../contacts/contacts.repository.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
 import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
@@ -17,7 +18,7 @@ export interface CampaignRow {
   id: string;
   tenant_id: string;
   name: string;
-  channel: string;
+  channel: Channel;
   template_id: string | null;
   template_key: string | null;
   template_version: number | null;

@@ -1,4 +1,5 @@
-export type Channel = 'email' | 'sms' | 'whatsapp' | 'push' | 'webhook' | 'in_app';
+import type { Channel } from './channel-registry.js';
+
 export interface OutboundMessage {
   deliveryId: string; // also the stable idempotency key sent to the peer
   tenantId: string;

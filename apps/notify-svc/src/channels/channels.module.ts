@@ -1,44 +1,46 @@
 import { Module } from '@nestjs/common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import type { ChannelProvider } from './channel-provider.js';
+import { PROVIDER_CHANNELS, type ProviderChannel } from './channel-registry.js';
 import { DevProvider } from './dev/dev.provider.js';
-import { SmtpEmailProvider } from './email/smtp-email.provider.js';
+import { buildEmailProviders } from './email/build-email-providers.js';
 import { CHANNEL_PROVIDERS, ProviderRegistry } from './provider-registry.js';
 import { buildPushProvider } from './push/build-push-provider.js';
 import { buildSmsProviders } from './sms/build-sms-providers.js';
 import { buildWhatsAppProviders } from './whatsapp/build-whatsapp-providers.js';
 import { WebhookProvider } from './webhook/webhook.provider.js';
 
+/**
+ * Each provider channel's adapters from the configuration. Their order is the channel's default
+ * failover order (its `providerOrder` variable, e.g. EMAIL_PROVIDERS, reorders it). With `dev`, the
+ * dev provider joins when none of them has a platform account (the account-only ones stay for
+ * tenants' own accounts).
+ */
+const PROVIDER_BUILDERS: { readonly [C in ProviderChannel]: { build: (config: NotifyConfig) => ChannelProvider[]; dev: boolean } } = {
+  email: { build: buildEmailProviders, dev: true },
+  sms: { build: buildSmsProviders, dev: true },
+  whatsapp: { build: buildWhatsAppProviders, dev: true },
+  push: { build: (config) => [buildPushProvider(config)], dev: false },
+  webhook: {
+    build: (config) => [new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE })],
+    dev: false,
+  },
+};
+
 @Module({
   providers: [
     {
       provide: CHANNEL_PROVIDERS,
       inject: [NOTIFY_CONFIG],
-      useFactory: (config: NotifyConfig): ChannelProvider[] => {
-        const production = config.NODE_ENV === 'production';
-        const email: ChannelProvider[] = [
-          ...(config.SMTP_URL ? [new SmtpEmailProvider({ url: config.SMTP_URL, from: config.SMTP_FROM })] : []),
-          ...(config.SMTP_FALLBACK_URL
-            ? [new SmtpEmailProvider({ url: config.SMTP_FALLBACK_URL, from: config.SMTP_FROM, name: 'smtp-fallback' })]
-            : []),
-        ];
-        // Registration order is the default failover order of each channel (EMAIL_PROVIDERS etc. reorder it).
-        return [
-          ...(email.length ? email : [new DevProvider('email', production)]),
-          new WebhookProvider({ timeoutMs: config.WEBHOOK_TIMEOUT * 1000, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }),
-          ...orDev(buildSmsProviders(config), new DevProvider('sms', production)),
-          ...orDev(buildWhatsAppProviders(config), new DevProvider('whatsapp', production)),
-          buildPushProvider(config),
-        ];
-      },
+      useFactory: (config: NotifyConfig): ChannelProvider[] =>
+        PROVIDER_CHANNELS.flatMap((channel) => {
+          const { build, dev } = PROVIDER_BUILDERS[channel];
+          const list = build(config);
+          return dev && !list.some((p) => !p.accountOnly) ? [...list, new DevProvider(channel, config.NODE_ENV === 'production')] : list;
+        }),
     },
     ProviderRegistry,
   ],
   exports: [ProviderRegistry],
 })
 export class ChannelsModule {}
-
-/** The channel's providers, with the dev provider when none of them has a platform account (the account-only ones stay for tenants' own accounts). */
-function orDev(list: ChannelProvider[], dev: ChannelProvider): ChannelProvider[] {
-  return list.some((p) => !p.accountOnly) ? list : [...list, dev];
-}

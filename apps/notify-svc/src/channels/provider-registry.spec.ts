@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadNotifyConfig } from '../config/notify-config.js';
-import { mayHaveReachedPeer, type Channel, type ChannelProvider, type OutboundMessage, type SendOutcome } from './channel-provider.js';
+import type { Channel } from './channel-registry.js';
+import { mayHaveReachedPeer, type ChannelProvider, type OutboundMessage, type SendOutcome } from './channel-provider.js';
 import { ProviderRegistry } from './provider-registry.js';
 
 /** A provider whose answers the test scripts; counts what it was given. */

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, SamplingBreaker, circuitBreaker, handleWhenResult, type CircuitBreakerPolicy } from 'cockatiel';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { NotifyMetrics } from '../metrics/notify-metrics.js';
-import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from './channel-provider.js';
+import type { ChannelProvider, OutboundMessage, SendOutcome } from './channel-provider.js';
+import { CHANNEL_REGISTRY, type Channel } from './channel-registry.js';
 
 /** Every ChannelProvider the service sends with (multi-provider token, filled by ChannelsModule). */
 export const CHANNEL_PROVIDERS = Symbol('CHANNEL_PROVIDERS');
@@ -16,12 +17,6 @@ export interface BreakerSettings {
   halfOpenAfterMs: number;
   probeClaimMs: number; // how long a claimed probe keeps others away if its send never starts
 }
-
-/**
- * Channels whose failures are not a provider's: a webhook "provider" posts to each tenant's own
- * receivers, so one receiver down must not stop the others. They send without a breaker.
- */
-const WITHOUT_BREAKER: ReadonlySet<Channel> = new Set(['webhook', 'in_app']);
 
 /**
  * One provider of a channel's failover list behind its cockatiel circuit breaker. Only temporary
@@ -44,7 +39,8 @@ export class ProviderCircuit {
     private readonly s: BreakerSettings,
     metrics?: NotifyMetrics,
   ) {
-    if (WITHOUT_BREAKER.has(provider.channel)) return;
+    // Off where a failure is not a provider's (CHANNEL_REGISTRY's `breaker`: webhooks).
+    if (!CHANNEL_REGISTRY[provider.channel].breaker) return;
     const labels = { channel: provider.channel, provider: provider.name };
     this.breaker = circuitBreaker(
       handleWhenResult((o) => (o as SendOutcome).kind === 'temporary'),
@@ -156,12 +152,6 @@ export class ProviderRegistry {
       halfOpenAfterMs: config.PROVIDER_BREAKER_HALF_OPEN_AFTER * 1000,
       probeClaimMs: config.DELIVERY_SEND_LEASE * 1000,
     };
-    const orders: Partial<Record<Channel, { variable: string; names: string[] }>> = {
-      email: { variable: 'EMAIL_PROVIDERS', names: config.EMAIL_PROVIDERS },
-      sms: { variable: 'SMS_PROVIDERS', names: config.SMS_PROVIDERS },
-      whatsapp: { variable: 'WHATSAPP_PROVIDERS', names: config.WHATSAPP_PROVIDERS },
-      push: { variable: 'PUSH_PROVIDERS', names: config.PUSH_PROVIDERS },
-    };
     const registered = new Map<Channel, ChannelProvider[]>();
     for (const p of providers) {
       const list = registered.get(p.channel) ?? [];
@@ -172,14 +162,15 @@ export class ProviderRegistry {
       const circuitOf = new Map(registeredList.map((p) => [p, new ProviderCircuit(p, settings, metrics)]));
       this.circuits.push(...circuitOf.values());
       const list = registeredList.filter((p) => !p.accountOnly);
-      const order = orders[channel];
+      const variable = CHANNEL_REGISTRY[channel].providerOrder;
+      const names = variable ? config[variable] : [];
       let ordered = list;
-      if (order && order.names.length) {
-        ordered = order.names.map((name) => {
+      if (variable && names.length) {
+        ordered = names.map((name) => {
           const p = list.find((q) => q.name === name);
           if (!p) {
             throw new Error(
-              `${order.variable}: names ${name}, which is not a configured ${channel} provider (configured: ${list.map((q) => q.name).join(', ')})`,
+              `${variable}: names ${name}, which is not a configured ${channel} provider (configured: ${list.map((q) => q.name).join(', ')})`,
             );
           }
           return p;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, isUuid } from '#common';
 import type { RecipientDto } from '../deliveries/dtos/send-delivery.dto.js';
-import type { Channel } from '../templates/dtos/template.dto.js';
+import { CHANNEL_REGISTRY, type Channel } from '../channels/channel-registry.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { SECRET_CIPHER, type SecretCipher } from '../crypto/secret-cipher.js';
 import { ContactsRepository, type ContactRow } from './contacts.repository.js';
@@ -18,10 +18,12 @@ const ADDRESSES = ['userId', 'email', 'phone', 'deviceToken', 'endpointId', 'url
  * The send path's view of contacts: turns `to: {contactId}`, `{externalId}` and `{groupId}` into
  * concrete recipients for the channel, before the delivery pipeline checks and stores them.
  *
- * - email goes to the contact's email, sms and whatsapp to its phone;
- * - push goes to the contact's most recently added device token, or else, when its external id
- *   is a uuid (a user id of the tenant), to that user's registered devices;
- * - in_app needs an external id that is a user id; webhooks are not addressed through contacts;
+ * By the channel's address kind (CHANNEL_REGISTRY):
+ * - email goes to the contact's email, phone (sms, whatsapp) to its phone;
+ * - push-token goes to the contact's most recently added device token, or else, when its external
+ *   id is a uuid (a user id of the tenant), to that user's registered devices;
+ * - user (in_app) needs an external id that is a user id; channels without `contacts` (webhooks)
+ *   are not addressed through contacts;
  * - when the external id is a uuid it also becomes the delivery's userId, so that user's
  *   preferences apply.
  *
@@ -50,7 +52,7 @@ export class ContactTargets {
     opts: { batch: boolean; max: number },
   ): Promise<{ recipients: SendRecipient[]; withoutAddress: number; groupId: string | null; largeGroup?: number }> {
     recipients.forEach((r, i) => checkShape(r.to, path(i), opts.batch));
-    if (channel === 'webhook') {
+    if (!CHANNEL_REGISTRY[channel].contacts) {
       const i = recipients.findIndex((r) => REFS.some((k) => r.to[k] !== undefined));
       throw AppException.unprocessable('Webhooks go to registered endpoints, not to contacts', [
         { field: `${path(i)}.${REFS.find((k) => recipients[i]!.to[k] !== undefined)}`, messages: ['not for the webhook channel'] },
@@ -106,20 +108,19 @@ export class ContactTargets {
   address(c: ContactRow, channel: Channel): RecipientDto | null {
     const userId = c.external_id && isUuid(c.external_id) ? c.external_id.toLowerCase() : undefined;
     const base: RecipientDto = { contactId: c.id, ...(userId ? { userId } : {}) };
-    switch (channel) {
+    switch (CHANNEL_REGISTRY[channel].address) {
       case 'email':
         return c.email ? { ...base, email: c.email } : null;
-      case 'sms':
-      case 'whatsapp':
+      case 'phone':
         return c.phone ? { ...base, phone: c.phone } : null;
-      case 'push': {
+      case 'push-token': {
         const tokens = c.device_tokens_enc ? (JSON.parse(this.cipher.decrypt(c.device_tokens_enc, c.id)) as string[]) : [];
         const token = tokens[tokens.length - 1];
         return token ? { ...base, deviceToken: token } : userId ? base : null;
       }
-      case 'in_app':
+      case 'user':
         return userId ? base : null;
-      case 'webhook':
+      case 'webhook-endpoint':
         return null;
     }
   }

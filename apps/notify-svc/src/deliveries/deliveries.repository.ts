@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
+import type { Channel } from '../channels/channel-registry.js';
 import { deliverJobsSql, TASK } from '../jobs/job-queue.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
@@ -28,7 +29,7 @@ export interface DeliveryAttemptRow {
 /** A delivery ready to insert: rendered content, normalised address, and the policy's decision. */
 export interface NewDelivery {
   user_id: string | null;
-  channel: string;
+  channel: Channel;
   recipient: Record<string, string>;
   address: string;
   template_id: string | null;

@@ -1,11 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Role, SECURITY, type Principal, Idempotent, parseLastEventId, QueryTokenAllowed, SseStreams } from '#common';
 import { CurrentUser, Roles } from '#auth-kit';
 import { ListInboxQueryDto, MarkNotificationDto } from './dtos/inbox.dto.js';
-import { ManageInboxUseCase } from './usecases/manage-inbox/manage-inbox.usecase.js';
+import { CountUnreadUseCase } from './usecases/count-unread/count-unread.usecase.js';
+import { ListInboxUseCase } from './usecases/list-inbox/list-inbox.usecase.js';
+import { MarkAllReadUseCase } from './usecases/mark-all-read/mark-all-read.usecase.js';
+import { MarkAllSeenUseCase } from './usecases/mark-all-seen/mark-all-seen.usecase.js';
+import { MarkNotificationUseCase } from './usecases/mark-notification/mark-notification.usecase.js';
 import { StreamInboxUseCase } from './usecases/stream-inbox/stream-inbox.usecase.js';
+
+/** A POST that marks every notification of the caller: 200 with how many changed, replayable with an Idempotency-Key. */
+const BulkMarkRoute = (path: string, summary: string) =>
+  applyDecorators(Post(path), Idempotent(), HttpCode(200), ApiOperation({ summary }));
 
 /** The caller's own in-app inbox (user credentials only). */
 @ApiTags('notifications')
@@ -14,7 +22,11 @@ import { StreamInboxUseCase } from './usecases/stream-inbox/stream-inbox.usecase
 @Controller('notify/v1/notifications')
 export class NotificationsController {
   constructor(
-    private readonly inbox: ManageInboxUseCase,
+    private readonly listInbox: ListInboxUseCase,
+    private readonly countUnread: CountUnreadUseCase,
+    private readonly markNotification: MarkNotificationUseCase,
+    private readonly markAllSeen: MarkAllSeenUseCase,
+    private readonly markAllRead: MarkAllReadUseCase,
     private readonly streamInbox: StreamInboxUseCase,
     private readonly sse: SseStreams,
   ) {}
@@ -22,7 +34,7 @@ export class NotificationsController {
   @Get()
   @ApiOperation({ summary: 'Your inbox, newest first; the unread count is in the x-unread-count header' })
   async list(@CurrentUser() p: Principal, @Query() q: ListInboxQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.inbox.list(p, q);
+    const r = await this.listInbox.execute(p, q);
     reply.header('x-unread-count', String(r.unread));
     return r.page;
   }
@@ -49,28 +61,22 @@ export class NotificationsController {
   @Get('unread-count')
   @ApiOperation({ summary: 'How many of your notifications are unread' })
   unread(@CurrentUser() p: Principal) {
-    return this.inbox.unreadCount(p);
+    return this.countUnread.execute(p);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Mark one notification read/unread, seen/unseen, archived/restored' })
   mark(@CurrentUser() p: Principal, @Param('id') id: string, @Body() dto: MarkNotificationDto) {
-    return this.inbox.mark(p, id, dto);
+    return this.markNotification.execute(p, id, dto);
   }
 
-  @Post('seen-all')
-  @Idempotent()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Mark every notification seen (a workflow step on `unseen` then finds them seen)' })
+  @BulkMarkRoute('seen-all', 'Mark every notification seen (a workflow step on `unseen` then finds them seen)')
   seenAll(@CurrentUser() p: Principal) {
-    return this.inbox.seenAll(p);
+    return this.markAllSeen.execute(p);
   }
 
-  @Post('read-all')
-  @Idempotent()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Mark every notification read' })
+  @BulkMarkRoute('read-all', 'Mark every notification read')
   readAll(@CurrentUser() p: Principal) {
-    return this.inbox.readAll(p);
+    return this.markAllRead.execute(p);
   }
 }

@@ -1,4 +1,4 @@
-import type { Channel } from '../channels/channel-provider.js';
+import type { Channel } from '../channels/channel-registry.js';
 import type { MetaAccountDto, TwilioAccountDto } from './dtos/provider-account.dto.js';
 
 /** What notify-svc knows of each provider a tenant can bring an account for. */

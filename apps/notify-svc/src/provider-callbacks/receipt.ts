@@ -1,4 +1,4 @@
-import type { Channel } from '../channels/channel-provider.js';
+import type { Channel } from '../channels/channel-registry.js';
 import type { OptIntent } from './opt-out-policy.js';
 
 /** What a provider's status says happened to a message, in this service's terms. */

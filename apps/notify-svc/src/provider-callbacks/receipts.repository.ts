@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Channel } from '../channels/channel-provider.js';
+import type { Channel } from '../channels/channel-registry.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 
 /** The delivery a receipt names: enough to open its tenant's transaction. */

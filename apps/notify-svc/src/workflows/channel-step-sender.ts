@@ -3,7 +3,7 @@ import type { Principal } from '#common';
 import type { RecipientDto } from '../deliveries/dtos/send-delivery.dto.js';
 import { SendDeliveriesUseCase } from '../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 import type { DeliveryRow } from '../deliveries/deliveries.repository.js';
-import type { Channel } from '../templates/dtos/template.dto.js';
+import type { Channel } from '../channels/channel-registry.js';
 
 export interface ChannelStepSend {
   principal: Principal;

@@ -1,3 +1,5 @@
+import { CHANNEL_REGISTRY, isChannel } from '../channels/channel-registry.js';
+
 /**
  * The `if` of a workflow step: a small declarative condition, checked at write and evaluated by
  * walking the JSON (no code execution, no template engine). Hand-written: it is a dozen operators
@@ -18,6 +20,7 @@ export const STEP_OUTCOMES = ['seen', 'unseen', 'read', 'unread', 'sent', 'deliv
 export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 /** Outcomes only an in-app item has. */
 const INBOX_OUTCOMES = new Set<StepOutcome>(['seen', 'unseen', 'read', 'unread']);
+const isInboxStep = (type: string) => isChannel(type) && CHANNEL_REGISTRY[type].sends === 'inbox';
 export const FIELD_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'exists', 'contains'] as const;
 export type FieldOp = (typeof FIELD_OPS)[number];
 const ROOTS = ['data', 'recipient', 'digest'];
@@ -72,7 +75,12 @@ export function checkCondition(raw: unknown, at: string, earlier: ReadonlyMap<st
       const is = c['is'];
       if (typeof is !== 'string' || !(STEP_OUTCOMES as readonly string[]).includes(is)) {
         bad(`${path}.is`, `must be one of ${STEP_OUTCOMES.join(', ')}`);
-      } else if (typeof name === 'string' && earlier.has(name) && INBOX_OUTCOMES.has(is as StepOutcome) && earlier.get(name) !== 'in_app') {
+      } else if (
+        typeof name === 'string' &&
+        earlier.has(name) &&
+        INBOX_OUTCOMES.has(is as StepOutcome) &&
+        !isInboxStep(earlier.get(name)!)
+      ) {
         bad(`${path}.is`, `"${is}" applies to an in_app step only`);
       } else if (typeof name === 'string' && earlier.has(name) && !['delay', 'digest', 'throttle'].includes(earlier.get(name)!)) {
         // a channel step: fine

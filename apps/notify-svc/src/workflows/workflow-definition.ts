@@ -1,5 +1,6 @@
 import { AppException, parseDuration } from '#common';
-import { CHANNELS, TEMPLATE_KEY, type Channel } from '../templates/dtos/template.dto.js';
+import { CHANNEL_REGISTRY, CHANNELS, isChannel, type Channel } from '../channels/channel-registry.js';
+import { TEMPLATE_KEY } from '../templates/dtos/template.dto.js';
 import { LOCAL_TIME_PATTERN } from '../campaigns/local-time.js';
 import { checkCondition, checkPath, type Condition } from './conditions.js';
 
@@ -49,7 +50,7 @@ export interface ThrottleStep extends StepBase {
 }
 export type WorkflowStep = ChannelStep | DelayStep | DigestStep | ThrottleStep;
 
-export const isChannelStep = (s: WorkflowStep): s is ChannelStep => (CHANNELS as readonly string[]).includes(s.type);
+export const isChannelStep = (s: WorkflowStep): s is ChannelStep => isChannel(s.type);
 
 type Problem = { field: string; messages: string[] };
 
@@ -98,7 +99,7 @@ export function parseSteps(raw: unknown): WorkflowStep[] {
     if (typeof type !== 'string' || !(STEP_TYPES as readonly string[]).includes(type)) {
       return void bad(`${at}.type`, `must be one of ${STEP_TYPES.join(', ')}`);
     }
-    const kind = (CHANNELS as readonly string[]).includes(type) ? 'channel' : type;
+    const kind = isChannel(type) ? 'channel' : type;
     for (const k of Object.keys(s))
       if (!ALLOWED_KEYS[kind]!.includes(k)) bad(`${at}.${k.slice(0, 40)}`, `is not a field of a ${type} step`);
     let name = `step-${i + 1}`;
@@ -135,7 +136,8 @@ export function parseSteps(raw: unknown): WorkflowStep[] {
           if (c['subject'] !== undefined && (typeof c['subject'] !== 'string' || c['subject'].length > 1000)) {
             bad(`${at}.content.subject`, 'must be a string of at most 1,000 characters');
           }
-          if ((type === 'email' || type === 'push') && !c['subject']) bad(`${at}.content.subject`, `is required for ${type}`);
+          if (isChannel(type) && CHANNEL_REGISTRY[type].subjectRequired && !c['subject'])
+            bad(`${at}.content.subject`, `is required for ${type}`);
           step['content'] = { ...(c['subject'] !== undefined ? { subject: c['subject'] } : {}), body: c['body'] };
         }
       }

@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, type Channel } from '../../templates/dtos/template.dto.js';
+import { channelsWith, type Channel } from '../../channels/channel-registry.js';
 import { LOCAL_TIME_PATTERN } from '../local-time.js';
 
 const CATEGORY_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -56,8 +56,8 @@ export class CampaignScheduleDto {
 export class CreateCampaignDto {
   @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) name: string;
 
-  @ApiProperty({ enum: CHANNELS.filter((c) => c !== 'webhook') })
-  @IsIn(CHANNELS.filter((c) => c !== 'webhook'), { message: 'channel must be one of email, sms, whatsapp, push, in_app' })
+  @ApiProperty({ enum: channelsWith('contacts') })
+  @IsIn(channelsWith('contacts'), { message: `channel must be one of ${channelsWith('contacts').join(', ')}` })
   channel: Channel;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) templateKey?: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Channel, ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
+import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
+import type { Channel } from '../channel-registry.js';
 
 /**
  * Stands in for the SMS, WhatsApp and push providers until real ones are configured: records the

@@ -1,3 +1,5 @@
+import { CHANNEL_REGISTRY, type Channel } from '../channel-registry.js';
+
 /**
  * How an SMS body travels: GSM-7 (3GPP TS 23.038 default alphabet, 7-bit septets; the extension
  * table's characters cost an escape plus the character, 2 septets) or, as soon as one character is
@@ -53,23 +55,12 @@ export function smsSegments(text: string): SmsSegments {
   return { encoding, characters: chars.length, units, segments };
 }
 
-/** The sms_* columns a delivery records at accept: the rendered text's encoding, length and segments (sms only, else nulls). */
+/** The sms_* columns a delivery records at accept: the rendered text's encoding, length and segments (channels with `smsSegments`, else nulls). */
 export function smsColumns(
-  channel: string,
+  channel: Channel,
   content: Record<string, string>,
 ): { sms_encoding: SmsEncoding | null; sms_characters: number | null; sms_segments: number | null } {
-  if (channel !== 'sms') return { sms_encoding: null, sms_characters: null, sms_segments: null };
+  if (!CHANNEL_REGISTRY[channel].smsSegments) return { sms_encoding: null, sms_characters: null, sms_segments: null };
   const s = smsSegments(content['text'] ?? '');
   return { sms_encoding: s.encoding, sms_characters: s.characters, sms_segments: s.segments };
-}
-
-/** The longest text one message may carry: Twilio's Messages API takes 1,600 characters, the WhatsApp Cloud API 4,096. */
-export const TEXT_LIMITS: Readonly<Record<string, number>> = { sms: 1600, whatsapp: 4096 };
-
-/** Why this rendered text cannot go out on the channel (too long for the providers), or null. */
-export function textLimitProblem(channel: string, content: Record<string, string>): string | null {
-  const limit = TEXT_LIMITS[channel];
-  if (!limit) return null;
-  const length = [...(content['text'] ?? '')].length;
-  return length > limit ? `the ${channel} text is ${length} characters; providers take at most ${limit}` : null;
 }

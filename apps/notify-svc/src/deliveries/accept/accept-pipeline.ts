@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppException, type FieldError, type PlanTier } from '#common';
 import { fcmTokenProblem } from '../../channels/push/push-validation.js';
-import { smsColumns, textLimitProblem } from '../../channels/sms/sms-segments.js';
+import { ADDRESS_FIELD, CHANNEL_REGISTRY, textLimitProblem, type Channel } from '../../channels/channel-registry.js';
+import { smsColumns } from '../../channels/sms/sms-segments.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../config/notify-config.js';
 import { NotifyMetrics } from '../../metrics/notify-metrics.js';
 import { QuotaService } from '../../quotas/quota.service.js';
-import type { Channel } from '../../templates/dtos/template.dto.js';
 import { mapYielding } from '../../templates/map-yielding.js';
 import { renderFailureReason, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TemplatesRepository } from '../../templates/templates.repository.js';
@@ -76,15 +76,6 @@ export interface AcceptResult {
   outcomes: AcceptOutcome[];
 }
 
-const ADDRESS_FIELD: Record<Channel, keyof RecipientDto> = {
-  email: 'email',
-  sms: 'phone',
-  whatsapp: 'phone',
-  push: 'deviceToken',
-  webhook: 'url',
-  in_app: 'userId',
-};
-
 type Draft = Omit<NewDelivery, 'status' | 'status_reason' | 'plan_tier'>;
 type Template = { id: string; key: string; version: number; content: Record<string, unknown> };
 
@@ -112,7 +103,7 @@ class Refusal {
  * 2. **normalise** — one address per recipient: email lower-cased (normaliseEmail), phone in E.164
  *    honouring SMS_DEFAULT_REGION (normalizePhone), push token checked, webhook resolved to a
  *    registered endpoint of the tenant;
- * 3. **limits** — text length per channel (SMS 1,600, WhatsApp 4,096), then the daily quota for
+ * 3. **limits** — text length per channel (`textLimit` in CHANNEL_REGISTRY: SMS 1,600, WhatsApp 4,096), then the daily quota for
  *    the accepted count (429 QUOTA_EXCEEDED, nothing written; refunded if a later step throws);
  * 4. **policy facts** — suppressions, preferences, required categories, in one query;
  * 5. **decide** — DeliveryPolicy per recipient (the same code the worker re-runs before sending);
@@ -148,7 +139,9 @@ export class AcceptPipeline {
     const addresses = batch.recipients.map((r, i) => this.address(channel, r.to, (f) => (refusals[i] = f)));
     check();
     const endpoints =
-      channel === 'webhook' ? await this.webhookEndpoints(tx, batch.recipients, refusals) : batch.recipients.map(() => null);
+      CHANNEL_REGISTRY[channel].address === 'webhook-endpoint'
+        ? await this.webhookEndpoints(tx, batch.recipients, refusals)
+        : batch.recipients.map(() => null);
     check();
 
     // render
@@ -160,7 +153,7 @@ export class AcceptPipeline {
       await this.renderer.prepare(template.content).catch((err: unknown) => {
         if (batch.onInvalid === 'reject') throw err;
       });
-    const literal = 'body' in batch.source ? rawContent(channel, batch.source.body, batch.source.subject ?? undefined) : null;
+    const literal = 'body' in batch.source ? CHANNEL_REGISTRY[channel].content(batch.source.body, batch.source.subject ?? undefined) : null;
     const drafts: Array<Draft | null> = await mapYielding(batch.recipients, (r, i) => {
       if (refusals[i]) return null;
       if (missing) {
@@ -282,22 +275,22 @@ export class AcceptPipeline {
     to: RecipientDto,
     refuse: (r: Refusal) => void,
   ): { address: string; recipient: Partial<RecipientDto> } | null {
-    const field = ADDRESS_FIELD[channel];
-    if (!(to[field] || (channel === 'webhook' && to.endpointId) || (channel === 'push' && to.userId))) {
+    const kind = CHANNEL_REGISTRY[channel].address;
+    const field = ADDRESS_FIELD[kind];
+    if (!(to[field] || (kind === 'webhook-endpoint' && to.endpointId) || (kind === 'push-token' && to.userId))) {
       const message =
-        channel === 'webhook'
-          ? 'endpointId or url is required for webhook'
-          : channel === 'push'
-            ? 'deviceToken or userId (their registered subscriptions and devices) is required for push'
+        kind === 'webhook-endpoint'
+          ? `endpointId or url is required for ${channel}`
+          : kind === 'push-token'
+            ? `deviceToken or userId (their registered subscriptions and devices) is required for ${channel}`
             : `${field} is required for ${channel}`;
       refuse(new Refusal(field, message, 400, `Recipient address missing for ${channel}`));
       return null;
     }
-    switch (channel) {
+    switch (kind) {
       case 'email':
         return { address: normaliseEmail(to.email!), recipient: {} };
-      case 'sms':
-      case 'whatsapp': {
+      case 'phone': {
         const p = normalizePhone(to.phone!, this.config.SMS_DEFAULT_REGION);
         if (!p.ok) {
           refuse(new Refusal('phone', `phone ${p.problem}`, 400, 'Invalid phone number'));
@@ -305,7 +298,7 @@ export class AcceptPipeline {
         }
         return { address: p.e164, recipient: { phone: p.e164 } };
       }
-      case 'push': {
+      case 'push-token': {
         const problem = to.deviceToken ? fcmTokenProblem(to.deviceToken) : null;
         if (problem) {
           refuse(new Refusal('deviceToken', problem, 400, 'Invalid push device token'));
@@ -314,9 +307,9 @@ export class AcceptPipeline {
         // A push to a user (no raw token) is addressed by the user id, as in-app is; the worker fans it out.
         return { address: (to.deviceToken ?? to.userId!).trim(), recipient: {} };
       }
-      case 'in_app':
+      case 'user':
         return { address: to.userId!.trim(), recipient: {} };
-      case 'webhook':
+      case 'webhook-endpoint':
         return { address: '', recipient: {} };
     }
   }
@@ -379,21 +372,4 @@ export function contentFields(
     priority: c.priority ?? 'normal',
     sendAt: c.sendAt ? new Date(c.sendAt).toISOString() : null,
   };
-}
-
-/** A literal body as the channel's content. */
-export function rawContent(channel: Channel, body: string, subject?: string): Record<string, string> {
-  switch (channel) {
-    case 'email':
-      return { subject: subject!, text: body };
-    case 'sms':
-    case 'whatsapp':
-      return { text: body };
-    case 'push':
-      return { title: subject!, body };
-    case 'in_app':
-      return subject ? { title: subject, body } : { body };
-    case 'webhook':
-      return { body };
-  }
 }

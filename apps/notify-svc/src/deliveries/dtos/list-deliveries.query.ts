@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '#common';
-import { CHANNELS, type Channel } from '../../templates/dtos/template.dto.js';
+import { CHANNELS, type Channel } from '../../channels/channel-registry.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/delivery.entity.js';
 
 export class ListDeliveriesQueryDto extends PaginationQueryDto {

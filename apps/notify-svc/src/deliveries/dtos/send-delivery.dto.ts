@@ -17,7 +17,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, TEMPLATE_KEY, type Channel } from '../../templates/dtos/template.dto.js';
+import { CHANNELS, type Channel } from '../../channels/channel-registry.js';
+import { TEMPLATE_KEY } from '../../templates/dtos/template.dto.js';
 
 export const PRIORITIES = ['low', 'normal', 'high'] as const;
 export type Priority = (typeof PRIORITIES)[number];

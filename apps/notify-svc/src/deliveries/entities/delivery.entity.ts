@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Channel } from '../../channels/channel-registry.js';
 
 export const DELIVERY_STATUSES = [
   'queued',
@@ -27,7 +28,7 @@ export class Delivery {
   @Column('uuid') tenant_id: string;
   @Column('uuid', { nullable: true }) user_id: string | null;
   @Column('text') created_by: string;
-  @Column('text') channel: string;
+  @Column('text') channel: Channel;
   @Column('jsonb') recipient: Record<string, string>;
   @Column('text', { nullable: true }) address: string | null;
   @Column('uuid', { nullable: true }) template_id: string | null;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PaginationQueryDto } from '#common';
-import { CHANNELS, type Channel } from '../../templates/dtos/template.dto.js';
+import { CHANNELS, type Channel } from '../../channels/channel-registry.js';
 
 export class CreateSuppressionDto {
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel: Channel;

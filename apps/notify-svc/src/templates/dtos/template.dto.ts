@@ -1,45 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, Min, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { CHANNEL_REGISTRY, CHANNELS, type Channel, type ChannelContent } from '../../channels/channel-registry.js';
 
-const TEXT_MAX = 100_000;
+/** A template's content per channel: `channels.<channel>` has that channel's shape (`CHANNEL_REGISTRY[channel].contentDto`). */
+type ContentByChannel = { [C in Channel]?: ChannelContent<C> };
+// An interface rather than the alias: like a class, it has no implicit index signature (callers iterate it as plain JSON).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TemplateChannelsDto extends ContentByChannel {}
 
-export class EmailContentDto {
-  @ApiProperty({ example: 'Welcome, {{name}}' }) @IsString() @MinLength(1) @MaxLength(1000) subject: string;
-  @ApiPropertyOptional({ example: 'Hello {{name}}' }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) text?: string;
-  @ApiPropertyOptional({ example: '<p>Hello {{name}}</p>' }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) html?: string;
+function templateChannelsDto(): new () => TemplateChannelsDto {
+  class TemplateChannelsDto {}
+  for (const channel of CHANNELS) {
+    const dto = CHANNEL_REGISTRY[channel].contentDto;
+    // As `@ApiPropertyOptional({ type }) @IsOptional() @ValidateNested() @Type(() => dto) <channel>?: ...` would (bottom up).
+    for (const decorate of [Type(() => dto), ValidateNested(), IsOptional(), ApiPropertyOptional({ type: dto })])
+      decorate(TemplateChannelsDto.prototype, channel);
+  }
+  return TemplateChannelsDto;
 }
-export class TextContentDto {
-  @ApiProperty({ example: 'Your code is {{code}}' }) @IsString() @MinLength(1) @MaxLength(4000) text: string;
-}
-export class PushContentDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(4000) body: string;
-}
-export class InAppContentDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) title?: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT_MAX) body: string;
-}
-export class WebhookContentDto {
-  @ApiProperty({ description: 'Body posted to the URL (a template; usually JSON)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(TEXT_MAX)
-  body: string;
-}
-
-export class TemplateChannelsDto {
-  @ApiPropertyOptional({ type: EmailContentDto }) @IsOptional() @ValidateNested() @Type(() => EmailContentDto) email?: EmailContentDto;
-  @ApiPropertyOptional({ type: TextContentDto }) @IsOptional() @ValidateNested() @Type(() => TextContentDto) sms?: TextContentDto;
-  @ApiPropertyOptional({ type: TextContentDto }) @IsOptional() @ValidateNested() @Type(() => TextContentDto) whatsapp?: TextContentDto;
-  @ApiPropertyOptional({ type: PushContentDto }) @IsOptional() @ValidateNested() @Type(() => PushContentDto) push?: PushContentDto;
-  @ApiPropertyOptional({ type: InAppContentDto }) @IsOptional() @ValidateNested() @Type(() => InAppContentDto) in_app?: InAppContentDto;
-  @ApiPropertyOptional({ type: WebhookContentDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WebhookContentDto)
-  webhook?: WebhookContentDto;
-}
+export const TemplateChannelsDto = templateChannelsDto();
 
 export const TEMPLATE_KEY = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 
@@ -70,9 +50,6 @@ export class UpdateTemplateDto {
   @Type(() => TemplateChannelsDto)
   channels?: TemplateChannelsDto;
 }
-
-export const CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'webhook', 'in_app'] as const;
-export type Channel = (typeof CHANNELS)[number];
 
 export class PreviewTemplateDto {
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel: Channel;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { Channel } from '../../channels/channel-registry.js';
 
 export const TOPIC_VISIBILITIES = ['public', 'private'] as const;
 export type TopicVisibility = (typeof TOPIC_VISIBILITIES)[number];
@@ -62,7 +63,8 @@ export class TopicMessage {
   @Column('jsonb', { nullable: true }) actions: unknown[] | null;
 }
 
-export const TOPIC_SUBSCRIPTION_CHANNELS = ['email', 'webhook', 'push', 'sms'] as const;
+/** The channels a topic can forward to, in the order the API lists them. */
+export const TOPIC_SUBSCRIPTION_CHANNELS = ['email', 'webhook', 'push', 'sms'] as const satisfies readonly Channel[];
 export type TopicSubscriptionChannel = (typeof TOPIC_SUBSCRIPTION_CHANNELS)[number];
 
 /** A recipient every message of the topic is forwarded to, by another channel (through the delivery pipeline). */

@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Exclude } from 'class-transformer';
 import { Allow, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PaginationQueryDto } from '#common';
+import { CHANNELS } from '../../channels/channel-registry.js';
 import { CATEGORY_KEY } from '../../deliveries/dtos/send-delivery.dto.js';
 import { TEMPLATE_KEY } from '../../templates/dtos/template.dto.js';
 
 const STEPS_DESCRIPTION =
-  'In order. A channel step {type: email|sms|whatsapp|push|webhook|in_app, templateKey | content {subject?, body}, name?, if?}; ' +
+  `In order. A channel step {type: ${CHANNELS.join('|')}, templateKey | content {subject?, body}, name?, if?}; ` +
   '{type: delay, for: "30m"} | {type: delay, until: "data.remindAt"} | {type: delay, localTime: "09:00", defaultTimezone?}; ' +
   '{type: digest, window: "10m", key?: "data.postId"}; {type: throttle, limit: 3, window: "1h", key?}. ' +
   '`if`: {step: <earlier step name>, is: seen|unseen|read|unread|sent|delivered|failed|suppressed|skipped}, ' +

@@ -9,7 +9,7 @@ import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant, DEFAULT_API_KEY_SCOPES, grantableScopes } from '../../api-key-scopes.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface CreateApiKeyCommand {
   principal: Principal;

@@ -6,7 +6,7 @@ import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class RevokeApiKeyUseCase {

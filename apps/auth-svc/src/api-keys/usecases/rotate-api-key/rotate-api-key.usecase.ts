@@ -10,7 +10,7 @@ import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant } from '../../api-key-scopes.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface RotateApiKeyCommand {
   principal: Principal;

@@ -13,7 +13,7 @@ import { GoogleIdentity } from '../../google-identity.entity.js';
 import { GoogleOAuthClient, type GoogleProfile } from '../../google-oauth.client.js';
 import type { GoogleFlowRequest } from '../../google-state.store.js';
 import type { GoogleSignInResultDto } from '../../dtos/google.dto.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 /**
  * A sign-in that began with an allow-listed app URL ends there, failures included (an app waiting

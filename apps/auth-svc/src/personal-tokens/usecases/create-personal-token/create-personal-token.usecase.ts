@@ -10,7 +10,7 @@ import { mintCredential } from '../../../introspection/opaque-credential.js';
 import { PersonalToken } from '../../personal-token.entity.js';
 import { checkPersonalTokenExpiry } from '../../personal-token-expiry.js';
 import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface CreatePersonalTokenCommand {
   principal: Principal;

@@ -5,7 +5,7 @@ import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
-import { Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface RevokePersonalTokenCommand {
   id: string;

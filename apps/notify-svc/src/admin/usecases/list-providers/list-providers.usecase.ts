@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderRegistry } from '../../../channels/provider-registry.js';
-import type { Channel } from '../../../channels/channel-provider.js';
-import { CHANNELS } from '../../../templates/dtos/template.dto.js';
+import { CHANNEL_REGISTRY, CHANNELS } from '../../../channels/channel-registry.js';
 import { ProviderStatsRepository } from '../../provider-stats.repository.js';
 
 /**
@@ -42,7 +41,7 @@ export class ListProvidersUseCase {
       };
     };
     return CHANNELS.map((channel) => {
-      if (channel === 'in_app') {
+      if (CHANNEL_REGISTRY[channel].sends === 'inbox') {
         const stats = last24h(channel, 'inbox');
         return {
           channel,
@@ -53,7 +52,7 @@ export class ListProvidersUseCase {
           providers: [{ name: 'inbox', order: 1, state: 'closed', probeAt: null, last24h: stats }],
         };
       }
-      const list = this.providers.list(channel as Channel);
+      const list = this.providers.list(channel);
       const current = list.find((c) => c.state !== 'open');
       const shown = current ?? list[0];
       return {

@@ -6,7 +6,6 @@ import { ContactsRepository, type GroupRow } from '../../../contacts/contacts.re
 import { AcceptPipeline } from '../../../deliveries/accept/accept-pipeline.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
 import { JobQueue, TASK } from '../../../jobs/job-queue.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { CampaignStatePolicy } from '../../campaign-state.js';
 import { CampaignClock } from '../../clock.js';
@@ -154,7 +153,7 @@ export class RunCampaignUseCase {
    * the pipeline refuses (render error, too long, no content) is closed as failed with the reason.
    */
   private async deliver(tx: Tx, c: CampaignRow, due: DueRecipientRow[]): Promise<void> {
-    const channel = c.channel as Channel;
+    const channel = c.channel;
     const closed: Array<{ id: string; status: 'skipped' | 'failed'; reason: string }> = [];
     const targets: Array<{ contactId: string; to: RecipientDto; data: Record<string, unknown> }> = [];
     for (const r of due) {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '#common';
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
 import { loadCampaign } from '../../campaign-lookup.js';
 import { CampaignsRepository } from '../../campaigns.repository.js';
 import type { TestSendDto } from '../../dtos/campaign.dto.js';
@@ -20,7 +19,7 @@ export class TestCampaignUseCase {
     const result = await this.sender.execute({
       principal: p,
       content: {
-        channel: c.channel as Channel,
+        channel: c.channel,
         ...(c.template_id ? { templateId: c.template_id } : { templateKey: c.template_key! }),
         data: { ...(c.data ?? {}), contact: { name: null, email: dto.to.email ?? null, phone: dto.to.phone ?? null, attributes: {} } },
         ...(c.category ? { category: c.category } : {}),

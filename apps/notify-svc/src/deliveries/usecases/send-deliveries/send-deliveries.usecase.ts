@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppException, type Principal } from '#common';
+import { CHANNEL_REGISTRY } from '../../../channels/channel-registry.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
@@ -118,7 +119,7 @@ export class SendDeliveriesUseCase {
         { field: 'subject', messages: ['not allowed with a template'] },
       ]);
     }
-    if (!useTemplate && (c.channel === 'email' || c.channel === 'push') && !c.subject) {
+    if (!useTemplate && CHANNEL_REGISTRY[c.channel].subjectRequired && !c.subject) {
       throw AppException.validation(`subject is required for ${c.channel} without a template`, [
         { field: 'subject', messages: [`subject is required for ${c.channel}`] },
       ]);

@@ -1,12 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PlanTier } from '#common';
-import {
-  mayHaveReachedPeer,
-  type Channel,
-  type OutboundMessage,
-  type ProviderAccount,
-  type SendOutcome,
-} from '../../../channels/channel-provider.js';
+import { mayHaveReachedPeer, type OutboundMessage, type ProviderAccount, type SendOutcome } from '../../../channels/channel-provider.js';
+import { CHANNEL_REGISTRY } from '../../../channels/channel-registry.js';
 import { ProviderRegistry, type ProviderPick } from '../../../channels/provider-registry.js';
 import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
@@ -78,7 +73,7 @@ export class ProcessDeliveryUseCase {
       return;
     }
     if (step.kind === 'stored-in-app') {
-      this.metrics.providerAttempts.inc({ channel: 'in_app', provider: 'inbox', outcome: 'sent' });
+      this.metrics.providerAttempts.inc({ channel: step.row.channel, provider: 'inbox', outcome: 'sent' });
       await this.inboxPublisher.published(tenantId, step.row.user_id!, step.seq);
       return;
     }
@@ -125,14 +120,15 @@ export class ProcessDeliveryUseCase {
     }
 
     const attempt = row.attempts + 1;
-    if (row.channel === 'in_app') {
+    const spec = CHANNEL_REGISTRY[row.channel];
+    if (spec.sends === 'inbox') {
       const item = await this.inbox.store(tx, row);
       await this.deliveries.transition(tx, id, 'sent', { attempts: attempt, provider: 'inbox', sent_at: now, next_attempt_at: null });
       await this.deliveries.transition(tx, id, 'delivered', { delivered_at: now });
       return { kind: 'stored-in-app', row, seq: item.seq };
     }
     let target: unknown;
-    if (row.channel === 'webhook') {
+    if (spec.address === 'webhook-endpoint') {
       const t = await this.webhookTargets.resolve(tx, row.recipient);
       if (!t) {
         await this.deliveries.transition(tx, id, 'failed', {
@@ -144,14 +140,14 @@ export class ProcessDeliveryUseCase {
       }
       target = t;
     }
-    if (row.channel === 'push') target = await this.pushTargets.resolve(tx, row.recipient, now);
+    if (spec.address === 'push-token') target = await this.pushTargets.resolve(tx, row.recipient, now);
     // A delivery a provider may already hold stays with it: a crash mid-send leaves `sending`, an
     // ambiguous outcome leaves the provider on the queued row (record below); a replay starts afresh.
     const pinnedTo =
       row.status === 'sending' || (row.status === 'queued' && row.attempts > row.attempts_before_replay) ? row.provider : null;
     // The tenant's own account (decrypted for this send only) goes first to its provider's adapter.
-    const own = await this.accounts.firstOf(tx, this.providers.accountProviders(row.channel as Channel));
-    const pick = this.providers.pick(row.channel as Channel, pinnedTo, own?.provider);
+    const own = await this.accounts.firstOf(tx, this.providers.accountProviders(row.channel));
+    const pick = this.providers.pick(row.channel, pinnedTo, own?.provider);
     if (!pick) {
       await this.deliveries.transition(tx, id, 'failed', {
         attempts: attempt,
@@ -242,7 +238,7 @@ export class ProcessDeliveryUseCase {
     return {
       deliveryId: row.id,
       tenantId: row.tenant_id,
-      channel: row.channel as Channel,
+      channel: row.channel,
       attempt,
       address: row.address ?? '',
       recipient: row.recipient,

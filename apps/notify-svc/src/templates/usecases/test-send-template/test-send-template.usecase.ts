@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal, isUuid } from '#common';
+import { CHANNEL_REGISTRY, channelsWith } from '../../../channels/channel-registry.js';
 import { SendDeliveriesUseCase } from '../../../deliveries/usecases/send-deliveries/send-deliveries.usecase.js';
 import { toDeliveryView } from '../../../deliveries/dtos/delivery.view.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
@@ -13,16 +14,16 @@ export class TestSendTemplateUseCase {
   async execute(p: Principal, id: string, dto: TestSendTemplateDto) {
     if (!isUuid(id)) throw AppException.notFound('Template');
     if (!p.userId) throw AppException.unprocessable('A test send goes to the caller, so it needs a user credential');
-    let to: RecipientDto;
-    if (dto.channel === 'email') {
+    const spec = CHANNEL_REGISTRY[dto.channel];
+    if (!spec.testSend) {
+      throw AppException.unprocessable('Test sends go to your email or in-app inbox', [
+        { field: 'channel', message: `use ${channelsWith('testSend').join(' or ')}` },
+      ]);
+    }
+    let to: RecipientDto = { userId: p.userId };
+    if (spec.address === 'email') {
       if (!p.email) throw AppException.unprocessable('Your credential carries no email address');
       to = { userId: p.userId, email: p.email };
-    } else if (dto.channel === 'in_app') {
-      to = { userId: p.userId };
-    } else {
-      throw AppException.unprocessable('Test sends go to your email or in-app inbox', [
-        { field: 'channel', message: 'use email or in_app' },
-      ]);
     }
     const r = await this.send.execute({
       principal: p,

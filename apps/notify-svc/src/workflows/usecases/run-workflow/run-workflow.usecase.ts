@@ -4,7 +4,7 @@ import { AppException, type Principal } from '#common';
 import { nextLocalTime } from '../../../campaigns/local-time.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import type { RecipientDto } from '../../../deliveries/dtos/send-delivery.dto.js';
-import type { Channel } from '../../../templates/dtos/template.dto.js';
+import type { Channel } from '../../../channels/channel-registry.js';
 import { UnitOfWork, type Tx } from '../../../database/unit-of-work.js';
 import { ChannelStepSender } from '../../channel-step-sender.js';
 import { evaluate, stepsOf, valueAt, type StepOutcome } from '../../conditions.js';

@@ -1,23 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AppException, type Principal } from '#common';
 import { CATEGORY_KEY } from '../../../deliveries/dtos/send-delivery.dto.js';
-import { CHANNELS } from '../../../templates/dtos/template.dto.js';
-import type { UpdatePreferencesDto, UpsertCategoryDto } from '../../dtos/preferences.dto.js';
-import { PreferencesRepository, type PreferencesRow } from '../../preferences.repository.js';
+import { CHANNELS } from '../../../channels/channel-registry.js';
+import type { UpdatePreferencesDto } from '../../dtos/preferences.dto.js';
+import { PreferencesRepository } from '../../preferences.repository.js';
+import { preferencesView } from '../../preferences.view.js';
 
 const CHANNEL_KEYS = new Set<string>(CHANNELS);
 
-/** A user's own preferences; admins mark categories as required (those cannot be opted out). */
+/** Merges a change into the caller's preferences; categories the tenant marked required cannot be turned off. */
 @Injectable()
-export class ManagePreferencesUseCase {
+export class UpdatePreferencesUseCase {
   constructor(private readonly prefs: PreferencesRepository) {}
 
-  async get(p: Principal) {
-    const { prefs, required } = await this.prefs.get(p.tenantId!, p.userId!);
-    return view(prefs, required);
-  }
-
-  async put(p: Principal, dto: UpdatePreferencesDto) {
+  async execute(p: Principal, dto: UpdatePreferencesDto) {
     const problems = validate(dto);
     if (problems.length) throw AppException.validation('Invalid preferences', problems);
     const r = await this.prefs.put(
@@ -40,30 +36,8 @@ export class ManagePreferencesUseCase {
       );
     }
     const { required } = await this.prefs.get(p.tenantId!, p.userId!);
-    return view(r.row, required);
+    return preferencesView(r.row, required);
   }
-
-  categories(p: Principal) {
-    return this.prefs
-      .categories(p.tenantId!)
-      .then((rows) => rows.map((r) => ({ key: r.key, required: r.required, description: r.description, updatedAt: r.updated_at })));
-  }
-
-  async upsertCategory(p: Principal, key: string, dto: UpsertCategoryDto) {
-    if (!CATEGORY_KEY.test(key))
-      throw AppException.validation('Invalid category key', [{ field: 'key', messages: ['lowercase letters, digits, _ . - (max 64)'] }]);
-    const r = await this.prefs.upsertCategory(p.tenantId!, key, dto.required, dto.description);
-    return { key: r.key, required: r.required, description: r.description, updatedAt: r.updated_at };
-  }
-}
-
-function view(prefs: PreferencesRow | undefined, required: string[]) {
-  return {
-    channels: prefs?.channels ?? {},
-    categories: prefs?.categories ?? {},
-    requiredCategories: required,
-    updatedAt: prefs?.updated_at ?? null,
-  };
 }
 
 function validate(dto: UpdatePreferencesDto): Array<{ field: string; messages: string[] }> {
