@@ -3,7 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { AppException, Idempotent, Role, Scope, SECURITY, type Principal } from '#common';
 import { CurrentUser, Roles, Scopes } from '#auth-kit';
 import { MetaAccountDto, TestProviderAccountDto, TwilioAccountDto } from './dtos/provider-account.dto.js';
-import { ManageProviderAccountsUseCase } from './usecases/manage-provider-accounts/manage-provider-accounts.usecase.js';
+import { DeleteProviderAccountUseCase } from './usecases/delete-provider-account/delete-provider-account.usecase.js';
+import { GetProviderAccountUseCase } from './usecases/get-provider-account/get-provider-account.usecase.js';
+import { ListProviderAccountsUseCase } from './usecases/list-provider-accounts/list-provider-accounts.usecase.js';
+import { SetProviderAccountUseCase } from './usecases/set-provider-account/set-provider-account.usecase.js';
 import { TestProviderAccountUseCase } from './usecases/test-provider-account/test-provider-account.usecase.js';
 
 /** A tenant admin's own provider accounts (used for the tenant's sends instead of the platform's). */
@@ -15,27 +18,30 @@ import { TestProviderAccountUseCase } from './usecases/test-provider-account/tes
 @Controller('notify/v1/providers')
 export class ProviderAccountsController {
   constructor(
-    private readonly manage: ManageProviderAccountsUseCase,
+    private readonly setAccount: SetProviderAccountUseCase,
+    private readonly listAccounts: ListProviderAccountsUseCase,
+    private readonly getAccount: GetProviderAccountUseCase,
+    private readonly deleteAccount: DeleteProviderAccountUseCase,
     private readonly test: TestProviderAccountUseCase,
   ) {}
 
   @Get()
   @ApiOperation({ summary: "The tenant's own provider accounts (never their secrets: the last 4 characters only)" })
   list(@CurrentUser() p: Principal) {
-    return this.manage.list(p);
+    return this.listAccounts.execute(p);
   }
 
   // One route per provider, so each body is validated (and documented) by its own DTO.
   @Put('twilio')
   @ApiOperation({ summary: "Set the tenant's Twilio account (SMS, WhatsApp); replaces the previous one" })
   putTwilio(@CurrentUser() p: Principal, @Body() dto: TwilioAccountDto) {
-    return this.manage.putTwilio(p, dto);
+    return this.setAccount.execute(p, 'twilio', dto);
   }
 
   @Put('meta')
   @ApiOperation({ summary: "Set the tenant's Meta WhatsApp Cloud API account; replaces the previous one" })
   putMeta(@CurrentUser() p: Principal, @Body() dto: MetaAccountDto) {
-    return this.manage.putMeta(p, dto);
+    return this.setAccount.execute(p, 'meta', dto);
   }
 
   @Put(':provider')
@@ -47,14 +53,14 @@ export class ProviderAccountsController {
   @Get(':provider')
   @ApiOperation({ summary: "The tenant's account with one provider (never its secrets)" })
   get(@CurrentUser() p: Principal, @Param('provider') provider: string) {
-    return this.manage.get(p, provider);
+    return this.getAccount.execute(p, provider);
   }
 
   @Delete(':provider')
   @HttpCode(204)
   @ApiOperation({ summary: "Remove the tenant's account: its sends use the platform's account again" })
   remove(@CurrentUser() p: Principal, @Param('provider') provider: string) {
-    return this.manage.remove(p, provider);
+    return this.deleteAccount.execute(p, provider);
   }
 
   @Post(':provider/test')

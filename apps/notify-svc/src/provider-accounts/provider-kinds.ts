@@ -1,3 +1,4 @@
+import { AppException } from '#common';
 import type { Channel } from '../channels/channel-registry.js';
 import type { MetaAccountDto, TwilioAccountDto } from './dtos/provider-account.dto.js';
 
@@ -32,3 +33,12 @@ export const PROVIDER_KINDS = {
 export type ProviderName = keyof typeof PROVIDER_KINDS;
 
 export const isProviderName = (s: string): s is ProviderName => Object.hasOwn(PROVIDER_KINDS, s);
+
+/** The PUT body of a provider's account. */
+export type AccountDtoOf<N extends ProviderName> = Parameters<(typeof PROVIDER_KINDS)[N]['split']>[0];
+
+/** The provider name from the path, or 404 (an unknown provider is a resource that does not exist). */
+export function providerOr404(provider: string): ProviderName {
+  if (!isProviderName(provider)) throw AppException.notFound(`Provider "${provider.slice(0, 40)}"`);
+  return provider;
+}

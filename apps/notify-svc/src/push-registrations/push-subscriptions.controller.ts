@@ -1,66 +1,78 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Idempotent, PaginationQueryDto, Public, SECURITY, type Principal } from '#common';
 import { CurrentUser } from '#auth-kit';
 import { CreatePushSubscriptionDto, RegisterDeviceDto } from './dtos/push-subscription.dto.js';
-import { ManageDevicesUseCase } from './usecases/manage-devices/manage-devices.usecase.js';
-import { ManagePushSubscriptionsUseCase } from './usecases/manage-push-subscriptions/manage-push-subscriptions.usecase.js';
+import { CreatePushSubscriptionUseCase } from './usecases/create-push-subscription/create-push-subscription.usecase.js';
+import { DeleteDeviceUseCase } from './usecases/delete-device/delete-device.usecase.js';
+import { DeletePushSubscriptionUseCase } from './usecases/delete-push-subscription/delete-push-subscription.usecase.js';
+import { GetVapidPublicKeyUseCase } from './usecases/get-vapid-public-key/get-vapid-public-key.usecase.js';
+import { ListDevicesUseCase } from './usecases/list-devices/list-devices.usecase.js';
+import { ListPushSubscriptionsUseCase } from './usecases/list-push-subscriptions/list-push-subscriptions.usecase.js';
+import { RegisterDeviceUseCase } from './usecases/register-device/register-device.usecase.js';
 
-@ApiTags('push')
-@ApiBearerAuth(SECURITY.bearer)
-@Controller('notify/v1/push-subscriptions')
+/** Both controllers: the caller's own registrations, user credentials (the push tag). */
+const PushControllerOf = (path: string) => applyDecorators(ApiTags('push'), ApiBearerAuth(SECURITY.bearer), Controller(path));
+
+/** Registering the caller's browser or app install: replayable with an Idempotency-Key. */
+const RegisterRoute = (summary: string) => applyDecorators(Post(), Idempotent(), ApiOperation({ summary }));
+
+@PushControllerOf('notify/v1/push-subscriptions')
 export class PushSubscriptionsController {
-  constructor(private readonly manage: ManagePushSubscriptionsUseCase) {}
+  constructor(
+    private readonly vapidKey: GetVapidPublicKeyUseCase,
+    private readonly createSubscription: CreatePushSubscriptionUseCase,
+    private readonly listSubscriptions: ListPushSubscriptionsUseCase,
+    private readonly deleteSubscription: DeletePushSubscriptionUseCase,
+  ) {}
 
   @Get('vapid-public-key')
   @Public()
   @ApiOperation({ summary: 'The VAPID public key a browser subscribes with (applicationServerKey); public, no credential' })
   vapidPublicKey() {
-    return this.manage.vapidPublicKey();
+    return this.vapidKey.execute();
   }
 
-  @Post()
-  @Idempotent()
-  @ApiOperation({ summary: "Register the caller's browser: the PushSubscription JSON (endpoint and keys, stored encrypted)" })
+  @RegisterRoute("Register the caller's browser: the PushSubscription JSON (endpoint and keys, stored encrypted)")
   create(@CurrentUser() p: Principal, @Body() dto: CreatePushSubscriptionDto) {
-    return this.manage.create(p, dto);
+    return this.createSubscription.execute(p, dto);
   }
 
   @Get()
   @ApiOperation({ summary: "The caller's own Web Push subscriptions (never their endpoint or keys)" })
   list(@CurrentUser() p: Principal, @Query() q: PaginationQueryDto) {
-    return this.manage.list(p, q);
+    return this.listSubscriptions.execute(p, q);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Remove one of the caller’s subscriptions' })
   remove(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.remove(p, id);
+    return this.deleteSubscription.execute(p, id);
   }
 }
 
-@ApiTags('push')
-@ApiBearerAuth(SECURITY.bearer)
-@Controller('notify/v1/devices')
+@PushControllerOf('notify/v1/devices')
 export class DevicesController {
-  constructor(private readonly manage: ManageDevicesUseCase) {}
+  constructor(
+    private readonly registerDevice: RegisterDeviceUseCase,
+    private readonly listDevices: ListDevicesUseCase,
+    private readonly deleteDevice: DeleteDeviceUseCase,
+  ) {}
 
-  @Post()
-  @Idempotent()
-  @ApiOperation({ summary: "Register the caller's app install: its FCM registration token (stored encrypted)" })
+  @RegisterRoute("Register the caller's app install: its FCM registration token (stored encrypted)")
   register(@CurrentUser() p: Principal, @Body() dto: RegisterDeviceDto) {
-    return this.manage.register(p, dto);
+    return this.registerDevice.execute(p, dto);
   }
 
   @Get()
   @ApiOperation({ summary: "The caller's own devices (the token's last 4 characters only)" })
   list(@CurrentUser() p: Principal, @Query() q: PaginationQueryDto) {
-    return this.manage.list(p, q);
+    return this.listDevices.execute(p, q);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Remove one of the caller’s devices' })
   remove(@CurrentUser() p: Principal, @Param('id') id: string) {
-    return this.manage.remove(p, id);
+    return this.deleteDevice.execute(p, id);
   }
 }

@@ -6,8 +6,7 @@ import { ProviderRegistry } from '../../../channels/provider-registry.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 import type { TestProviderAccountDto } from '../../dtos/provider-account.dto.js';
 import { ProviderAccounts } from '../../provider-accounts.js';
-import { PROVIDER_KINDS } from '../../provider-kinds.js';
-import { providerOr404 } from '../manage-provider-accounts/manage-provider-accounts.usecase.js';
+import { PROVIDER_KINDS, providerOr404 } from '../../provider-kinds.js';
 
 export interface TestSendResult {
   ok: boolean;
