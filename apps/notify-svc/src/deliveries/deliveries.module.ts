@@ -5,6 +5,7 @@ import { WebhookEndpointsModule } from '../webhook-endpoints/webhook-endpoints.m
 import { AcceptPipeline } from './accept/accept-pipeline.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
+import { GroupSendsRepository } from './group-sends.repository.js';
 import { CancelDeliveryUseCase } from './usecases/cancel-delivery/cancel-delivery.usecase.js';
 import { GetDeliveryUseCase } from './usecases/get-delivery/get-delivery.usecase.js';
 import { ListDeliveriesUseCase } from './usecases/list-deliveries/list-deliveries.usecase.js';
@@ -20,6 +21,7 @@ import { PolicyFactsRepository } from './policy/policy-facts.repository.js';
   providers: [
     AcceptPipeline,
     DeliveriesRepository,
+    GroupSendsRepository,
     DeliveryPolicy,
     PolicyFactsRepository,
     SendDeliveriesUseCase,

@@ -229,6 +229,64 @@ export class DeliveriesRepository {
     );
   }
 
+  /** Whether the delivery already has an event of this type (a provider reports a complaint or opt-out once per delivery). */
+  async hasEvent(tx: Tx, id: string, type: string): Promise<boolean> {
+    return Boolean(
+      await tx.one(
+        'SELECT 1 FROM delivery_events WHERE tenant_id = $1 AND delivery_id = $2 AND type = $3 LIMIT 1',
+        [tx.tenantId, id, type],
+        'receipts_event_seen',
+      ),
+    );
+  }
+
+  /**
+   * Maintenance (across tenants): due scheduled deliveries, and queued ones untouched for a minute,
+   * whose jobs are added again.
+   */
+  dueForDispatch(tx: Tx, limit: number): Promise<Array<{ id: string; tenant_id: string; priority: string }>> {
+    return tx.rows(
+      `SELECT id, tenant_id, priority FROM deliveries
+       WHERE (status = 'scheduled' AND send_at <= now()) OR (status = 'queued' AND updated_at < now() - interval '1 minute')
+       ORDER BY updated_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /**
+   * Maintenance (across tenants): deliveries that failed after exhausting their temporary-failure
+   * retries (not permanent refusals) go back to queued, each with a `replayed` event.
+   */
+  replayExhaustedFailures(tx: Tx, limit: number): Promise<Array<{ id: string; tenant_id: string; priority: string }>> {
+    return tx.rows(
+      `WITH f AS (
+         SELECT d.id FROM deliveries d
+         WHERE d.status = 'failed' AND EXISTS (
+           SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts AND a.outcome = 'temporary')
+         ORDER BY d.failed_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), d AS (
+         UPDATE deliveries d SET status = 'queued', status_reason = NULL, attempts_before_replay = d.attempts, failed_at = NULL,
+           next_attempt_at = NULL, updated_at = now()
+         FROM f WHERE d.id = f.id
+         RETURNING d.id, d.tenant_id, d.priority
+       ), ev AS (
+         INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, 'replayed', '{"by":"retry-failed"}' FROM d
+       )
+       SELECT id, tenant_id, priority FROM d`,
+      [limit],
+    );
+  }
+
+  /** Retention (across tenants): finished deliveries older than `days`, with their events and attempts; how many went. */
+  purgeOlderThan(tx: Tx, days: number, limit: number): Promise<number> {
+    return tx.exec(
+      `DELETE FROM deliveries WHERE id IN (
+         SELECT id FROM deliveries WHERE created_at < now() - make_interval(days => $1)
+           AND status NOT IN ('queued', 'scheduled', 'sending') LIMIT $2)`,
+      [days, limit],
+    );
+  }
+
   async recordAttempt(tx: Tx, a: Omit<DeliveryAttempt, 'tenant_id' | 'created_at'>): Promise<void> {
     await tx.exec(
       `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)

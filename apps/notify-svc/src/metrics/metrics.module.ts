@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DeliverySummaryRepository } from './delivery-summary.repository.js';
 import { MetricsController } from './metrics.controller.js';
 import { NotifyMetrics } from './notify-metrics.js';
 import { QueueDepthMetrics } from './queue-depth.metrics.js';
@@ -7,7 +8,7 @@ import { SummarizeDeliveriesUseCase } from './usecases/summarize-deliveries/summ
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [NotifyMetrics, QueueDepthMetrics, SummarizeDeliveriesUseCase],
+  providers: [NotifyMetrics, QueueDepthMetrics, DeliverySummaryRepository, SummarizeDeliveriesUseCase],
   exports: [NotifyMetrics],
 })
 export class MetricsModule {}

@@ -165,4 +165,12 @@ export class InboxRepository {
       { readOnly: true },
     );
   }
+
+  /** Retention (across tenants, the maintenance scope's tx): inbox items older than `days`; how many went. */
+  purgeOlderThan(tx: Tx, days: number, limit: number): Promise<number> {
+    return tx.exec(
+      `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
+      [days, limit],
+    );
+  }
 }

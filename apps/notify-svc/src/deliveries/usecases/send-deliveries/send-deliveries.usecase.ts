@@ -9,6 +9,7 @@ import { JobQueue } from '../../../jobs/job-queue.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
 import type { DeliveryRow } from '../../deliveries.repository.js';
+import { GroupSendsRepository } from '../../group-sends.repository.js';
 import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
 
 export interface SendCommand {
@@ -40,6 +41,7 @@ export interface SendResult {
 export class SendDeliveriesUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly groupSends: GroupSendsRepository,
     private readonly pipeline: AcceptPipeline,
     private readonly queue: JobQueue,
     private readonly contactTargets: ContactTargets,
@@ -68,10 +70,13 @@ export class SendDeliveriesUseCase {
           const pinnedTemplate = useTemplate
             ? await this.pipeline.pinTemplate(tx, content.channel, { id: content.templateId, key: content.templateKey })
             : undefined;
-          await tx.exec(
-            `INSERT INTO contact_group_sends (id, tenant_id, group_id, content, principal, targeted) VALUES ($1, $2, $3, $4, $5, $6)`,
-            [batchId, tenantId, r.groupId, JSON.stringify({ ...content, pinnedTemplate }), JSON.stringify(principal), r.largeGroup],
-          );
+          await this.groupSends.insert(tx, {
+            id: batchId,
+            groupId: r.groupId!,
+            content: { ...content, pinnedTemplate },
+            principal,
+            targeted: r.largeGroup!,
+          });
           await this.queue.enqueueGroupSend(tx, batchId);
         });
         return { batchId, deliveries: [], group: { groupId: r.groupId!, withoutAddress: 0, expanding: { targeted: r.largeGroup } } };

@@ -1,21 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '#common';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
 import { ContactTargets } from '../../../contacts/contact-targets.js';
 import { ContactsRepository } from '../../../contacts/contacts.repository.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 import { actorOf } from '../../../tenancy/visibility.js';
 import { AcceptPipeline, contentFields } from '../../accept/accept-pipeline.js';
-import type { DeliveryContentDto, RecipientDto } from '../../dtos/send-delivery.dto.js';
-
-interface GroupSendRow {
-  id: string;
-  group_id: string;
-  /** The send's content, and the template version pinned when it was accepted (sends since then). */
-  content: DeliveryContentDto & { pinnedTemplate?: { id: string; version: number } };
-  principal: Principal;
-  cursor_id: string | null;
-}
+import type { RecipientDto } from '../../dtos/send-delivery.dto.js';
+import { GroupSendsRepository } from '../../group-sends.repository.js';
 
 /**
  * The job behind `POST /deliveries` to a group larger than one batch. Each round locks the send,
@@ -31,6 +22,7 @@ export class SendToGroupUseCase {
 
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly groupSends: GroupSendsRepository,
     private readonly contacts: ContactsRepository,
     private readonly targets: ContactTargets,
     private readonly pipeline: AcceptPipeline,
@@ -43,20 +35,10 @@ export class SendToGroupUseCase {
 
   private round(tenantId: string, sendId: string): Promise<boolean> {
     return this.uow.tenant(tenantId, async (tx) => {
-      const s = await tx.one<GroupSendRow>(
-        `SELECT id, group_id, content, principal, cursor_id FROM contact_group_sends
-         WHERE tenant_id = $1 AND id = $2 AND status = 'expanding' FOR UPDATE`,
-        [tenantId, sendId],
-      );
+      const s = await this.groupSends.lockExpanding(tx, sendId);
       if (!s) return false;
       const group = await this.contacts.findGroup(tx, s.group_id);
-      const finish = (status: 'done' | 'failed', error: string | null) =>
-        tx.exec(`UPDATE contact_group_sends SET status = $3, error = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
-          tenantId,
-          sendId,
-          status,
-          error,
-        ]);
+      const finish = (status: 'done' | 'failed', error: string | null) => this.groupSends.finish(tx, sendId, status, error);
       if (!group) {
         await finish('failed', 'the group was deleted');
         return false;
@@ -84,11 +66,12 @@ export class SendToGroupUseCase {
         });
       }
       const last = members[members.length - 1]!;
-      await tx.exec(
-        `UPDATE contact_group_sends SET cursor_at = $3, cursor_id = $4, queued = queued + $5, without_address = without_address + $6, updated_at = now()
-         WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, sendId, last.created_at, last.id, recipients.length, members.length - recipients.length],
-      );
+      await this.groupSends.advance(tx, sendId, {
+        cursorAt: last.created_at,
+        cursorId: last.id,
+        queued: recipients.length,
+        withoutAddress: members.length - recipients.length,
+      });
       return true;
     });
   }

@@ -4,6 +4,8 @@ import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
 import { JobQueue } from '../../job-queue.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
+import { DeliveriesRepository } from '../../../deliveries/deliveries.repository.js';
+import { InboxRepository } from '../../../notifications/inbox.repository.js';
 
 const BATCH = 5000;
 
@@ -16,6 +18,8 @@ const BATCH = 5000;
 export class RunMaintenanceUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly inbox: InboxRepository,
     private readonly queue: JobQueue,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: NotifyMetrics,
@@ -29,12 +33,7 @@ export class RunMaintenanceUseCase {
    */
   async dispatchScheduled(): Promise<{ dispatched: number; batchLimit: number }> {
     const dispatched = await this.uow.maintenance(async (tx) => {
-      const due = await tx.rows<{ id: string; tenant_id: string; priority: string }>(
-        `SELECT id, tenant_id, priority FROM deliveries
-         WHERE (status = 'scheduled' AND send_at <= now()) OR (status = 'queued' AND updated_at < now() - interval '1 minute')
-         ORDER BY updated_at LIMIT $1`,
-        [BATCH],
-      );
+      const due = await this.deliveries.dueForDispatch(tx, BATCH);
       await this.queue.enqueueMany(
         tx,
         due.map((d) => ({ id: d.id, tenantId: d.tenant_id, priority: d.priority, runAt: null })),
@@ -49,23 +48,7 @@ export class RunMaintenanceUseCase {
   /** Replays deliveries that failed after exhausting their temporary-failure retries (not permanent refusals). */
   async retryFailed(): Promise<{ requeued: number; batchLimit: number }> {
     const requeued = await this.uow.maintenance(async (tx) => {
-      const replayed = await tx.rows<{ id: string; tenant_id: string; priority: string }>(
-        `WITH f AS (
-           SELECT d.id FROM deliveries d
-           WHERE d.status = 'failed' AND EXISTS (
-             SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts AND a.outcome = 'temporary')
-           ORDER BY d.failed_at LIMIT $1 FOR UPDATE SKIP LOCKED
-         ), d AS (
-           UPDATE deliveries d SET status = 'queued', status_reason = NULL, attempts_before_replay = d.attempts, failed_at = NULL,
-             next_attempt_at = NULL, updated_at = now()
-           FROM f WHERE d.id = f.id
-           RETURNING d.id, d.tenant_id, d.priority
-         ), ev AS (
-           INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, 'replayed', '{"by":"retry-failed"}' FROM d
-         )
-         SELECT id, tenant_id, priority FROM d`,
-        [BATCH],
-      );
+      const replayed = await this.deliveries.replayExhaustedFailures(tx, BATCH);
       await this.queue.enqueueMany(
         tx,
         replayed.map((d) => ({ id: d.id, tenantId: d.tenant_id, priority: d.priority, runAt: null })),
@@ -80,16 +63,8 @@ export class RunMaintenanceUseCase {
   async purge(): Promise<{ deliveries: number; notifications: number; idempotencyKeys: number; retentionDays: number }> {
     const days = this.config.RETENTION_DAYS;
     const r = await this.uow.maintenance(async (tx) => ({
-      deliveries: await tx.exec(
-        `DELETE FROM deliveries WHERE id IN (
-           SELECT id FROM deliveries WHERE created_at < now() - make_interval(days => $1)
-             AND status NOT IN ('queued', 'scheduled', 'sending') LIMIT $2)`,
-        [days, BATCH * 4],
-      ),
-      notifications: await tx.exec(
-        `DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2)`,
-        [days, BATCH * 4],
-      ),
+      deliveries: await this.deliveries.purgeOlderThan(tx, days, BATCH * 4),
+      notifications: await this.inbox.purgeOlderThan(tx, days, BATCH * 4),
       idempotencyKeys: await this.idempotency.purgeExpired((sql, params) => tx.rows(sql, params)),
     }));
     this.metrics.jobsRun.inc({ job: 'purge', outcome: 'ok' });

@@ -222,12 +222,7 @@ export class HandleProviderWebhookUseCase {
           break;
         case 'complained':
         case 'unsubscribed': {
-          const seen = await tx.one(
-            'SELECT 1 FROM delivery_events WHERE tenant_id = $1 AND delivery_id = $2 AND type = $3 LIMIT 1',
-            [tx.tenantId, row.id, e.effect],
-            'receipts_event_seen',
-          );
-          if (!seen) {
+          if (!(await this.deliveries.hasEvent(tx, row.id, e.effect))) {
             await this.deliveries.event(tx, row.id, e.effect, detail);
             changed = true;
           }
