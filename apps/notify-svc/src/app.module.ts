@@ -70,6 +70,9 @@ export class AppModule {
               audience: config.AUTH_AUDIENCE,
               internalApiKeys: config.INTERNAL_API_KEYS,
               tokenCacheSize: config.TOKEN_CACHE_SIZE,
+              // An open stream's API key or personal token is asked about again this often: a revocation
+              // ends it within INTROSPECTION_CACHE_TTL plus this (new requests: within the TTL).
+              streamRecheckSeconds: Math.min(5, Math.max(1, config.INTROSPECTION_CACHE_TTL)),
               keyResolver,
               introspector: introspectionKey
                 ? new HttpCredentialIntrospector(config.AUTH_INTROSPECTION_URL, introspectionKey, {

@@ -12,6 +12,10 @@ const POLL_MS = 1_000;
  * two-core machine. Without the fix the streams run until the token's `exp` (15 minutes).
  */
 const BOUND_MS = POLL_MS + 2_000;
+/** notify-svc caches an introspection answer this long here (INTROSPECTION_CACHE_TTL); open streams ask again every second. */
+const INTROSPECTION_TTL_MS = 1_000;
+/** API keys and personal tokens: the cached answer expires, then the next recheck ends the stream (plus room for a loaded machine). */
+const OPAQUE_BOUND_MS = INTROSPECTION_TTL_MS + 1_000 + 2_000;
 
 const INBOX = '/notify/v1/notifications/stream';
 const TOPICS = '/notify/v1/topics';
@@ -20,10 +24,10 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Milliseconds from `since` until `ended` settles; rejects past the bound. */
-async function endsWithin(ended: Promise<unknown>, since: number, what: string): Promise<number> {
+async function endsWithin(ended: Promise<unknown>, since: number, what: string, boundMs = BOUND_MS): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} still open ${BOUND_MS} ms after the revocation`)), BOUND_MS);
+    timer = setTimeout(() => reject(new Error(`${what} still open ${boundMs} ms after the revocation`)), boundMs);
   });
   try {
     await Promise.race([ended, late]);
@@ -58,7 +62,9 @@ describe('open streams end when their credential is revoked', () => {
   const measured: string[] = [];
 
   beforeAll(async () => {
-    stack = await startPlatformStack({ notifyEnv: { AUTH_REVOCATION_POLL: `${POLL_MS / 1000}s` } });
+    stack = await startPlatformStack({
+      notifyEnv: { AUTH_REVOCATION_POLL: `${POLL_MS / 1000}s`, INTROSPECTION_CACHE_TTL: `${INTROSPECTION_TTL_MS / 1000}s` },
+    });
     owner = await signup(stack.direct.auth);
     const template = await stack.direct.notify.post(
       '/notify/v1/templates',
@@ -191,6 +197,48 @@ describe('open streams end when their credential is revoked', () => {
       for (const c of [inboxStream, topicSse, patStream]) expectRevokedLast(c);
       await stillOpen(control);
       await control.close();
+    }, 30_000);
+
+    it(`${via}: revoking a personal token or an API key ends the streams it opened once its cached answer expires`, async () => {
+      const { auth, url } = entry();
+      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+      const created = await stack.direct.auth.post('/auth/v1/tokens', { name: `cli-${suffix}`, expiresAt }, { token: owner.accessToken });
+      expect(created.status).toBe(201);
+      const pat = created.body.data.token as string;
+      const key = await stack.direct.auth.post(
+        '/auth/v1/api-keys',
+        { name: `stats-${suffix}`, scopes: ['notifications:read'] },
+        { token: owner.accessToken },
+      );
+      expect(key.status).toBe(201);
+      const topic = `opaque-${suffix}`;
+      await createTopic(topic);
+
+      const patInbox = await inbox(url, pat);
+      const patTopic = await topicStream(url, topic, pat);
+      const keyStats = await SseClient.open(`${url}/notify/v1/campaigns/${campaignId}/stats/stream`, { 'x-api-key': key.body.data.key });
+      opened.push(keyStats);
+      expect(keyStats.status).toBe(200);
+      await keyStats.until((es) => es.some((e) => e.event === 'stats'));
+      // The owner's access token and another personal token: not revoked, their streams go on.
+      const control = await topicStream(url, topic, owner.accessToken);
+      const other = await stack.direct.auth.post('/auth/v1/tokens', { name: `other-${suffix}`, expiresAt }, { token: owner.accessToken });
+      const otherStream = await inbox(url, other.body.data.token as string);
+
+      expect((await auth.delete(`/auth/v1/tokens/${created.body.data.id}`, { token: owner.accessToken })).status).toBeLessThan(300);
+      expect((await auth.delete(`/auth/v1/api-keys/${key.body.data.id}`, { token: owner.accessToken })).status).toBeLessThan(300);
+      const t0 = Date.now();
+      const [inboxMs, topicMs, statsMs] = await Promise.all([
+        endsWithin(patInbox.ended, t0, 'personal-token inbox stream', OPAQUE_BOUND_MS),
+        endsWithin(patTopic.ended, t0, 'personal-token topic stream', OPAQUE_BOUND_MS),
+        endsWithin(keyStats.ended, t0, 'API-key campaign stats stream', OPAQUE_BOUND_MS),
+      ]);
+      measured.push(`opaque ${via}: personal token inbox ${inboxMs} ms, topic ${topicMs} ms; API key stats ${statsMs} ms`);
+      for (const c of [patInbox, patTopic, keyStats]) expectRevokedLast(c);
+      await stillOpen(control);
+      await stillOpen(otherStream);
+      await control.close();
+      await otherStream.close();
     }, 30_000);
   }
 });

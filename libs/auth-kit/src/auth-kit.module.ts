@@ -34,11 +34,12 @@ export class AuthKitModule {
         ApiKeyAuthGuard,
         CredentialAuthGuard,
         RolesGuard,
-        // Open streams of user credentials, ended when the revocation list learns their principal is revoked.
+        // Open streams, ended when the revocation list learns their principal is revoked, or their key or personal token is no longer active.
         {
           provide: StreamRevocations,
           inject: [AUTH_KIT_OPTIONS],
-          useFactory: (opts: AuthKitOptions) => new StreamRevocations(opts.revocations),
+          useFactory: (opts: AuthKitOptions) =>
+            new StreamRevocations(opts.revocations, { introspector: opts.introspector, recheckSeconds: opts.streamRecheckSeconds }),
         },
         { provide: APP_GUARD, useExisting: CredentialAuthGuard },
         { provide: APP_GUARD, useExisting: RolesGuard },

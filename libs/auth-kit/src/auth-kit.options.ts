@@ -20,6 +20,8 @@ export interface AuthKitOptions {
   introspector?: CredentialIntrospector;
   /** Ended sessions and deactivated users, consulted for every access token (no I/O per request). */
   revocations?: RevocationList;
+  /** How often the API key or personal token of each open stream is introspected again, in seconds (default 5). */
+  streamRecheckSeconds?: number;
   /** Verified access tokens kept in memory (by hash) until their exp. Default 10,000; 0 disables. */
   tokenCacheSize?: number;
 }

@@ -8,6 +8,7 @@ export * from './guards/internal-api-key.guard.js';
 export * from './jwt/token-rules.js';
 export * from './strategies/jwt.strategy.js';
 export * from './strategies/api-key.strategy.js';
+export * from './strategies/opaque-credential.js';
 export * from './keys/remote-jwks-key.resolver.js';
 export * from './introspection/http-credential.introspector.js';
 export * from './revocation/revocation-list.js';

@@ -43,7 +43,7 @@ export const notifyConfigSpec = {
     max: 3600,
   }),
   INTROSPECTION_CACHE_TTL: v.duration(
-    'How long an active API key / personal token answer is cached (a revocation takes effect within this)',
+    'How long an active API key / personal token answer is cached (a revocation takes effect within this; streams it opened end within this plus at most 5 s)',
     {
       default: '30s',
       min: 0,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Role, type Principal } from '#common';
 import { PolledRevocationList, type RevocationFeed } from './revocation-list.js';
+import type { CredentialIntrospector } from '../auth-kit.options.js';
+import { rememberOpaqueCredential } from '../strategies/opaque-credential.js';
 import { StreamRevocations, type StreamEndReason } from './stream-revocations.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -165,5 +167,97 @@ describe('PolledRevocationList.onApply', () => {
       ['s1', 'true'],
       ['s2', 'true'],
     ]);
+  });
+
+  describe('API keys and personal tokens (not in the feed): asked again through the introspector', () => {
+    /** An in-memory introspector: what auth-svc answers now for each token (null: revoked). */
+    function introspector() {
+      const answers = new Map<string, Principal | null>();
+      const asked: string[] = [];
+      let down = false;
+      const i: CredentialIntrospector = {
+        introspect: async (token) => {
+          asked.push(token);
+          if (down) throw new Error('auth-svc unreachable');
+          return answers.get(token) ?? null;
+        },
+      };
+      return { i, answers, asked, setDown: (d: boolean) => (down = d) };
+    }
+    const opaque = (token: string, p: Principal) => {
+      rememberOpaqueCredential(p, { token, hint: p.kind as 'api_key' | 'personal_token' });
+      return p;
+    };
+    const apiKey = (over: Partial<Principal> = {}) =>
+      accessToken({ kind: 'api_key', userId: null, sessionId: undefined, issuedAt: undefined, roles: [], ...over });
+    const pat = (over: Partial<Principal> = {}) =>
+      accessToken({ kind: 'personal_token', sessionId: undefined, issuedAt: undefined, ...over });
+
+    it('ends the streams of a key or token no longer active at the next recheck, asking once per distinct credential', async () => {
+      const { i, answers, asked } = introspector();
+      const registry = new StreamRevocations(undefined, { introspector: i, recheckSeconds: 3600 });
+      const key = opaque('nk_1', apiKey());
+      const token = opaque('pat_1', pat());
+      answers.set('nk_1', key);
+      answers.set('pat_1', token);
+      const k1 = watcher(registry, key);
+      const k2 = watcher(registry, key);
+      const t1 = watcher(registry, token);
+      expect(registry.size).toBe(3);
+      await registry.recheck();
+      expect(asked.sort()).toEqual(['nk_1', 'pat_1']);
+      expect([k1.ended, k2.ended, t1.ended]).toEqual([[], [], []]);
+      answers.set('nk_1', null); // the key was revoked
+      await registry.recheck();
+      expect([k1.ended, k2.ended, t1.ended]).toEqual([['revoked'], ['revoked'], []]);
+      expect(registry.size).toBe(1);
+      await registry.recheck();
+      expect(k1.ended).toEqual(['revoked']); // once
+      t1.unwatch();
+      expect(registry.size).toBe(0);
+    });
+
+    it('ends a stream whose token lost every role it needs, keeps one that kept one', async () => {
+      const { i, answers } = introspector();
+      const registry = new StreamRevocations(undefined, { introspector: i, recheckSeconds: 3600 });
+      const token = opaque('pat_2', pat({ roles: [Role.Admin] }));
+      answers.set('pat_2', token);
+      const adminOnly = watcher(registry, token, { anyOfRoles: [Role.Admin] });
+      const anyRole = watcher(registry, token, { anyOfRoles: [Role.Admin, Role.User] });
+      answers.set('pat_2', { ...token, roles: [Role.User] });
+      await registry.recheck();
+      expect(adminOnly.ended).toEqual(['roles']);
+      expect(anyRole.ended).toEqual([]);
+    });
+
+    it('keeps streams open while auth-svc cannot answer, and ends them once it answers "inactive"', async () => {
+      const { i, answers, setDown } = introspector();
+      const registry = new StreamRevocations(undefined, { introspector: i, recheckSeconds: 3600 });
+      const key = opaque('nk_3', apiKey());
+      const w = watcher(registry, key);
+      setDown(true);
+      await registry.recheck();
+      expect(w.ended).toEqual([]);
+      setDown(false);
+      answers.set('nk_3', null);
+      await registry.recheck();
+      expect(w.ended).toEqual(['revoked']);
+    });
+
+    it('rechecks on its own timer while such streams are open, and not without an introspector', async () => {
+      const { i, answers, asked } = introspector();
+      const registry = new StreamRevocations(undefined, { introspector: i, recheckSeconds: 1 });
+      const key = opaque('nk_4', apiKey());
+      answers.set('nk_4', null);
+      const w = watcher(registry, key);
+      const t0 = Date.now();
+      while (!w.ended.length && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 50));
+      expect(w.ended).toEqual(['revoked']);
+      expect(asked).toEqual(['nk_4']);
+      const plain = new StreamRevocations(undefined);
+      watcher(plain, opaque('nk_5', apiKey()));
+      expect(plain.size).toBe(0);
+      registry.onModuleDestroy();
+    });
   });
 });

@@ -5,6 +5,7 @@ import CustomStrategy from 'passport-custom';
 import { AppException, type Principal } from '#common';
 import { AUTH_KIT_OPTIONS, type AuthKitOptions } from '../auth-kit.options.js';
 import { presentedCredential, type RequestWithHeaders } from '../guards/credential-headers.js';
+import { rememberOpaqueCredential } from './opaque-credential.js';
 import { DEFERRED_REGISTRATION, KIT_STRATEGY_NAMES, type KitStrategyNames } from './strategy-names.js';
 
 /**
@@ -35,6 +36,8 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy) {
     const p = await this.options.introspector.introspect(presented.token, hint);
     // The kind must match the form it came in, so no credential can pass as another kind.
     if (!p || p.kind !== hint || !p.tenantId) throw AppException.unauthorized(`Invalid or revoked ${what}`);
+    // An open stream asks again about this credential while it lasts (StreamRevocations).
+    rememberOpaqueCredential(p, { token: presented.token, hint });
     return p;
   }
 }
