@@ -1,3 +1,4 @@
+import { holdsScope } from '#auth-kit';
 import { AppException, Role, Scope, type Principal } from '#common';
 import type { TopicRow } from '../topics.repository.js';
 
@@ -44,5 +45,5 @@ export class TopicAccessPolicy {
 }
 
 function hasScope(p: Principal, ...scopes: Scope[]): boolean {
-  return p.scopes.includes(Scope.Admin) || scopes.some((s) => p.scopes.includes(s));
+  return scopes.some((s) => holdsScope(p, s));
 }
