@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ApiKeyStore } from './api-key.store.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { CreateApiKeyUseCase } from './usecases/create-api-key/create-api-key.usecase.js';
@@ -10,7 +11,7 @@ import { RotateApiKeyUseCase } from './usecases/rotate-api-key/rotate-api-key.us
 @Module({
   imports: [AuditModule],
   controllers: [ApiKeysController],
-  providers: [ApiKeyVerifier, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, RotateApiKeyUseCase],
+  providers: [ApiKeyStore, ApiKeyVerifier, CreateApiKeyUseCase, ListApiKeysUseCase, RevokeApiKeyUseCase, RotateApiKeyUseCase],
   exports: [ApiKeyVerifier, RevokeApiKeyUseCase],
 })
 export class ApiKeysModule {}

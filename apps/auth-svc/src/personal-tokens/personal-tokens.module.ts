@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { PersonalTokenStore } from './personal-token.store.js';
 import { PersonalTokenVerifier } from './personal-token.verifier.js';
 import { PersonalTokensController } from './personal-tokens.controller.js';
 import { CreatePersonalTokenUseCase } from './usecases/create-personal-token/create-personal-token.usecase.js';
@@ -11,6 +12,7 @@ import { RotatePersonalTokenUseCase } from './usecases/rotate-personal-token/rot
   imports: [AuditModule],
   controllers: [PersonalTokensController],
   providers: [
+    PersonalTokenStore,
     PersonalTokenVerifier,
     CreatePersonalTokenUseCase,
     ListPersonalTokensUseCase,

@@ -81,6 +81,14 @@ export class UsersService {
     return rows.map((r) => ({ id: r.id, before: Number(r.before), roles: r.roles }));
   }
 
+  /** Stores a new password hash (already hashed) and when it changed. */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.uow.db.rows(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
+  }
+
   getTenant(id: string): Promise<Tenant | null> {
     return this.uow.db.repo(Tenant).findOne({ where: { id } });
   }

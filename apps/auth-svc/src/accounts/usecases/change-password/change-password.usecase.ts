@@ -50,9 +50,9 @@ export class ChangePasswordUseCase {
     }
     await this.throttle.succeeded(userId, { login: false });
     const hash = await this.hasher.hash(dto.newPassword);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(async () => {
       await this.acting.lock(actor);
-      await tx.rows(`UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1`, [userId, hash]);
+      await this.users.setPasswordHash(userId, hash);
       const sessionsEnded = await this.sessions.revokeAllForUser(userId, 'password_changed', currentSessionId);
       await this.audit.record({
         type: AuditEventType.PasswordChanged,

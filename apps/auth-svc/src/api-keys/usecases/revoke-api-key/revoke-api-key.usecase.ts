@@ -5,13 +5,15 @@ import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
+import { ApiKeyStore } from '../../api-key.store.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class RevokeApiKeyUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly keys: ApiKeyStore,
     private readonly verifier: ApiKeyVerifier,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
@@ -26,25 +28,21 @@ export class RevokeApiKeyUseCase {
     id: string,
     actor: { userId: string | null; meta?: RequestMeta; acting?: Actor },
   ): Promise<{ id: string; revokedAt: string }> {
-    const result = await this.uow.run(async (tx) => {
+    const result = await this.uow.run(async () => {
       if (actor.acting) await this.acting.lock(actor.acting);
-      return this.revoke(tx, tenantId, id, actor);
+      return this.revoke(tenantId, id, actor);
     });
     this.verifier.forget(id);
     return result;
   }
 
   private async revoke(
-    tx: Tx,
     tenantId: string,
     id: string,
     actor: { userId: string | null; meta?: RequestMeta },
   ): Promise<{ id: string; revokedAt: string }> {
-    const [row] = await tx.rows<{ revoked_at: Date }>(
-      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING revoked_at`,
-      [id, tenantId],
-    );
-    if (!row) throw AppException.notFound('API key');
+    const revokedAt = await this.keys.revoke(tenantId, id);
+    if (!revokedAt) throw AppException.notFound('API key');
     this.verifier.forget(id);
     await this.audit.record({
       type: AuditEventType.ApiKeyRevoked,
@@ -53,6 +51,6 @@ export class RevokeApiKeyUseCase {
       meta: actor.meta,
       details: { keyId: id },
     });
-    return { id, revokedAt: row.revoked_at.toISOString() };
+    return { id, revokedAt: revokedAt.toISOString() };
   }
 }

@@ -6,11 +6,11 @@ import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
-import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant } from '../../api-key-scopes.js';
+import { ApiKeyStore } from '../../api-key.store.js';
 import { ApiKeyVerifier } from '../../api-key.verifier.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface RotateApiKeyCommand {
   principal: Principal;
@@ -31,35 +31,28 @@ export interface RotateApiKeyCommand {
 export class RotateApiKeyUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly keys: ApiKeyStore,
     private readonly verifier: ApiKeyVerifier,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    const result = await this.uow.run(async (tx) => {
+    const result = await this.uow.run(async () => {
       const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
-      return this.rotate(tx, { ...cmd, principal });
+      return this.rotate({ ...cmd, principal });
     });
     this.verifier.forget(cmd.id);
     return result;
   }
 
-  private async rotate(tx: Tx, cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    const key = await tx.manager.findOne(ApiKey, { where: { id: cmd.id, tenantId: cmd.tenantId } });
+  private async rotate(cmd: RotateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+    const key = await this.keys.findInTenant(cmd.tenantId, cmd.id);
     if (!key || key.revokedAt) throw AppException.notFound('API key');
     assertCanGrant(cmd.principal, key.scopes);
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppException.conflict('This API key has expired; create a new one');
     const minted = mintCredential('api_key', key.id);
-    const [updated] = await tx.rows<{ previous_expires_at: Date | null; rotated_at: Date }>(
-      `UPDATE api_keys
-          SET previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
-              previous_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
-              secret_hash = $2, rotated_at = now()
-        WHERE id = $1 AND revoked_at IS NULL
-        RETURNING previous_expires_at, rotated_at`,
-      [key.id, minted.secretHash, cmd.overlapSeconds],
-    );
+    const updated = await this.keys.rotateSecret(key.id, minted.secretHash, cmd.overlapSeconds);
     if (!updated) throw AppException.notFound('API key');
     this.verifier.forget(key.id);
     await this.audit.record({
@@ -69,8 +62,8 @@ export class RotateApiKeyUseCase {
       meta: cmd.meta,
       details: { keyId: key.id, overlapSeconds: cmd.overlapSeconds },
     });
-    key.previousExpiresAt = updated.previous_expires_at;
-    key.rotatedAt = updated.rotated_at;
+    key.previousExpiresAt = updated.previousExpiresAt;
+    key.rotatedAt = updated.rotatedAt;
     return { ...ApiKeyView.of(key), key: minted.token };
   }
 }

@@ -7,10 +7,10 @@ import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { AUTH_CONFIG, type AuthConfig } from '../../../config/auth-config.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
-import { PersonalToken } from '../../personal-token.entity.js';
 import { checkPersonalTokenExpiry } from '../../personal-token-expiry.js';
 import { PersonalTokenView, type PersonalTokenWithSecretView } from '../../dtos/personal-token.dto.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
+import { PersonalTokenStore } from '../../personal-token.store.js';
 
 export interface CreatePersonalTokenCommand {
   principal: Principal;
@@ -26,19 +26,20 @@ export interface CreatePersonalTokenCommand {
 export class CreatePersonalTokenUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly tokens: PersonalTokenStore,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
-    return this.uow.run(async (tx) => {
+    return this.uow.run(async () => {
       const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
-      return this.create(tx, { ...cmd, principal });
+      return this.create({ ...cmd, principal });
     });
   }
 
-  private async create(tx: Tx, cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
+  private async create(cmd: CreatePersonalTokenCommand): Promise<PersonalTokenWithSecretView> {
     const p = cmd.principal;
     // A long-lived token is minted from a fresh login only, so a leaked token cannot extend itself.
     if (p.kind !== 'access_token' || !p.userId || !p.tenantId) {
@@ -50,20 +51,18 @@ export class CreatePersonalTokenUseCase {
     }
     const expiresAt = checkPersonalTokenExpiry(cmd.expiresAt, this.config.PAT_MAX_TTL_DAYS);
     const minted = mintCredential('personal_token');
-    const saved = await tx.manager.save(
-      tx.manager.create(PersonalToken, {
-        id: minted.id,
-        tenantId: p.tenantId,
-        userId: p.userId,
-        name: cmd.name,
-        roles: cmd.roles ?? null,
-        secretHash: minted.secretHash,
-        expiresAt,
-        lastUsedAt: null,
-        revokedAt: null,
-        replacedBy: null,
-      }),
-    );
+    const saved = await this.tokens.insert({
+      id: minted.id,
+      tenantId: p.tenantId,
+      userId: p.userId,
+      name: cmd.name,
+      roles: cmd.roles ?? null,
+      secretHash: minted.secretHash,
+      expiresAt,
+      lastUsedAt: null,
+      revokedAt: null,
+      replacedBy: null,
+    });
     await this.audit.record({
       type: AuditEventType.PersonalTokenCreated,
       tenantId: p.tenantId,

@@ -5,7 +5,8 @@ import type { Actor } from '../../../actors/acting.decorator.js';
 import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
+import { PersonalTokenStore } from '../../personal-token.store.js';
 
 export interface RevokePersonalTokenCommand {
   id: string;
@@ -22,34 +23,30 @@ export interface RevokePersonalTokenCommand {
 export class RevokePersonalTokenUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly tokens: PersonalTokenStore,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   /** Unknown, already revoked, or not the caller's to revoke: 404. Joins the open transaction, else opens its own. */
   execute(cmd: RevokePersonalTokenCommand): Promise<{ id: string; revokedAt: string }> {
-    return this.uow.run(async (tx) => {
+    return this.uow.run(async () => {
       if (cmd.acting) await this.acting.lock(cmd.acting);
-      return this.revoke(tx, cmd);
+      return this.revoke(cmd);
     });
   }
 
-  private async revoke(tx: Tx, cmd: RevokePersonalTokenCommand): Promise<{ id: string; revokedAt: string }> {
-    const [row] = await tx.rows<{ revoked_at: Date; user_id: string }>(
-      `UPDATE personal_tokens SET revoked_at = now()
-        WHERE id = $1 AND tenant_id = $2 AND ($3::uuid IS NULL OR user_id = $3::uuid) AND revoked_at IS NULL
-        RETURNING revoked_at, user_id`,
-      [cmd.id, cmd.tenantId, cmd.userId],
-    );
-    if (!row) throw AppException.notFound('Personal token');
+  private async revoke(cmd: RevokePersonalTokenCommand): Promise<{ id: string; revokedAt: string }> {
+    const revoked = await this.tokens.revoke(cmd.tenantId, cmd.id, cmd.userId);
+    if (!revoked) throw AppException.notFound('Personal token');
     await this.audit.record({
       type: AuditEventType.PersonalTokenRevoked,
       tenantId: cmd.tenantId,
       actorUserId: cmd.actorUserId,
-      targetUserId: row.user_id,
+      targetUserId: revoked.userId,
       meta: cmd.meta,
       details: { tokenId: cmd.id },
     });
-    return { id: cmd.id, revokedAt: row.revoked_at.toISOString() };
+    return { id: cmd.id, revokedAt: revoked.revokedAt.toISOString() };
   }
 }
