@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { paginate, type Page, type PaginationQueryDto } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { ApiKey } from './api-key.entity.js';
 
@@ -6,6 +7,22 @@ import { ApiKey } from './api-key.entity.js';
 @Injectable()
 export class ApiKeyStore {
   constructor(private readonly uow: UnitOfWork) {}
+
+  /** A page of the tenant's keys that are not revoked, newest first. */
+  listLive(tenantId: string, query: PaginationQueryDto): Promise<Page<ApiKey>> {
+    const qb = this.uow.db
+      .repo(ApiKey)
+      .createQueryBuilder('k')
+      .where('k.tenant_id = :tenantId', { tenantId })
+      .andWhere('k.revoked_at IS NULL');
+    return paginate(qb, query, { sortColumn: 'k.created_at', idColumn: 'k.id' });
+  }
+
+  /** Saves a new key. */
+  insert(fields: Omit<ApiKey, 'createdAt'>): Promise<ApiKey> {
+    const keys = this.uow.db.repo(ApiKey);
+    return keys.save(keys.create(fields));
+  }
 
   findInTenant(tenantId: string, id: string): Promise<ApiKey | null> {
     return this.uow.db.repo(ApiKey).findOne({ where: { id, tenantId } });

@@ -4,6 +4,7 @@ import { ThrottlingModule } from '../throttling/throttling.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { GoogleController } from './google.controller.js';
+import { GoogleIdentityStore } from './google-identity.store.js';
 import { GoogleOAuthClient } from './google-oauth.client.js';
 import { GoogleStateStore } from './google-state.store.js';
 import { GoogleStrategy } from './google.strategy.js';
@@ -19,6 +20,7 @@ import { StartGoogleSignInUseCase } from './usecases/start-google-sign-in/start-
   imports: [UsersModule, TokensModule, AuditModule, ThrottlingModule],
   controllers: [GoogleController],
   providers: [
+    GoogleIdentityStore,
     GoogleStateStore,
     {
       provide: GoogleStrategy,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { paginate, type Page, type PaginationQueryDto } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { PersonalToken } from './personal-token.entity.js';
 
@@ -6,6 +7,16 @@ import { PersonalToken } from './personal-token.entity.js';
 @Injectable()
 export class PersonalTokenStore {
   constructor(private readonly uow: UnitOfWork) {}
+
+  /** A page of the user's tokens that are not revoked (expired ones included), newest first. */
+  listLiveOf(userId: string, query: PaginationQueryDto): Promise<Page<PersonalToken>> {
+    const qb = this.uow.db
+      .repo(PersonalToken)
+      .createQueryBuilder('p')
+      .where('p.user_id = :userId', { userId })
+      .andWhere('p.revoked_at IS NULL');
+    return paginate(qb, query, { sortColumn: 'p.created_at', idColumn: 'p.id' });
+  }
 
   /** The user's token, row-locked until the open transaction ends. */
   findOwnForUpdate(userId: string, id: string): Promise<PersonalToken | null> {

@@ -17,6 +17,9 @@ export interface NewUserFields {
   emailVerified?: boolean;
 }
 
+/** The fields a user edits on their own profile; null clears one. */
+export type ProfilePatch = Partial<Pick<User, 'name' | 'firstName' | 'lastName' | 'phone'>>;
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -51,6 +54,15 @@ export class UsersService {
       .addSelect('u.passwordHash')
       .where('u.id = :id AND u.tenant_id = :tenantId', { id, tenantId })
       .getOne();
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.uow.db.repo(User).findOne({ where: { id } });
+  }
+
+  /** The user whose stored (normalised) email is exactly `email`; `email` is not normalised here. */
+  findByExactEmail(email: string): Promise<User | null> {
+    return this.uow.db.repo(User).findOne({ where: { email } });
   }
 
   findInTenant(tenantId: string, id: string): Promise<User | null> {
@@ -89,8 +101,64 @@ export class UsersService {
     ]);
   }
 
+  async updateProfile(tenantId: string, id: string, patch: ProfilePatch): Promise<void> {
+    await this.uow.db.repo(User).update({ id, tenantId }, patch);
+  }
+
+  async markEmailVerified(id: string): Promise<void> {
+    await this.uow.db.repo(User).update({ id }, { emailVerified: true });
+  }
+
+  async recordLogin(id: string): Promise<void> {
+    await this.uow.db.repo(User).update({ id }, { lastLoginAt: new Date() });
+  }
+
+  /** Active admins of the tenant other than `exceptUserId`. */
+  async countOtherActiveAdmins(tenantId: string, exceptUserId: string): Promise<number> {
+    const row = await this.uow.db.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND id <> $2 AND is_active AND 'admin' = ANY(roles)`,
+      [tenantId, exceptUserId],
+    );
+    return row!.n;
+  }
+
+  /**
+   * New roles and active flag for a user of the tenant, stamping when they lost access
+   * (`deactivated`) and when their roles changed (`rolesChanged`) with the database clock.
+   */
+  async setRolesAndActive(
+    tenantId: string,
+    id: string,
+    change: { roles: Role[]; isActive: boolean; deactivated: boolean; rolesChanged: boolean },
+  ): Promise<void> {
+    await this.uow.db.repo(User).update(
+      { id, tenantId },
+      {
+        roles: change.roles,
+        isActive: change.isActive,
+        ...(change.deactivated ? { deactivatedAt: () => 'now()' } : {}),
+        ...(change.rolesChanged ? { rolesChangedAt: () => 'now()' } : {}),
+      },
+    );
+  }
+
+  /** The database clock, in whole seconds (the unit of the revocation feed's `before`). */
+  async nowSeconds(): Promise<number> {
+    const row = await this.uow.db.one<{ now: string }>(`SELECT floor(extract(epoch FROM now()))::bigint AS now`);
+    return Number(row!.now);
+  }
+
   getTenant(id: string): Promise<Tenant | null> {
     return this.uow.db.repo(Tenant).findOne({ where: { id } });
+  }
+
+  getTenantOrFail(id: string): Promise<Tenant> {
+    return this.uow.db.repo(Tenant).findOneOrFail({ where: { id } });
+  }
+
+  /** Locks the tenant row until the open transaction ends (serialises admin changes of one tenant). */
+  async lockTenant(id: string): Promise<void> {
+    await this.uow.db.rows('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [id]);
   }
 
   /** A new tenant (named after the company, or "{name}'s Organization") and its first user, who holds every role. */

@@ -6,8 +6,7 @@ import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { UserDto } from '../../../users/dtos/user.dto.js';
-import { User } from '../../../users/user.entity.js';
-import { UsersService } from '../../../users/users.service.js';
+import { type ProfilePatch, UsersService } from '../../../users/users.service.js';
 import type { UpdateProfileDto } from '../../dtos/update-profile.dto.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 
@@ -21,17 +20,17 @@ export class UpdateProfileUseCase {
   ) {}
 
   async execute(tenantId: string, userId: string, dto: UpdateProfileDto, meta: RequestMeta, actor: Actor): Promise<UserDto> {
-    return this.uow.run(async (tx) => {
+    return this.uow.run(async () => {
       await this.acting.lock(actor);
-      const user = await tx.manager.findOne(User, { where: { id: userId, tenantId } });
+      const user = await this.users.findInTenant(tenantId, userId);
       if (!user) throw AppException.notFound('User');
-      const patch: Partial<Pick<User, 'name' | 'firstName' | 'lastName' | 'phone'>> = {};
+      const patch: ProfilePatch = {};
       for (const field of ['name', 'firstName', 'lastName', 'phone'] as const) {
         if (dto[field] !== undefined) patch[field] = dto[field] || null;
       }
       const changed = Object.keys(patch);
       if (changed.length) {
-        await tx.manager.update(User, { id: user.id, tenantId }, patch);
+        await this.users.updateProfile(tenantId, user.id, patch);
         await this.audit.record({
           type: AuditEventType.ProfileUpdated,
           tenantId,
@@ -41,7 +40,7 @@ export class UpdateProfileUseCase {
           details: { fields: changed },
         });
       }
-      return UserDto.from((await tx.manager.findOne(User, { where: { id: userId, tenantId } }))!);
+      return UserDto.from((await this.users.findInTenant(tenantId, userId))!);
     });
   }
 }

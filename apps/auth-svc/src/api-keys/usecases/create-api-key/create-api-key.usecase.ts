@@ -6,10 +6,10 @@ import { AuditEventType } from '../../../audit/audit-event-types.js';
 import { AuditService } from '../../../audit/audit.service.js';
 import type { RequestMeta } from '../../../audit/request-meta.decorator.js';
 import { mintCredential } from '../../../introspection/opaque-credential.js';
-import { ApiKey } from '../../api-key.entity.js';
 import { assertCanGrant, DEFAULT_API_KEY_SCOPES, grantableScopes } from '../../api-key-scopes.js';
+import { ApiKeyStore } from '../../api-key.store.js';
 import { ApiKeyView, type ApiKeyWithSecretView } from '../../dtos/api-key.dto.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 export interface CreateApiKeyCommand {
   principal: Principal;
@@ -27,18 +27,19 @@ export interface CreateApiKeyCommand {
 export class CreateApiKeyUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly keys: ApiKeyStore,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
   ) {}
 
   async execute(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
-    return this.uow.run(async (tx) => {
+    return this.uow.run(async () => {
       const principal = cmd.acting ? (await this.acting.lock(cmd.acting)).principal : cmd.principal;
-      return this.create(tx, { ...cmd, principal });
+      return this.create({ ...cmd, principal });
     });
   }
 
-  private async create(tx: Tx, cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
+  private async create(cmd: CreateApiKeyCommand): Promise<ApiKeyWithSecretView> {
     let scopes: Scope[];
     if (cmd.scopes) {
       assertCanGrant(cmd.principal, cmd.scopes);
@@ -51,7 +52,7 @@ export class CreateApiKeyUseCase {
       throw AppException.validation('A key needs at least one scope', [{ field: 'scopes', messages: ['must not be empty'] }]);
     const expiresAt = futureDate(cmd.expiresAt);
     const minted = mintCredential('api_key');
-    const key = tx.manager.create(ApiKey, {
+    const saved = await this.keys.insert({
       id: minted.id,
       tenantId: cmd.tenantId,
       name: cmd.name,
@@ -65,7 +66,6 @@ export class CreateApiKeyUseCase {
       rotatedAt: null,
       revokedAt: null,
     });
-    const saved = await tx.manager.save(key);
     await this.audit.record({
       type: AuditEventType.ApiKeyCreated,
       tenantId: cmd.tenantId,

@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, type Page, type PaginationQueryDto } from '#common';
-import { ApiKey } from '../../api-key.entity.js';
+import type { Page, PaginationQueryDto } from '#common';
+import { ApiKeyStore } from '../../api-key.store.js';
 import { ApiKeyView } from '../../dtos/api-key.dto.js';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 /** The tenant's keys that are not revoked, newest first; never a secret or a hash. */
 @Injectable()
 export class ListApiKeysUseCase {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(private readonly keys: ApiKeyStore) {}
 
   async execute(tenantId: string, query: PaginationQueryDto): Promise<Page<ApiKeyView>> {
-    const qb = this.uow.db
-      .repo(ApiKey)
-      .createQueryBuilder('k')
-      .where('k.tenant_id = :tenantId', { tenantId })
-      .andWhere('k.revoked_at IS NULL');
-    const page = await paginate(qb, query, { sortColumn: 'k.created_at', idColumn: 'k.id' });
+    const page = await this.keys.listLive(tenantId, query);
     return page.map(ApiKeyView.of);
   }
 }

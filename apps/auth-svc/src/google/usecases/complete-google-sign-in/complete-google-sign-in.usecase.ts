@@ -9,11 +9,11 @@ import { TokenService } from '../../../tokens/token.service.js';
 import { UserDto } from '../../../users/dtos/user.dto.js';
 import { User } from '../../../users/user.entity.js';
 import { UsersService } from '../../../users/users.service.js';
-import { GoogleIdentity } from '../../google-identity.entity.js';
+import { GoogleIdentityStore } from '../../google-identity.store.js';
 import { GoogleOAuthClient, type GoogleProfile } from '../../google-oauth.client.js';
 import type { GoogleFlowRequest } from '../../google-state.store.js';
 import type { GoogleSignInResultDto } from '../../dtos/google.dto.js';
-import { type Tx, UnitOfWork } from '../../../database/unit-of-work.js';
+import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 /**
  * A sign-in that began with an allow-listed app URL ends there, failures included (an app waiting
@@ -33,6 +33,7 @@ export class CompleteGoogleSignInUseCase {
     private readonly google: GoogleOAuthClient,
     private readonly uow: UnitOfWork,
     private readonly users: UsersService,
+    private readonly identities: GoogleIdentityStore,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
   ) {}
@@ -43,7 +44,7 @@ export class CompleteGoogleSignInUseCase {
     try {
       const profile = await this.google.complete(req);
       if (!profile.subject) throw AppException.unauthorized('Google did not identify the account');
-      const result = await this.uow.run((tx) => this.signIn(tx, profile, meta));
+      const result = await this.uow.run(() => this.signIn(profile, meta));
       return { result, redirectUri: req.redirectUri ?? null };
     } catch (err) {
       // req.redirectUri is only known once the state has been verified: a forged state never redirects.
@@ -54,34 +55,30 @@ export class CompleteGoogleSignInUseCase {
     }
   }
 
-  private async signIn(tx: Tx, profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
-    const identity = await tx.manager.findOne(GoogleIdentity, { where: { subject: profile.subject }, lock: { mode: 'pessimistic_write' } });
+  private async signIn(profile: GoogleProfile, meta: RequestMeta): Promise<GoogleSignInResultDto> {
+    const identity = await this.identities.findBySubjectForUpdate(profile.subject);
     if (identity) {
-      const user = await tx.manager.findOne(User, { where: { id: identity.userId } });
+      const user = await this.users.findById(identity.userId);
       if (!user) throw AppException.unauthorized('The linked account no longer exists');
-      await tx.manager.update(
-        GoogleIdentity,
-        { id: identity.id },
-        { lastLoginAt: new Date(), ...(profile.email ? { email: profile.email } : {}) },
-      );
-      return this.finish(tx, user, 'signed_in', meta);
+      await this.identities.recordLogin(identity.id, profile.email);
+      return this.finish(user, 'signed_in', meta);
     }
     // Linking or creating rests on the email, so only an address Google has verified will do.
     if (!profile.email || !profile.emailVerified) {
       throw AppException.forbidden('Your Google account has no verified email address');
     }
-    const existing = await tx.manager.findOne(User, { where: { email: profile.email } });
+    const existing = await this.users.findByExactEmail(profile.email);
     if (existing) {
-      await tx.manager.insert(GoogleIdentity, {
+      await this.identities.link({
         tenantId: existing.tenantId,
         userId: existing.id,
         subject: profile.subject,
         email: profile.email,
       });
-      if (!existing.emailVerified) await tx.manager.update(User, { id: existing.id }, { emailVerified: true });
+      if (!existing.emailVerified) await this.users.markEmailVerified(existing.id);
       existing.emailVerified = true;
       await this.audit.recordOwn(AuditEventType.GoogleLinked, existing, meta, { subject: profile.subject, email: profile.email });
-      return this.finish(tx, existing, 'linked', meta);
+      return this.finish(existing, 'linked', meta);
     }
     const { user, tenant } = await this.users.createTenantWithOwner({
       email: profile.email,
@@ -91,21 +88,20 @@ export class CompleteGoogleSignInUseCase {
       lastName: profile.lastName,
       emailVerified: true,
     });
-    await tx.manager.insert(GoogleIdentity, { tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
+    await this.identities.link({ tenantId: tenant.id, userId: user.id, subject: profile.subject, email: profile.email });
     await this.audit.recordOwn(AuditEventType.Signup, user, meta, { email: user.email, method: 'google' });
-    return this.finish(tx, user, 'created', meta, tenant);
+    return this.finish(user, 'created', meta, tenant);
   }
 
   private async finish(
-    tx: Tx,
     user: User,
     outcome: GoogleSignInResultDto['outcome'],
     meta: RequestMeta,
     knownTenant?: Tenant,
   ): Promise<GoogleSignInResultDto> {
     if (!user.isActive) throw AppException.forbidden('This account is deactivated');
-    const tenant = knownTenant ?? (await tx.manager.findOneOrFail(Tenant, { where: { id: user.tenantId } }));
-    await tx.manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+    const tenant = knownTenant ?? (await this.users.getTenantOrFail(user.tenantId));
+    await this.users.recordLogin(user.id);
     const pair = await this.tokens.issuePair(user, tenant, { ...meta, method: 'google' });
     await this.audit.recordOwn(AuditEventType.LoginSucceeded, user, meta, { method: 'google', outcome });
     return { ...pair, outcome, user: UserDto.from(user), tenant: TenantDto.from(tenant) };

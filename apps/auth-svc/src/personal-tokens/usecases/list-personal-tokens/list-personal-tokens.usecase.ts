@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, type Page, type PaginationQueryDto } from '#common';
-import { PersonalToken } from '../../personal-token.entity.js';
+import type { Page, PaginationQueryDto } from '#common';
 import { PersonalTokenView } from '../../dtos/personal-token.dto.js';
-import { UnitOfWork } from '../../../database/unit-of-work.js';
+import { PersonalTokenStore } from '../../personal-token.store.js';
 
 /** The caller's own tokens that are not revoked (expired ones included, flagged), newest first. */
 @Injectable()
 export class ListPersonalTokensUseCase {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(private readonly tokens: PersonalTokenStore) {}
 
   async execute(userId: string, query: PaginationQueryDto): Promise<Page<PersonalTokenView>> {
-    const qb = this.uow.db
-      .repo(PersonalToken)
-      .createQueryBuilder('p')
-      .where('p.user_id = :userId', { userId })
-      .andWhere('p.revoked_at IS NULL');
-    const page = await paginate(qb, query, { sortColumn: 'p.created_at', idColumn: 'p.id' });
+    const page = await this.tokens.listLiveOf(userId, query);
     return page.map(PersonalTokenView.of);
   }
 }

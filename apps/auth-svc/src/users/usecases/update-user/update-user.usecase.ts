@@ -9,13 +9,14 @@ import { RevocationEvents } from '../../../revocations/revocation-events.js';
 import { SessionStore } from '../../../sessions/session.store.js';
 import type { UpdateUserDto } from '../../dtos/update-user.dto.js';
 import { UserDto } from '../../dtos/user.dto.js';
-import { User } from '../../user.entity.js';
+import { UsersService } from '../../users.service.js';
 import { UnitOfWork } from '../../../database/unit-of-work.js';
 
 @Injectable()
 export class UpdateUserUseCase {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly users: UsersService,
     private readonly sessions: SessionStore,
     private readonly audit: AuditService,
     private readonly acting: ActingUserPolicy,
@@ -34,10 +35,10 @@ export class UpdateUserUseCase {
     if (userId === actorUserId && (dto.isActive !== undefined || dto.roles !== undefined)) {
       throw AppException.forbidden('You cannot change your own active flag or roles; ask another admin');
     }
-    return this.uow.run(async (tx) => {
-      await tx.rows('SELECT id FROM tenants WHERE id = $1 FOR UPDATE', [tenantId]);
+    return this.uow.run(async () => {
+      await this.users.lockTenant(tenantId);
       await this.acting.lock(actor);
-      const user = await tx.manager.findOne(User, { where: { id: userId, tenantId } });
+      const user = await this.users.findInTenant(tenantId, userId);
       if (!user) throw AppException.notFound('User');
 
       const roles = dto.roles ? [...new Set(dto.roles)] : user.roles;
@@ -45,30 +46,17 @@ export class UpdateUserUseCase {
       const wasAdmin = user.isActive && user.roles.includes(Role.Admin);
       const staysAdmin = isActive && roles.includes(Role.Admin);
       if (wasAdmin && !staysAdmin) {
-        const [{ n }] = await tx.rows<{ n: number }>(
-          `SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND id <> $2 AND is_active AND 'admin' = ANY(roles)`,
-          [tenantId, userId],
-        );
-        if (n === 0) throw AppException.conflict('A tenant must keep at least one active admin');
+        if ((await this.users.countOtherActiveAdmins(tenantId, userId)) === 0)
+          throw AppException.conflict('A tenant must keep at least one active admin');
       }
 
       const rolesChanged = roles.length !== user.roles.length || roles.some((r) => !user.roles.includes(r));
       const activeChanged = isActive !== user.isActive;
       if (rolesChanged || activeChanged) {
         const deactivated = activeChanged && !isActive;
-        await tx.manager.update(
-          User,
-          { id: userId, tenantId },
-          {
-            roles,
-            isActive,
-            ...(deactivated ? { deactivatedAt: () => 'now()' } : {}),
-            ...(rolesChanged ? { rolesChangedAt: () => 'now()' } : {}),
-          },
-        );
+        await this.users.setRolesAndActive(tenantId, userId, { roles, isActive, deactivated, rolesChanged });
         // Every instance refuses the user's older tokens (deactivated), or their lost roles, from the commit on.
-        const [{ now }] = await tx.rows<{ now: string }>(`SELECT floor(extract(epoch FROM now()))::bigint AS now`);
-        const before = Number(now);
+        const before = await this.users.nowSeconds();
         await this.events.publish({
           users: deactivated ? [{ id: userId, before }] : [],
           roles: rolesChanged ? [{ id: userId, before, roles }] : [],
@@ -95,7 +83,7 @@ export class UpdateUserUseCase {
           details: isActive ? {} : { sessionsEnded },
         });
       }
-      return UserDto.from((await tx.manager.findOne(User, { where: { id: userId, tenantId } }))!);
+      return UserDto.from((await this.users.findInTenant(tenantId, userId))!);
     });
   }
 }
