@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, type Page, type PaginationQueryDto } from '#common';
+import type { Page, PaginationQueryDto } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { pageOfLiveCredentials } from '../introspection/live-credentials.js';
 import { ApiKey } from './api-key.entity.js';
 
 /** The api_keys table, in the open transaction when there is one. */
@@ -10,12 +11,7 @@ export class ApiKeyStore {
 
   /** A page of the tenant's keys that are not revoked, newest first. */
   listLive(tenantId: string, query: PaginationQueryDto): Promise<Page<ApiKey>> {
-    const qb = this.uow.db
-      .repo(ApiKey)
-      .createQueryBuilder('k')
-      .where('k.tenant_id = :tenantId', { tenantId })
-      .andWhere('k.revoked_at IS NULL');
-    return paginate(qb, query, { sortColumn: 'k.created_at', idColumn: 'k.id' });
+    return pageOfLiveCredentials(this.uow.db.repo(ApiKey), { column: 'tenant_id', id: tenantId }, query);
   }
 
   /** Saves a new key. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, type Page, type PaginationQueryDto } from '#common';
+import type { Page, PaginationQueryDto } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { pageOfLiveCredentials } from '../introspection/live-credentials.js';
 import { PersonalToken } from './personal-token.entity.js';
 
 /** The personal_tokens table, in the open transaction when there is one. */
@@ -10,12 +11,7 @@ export class PersonalTokenStore {
 
   /** A page of the user's tokens that are not revoked (expired ones included), newest first. */
   listLiveOf(userId: string, query: PaginationQueryDto): Promise<Page<PersonalToken>> {
-    const qb = this.uow.db
-      .repo(PersonalToken)
-      .createQueryBuilder('p')
-      .where('p.user_id = :userId', { userId })
-      .andWhere('p.revoked_at IS NULL');
-    return paginate(qb, query, { sortColumn: 'p.created_at', idColumn: 'p.id' });
+    return pageOfLiveCredentials(this.uow.db.repo(PersonalToken), { column: 'user_id', id: userId }, query);
   }
 
   /** The user's token, row-locked until the open transaction ends. */
