@@ -79,6 +79,15 @@ describe('workflows (workers on, real SMTP peer, a controllable clock)', () => {
       expect(put.status).toBe(200);
       expect(put.body.data).toMatchObject({ key, name: 'Renamed', version: 2, steps: [{ type: 'in_app', name: 'inbox' }] });
       expect((await get('/notify/v1/workflows', a.user)).body.data.map((w: { key: string }) => w.key)).toContain(key);
+      // Every version, newest first, for every role; another tenant's key and a malformed key are 404.
+      const versions = await get(`/notify/v1/workflows/${key}/versions`, a.user);
+      expect(versions.status).toBe(200);
+      expect(versions.body.data).toMatchObject([
+        { version: 2, name: 'Renamed', category: null, steps: [{ type: 'in_app', name: 'inbox' }] },
+        { version: 1, category: 'social', description: 'd', steps: [{ type: 'email', name: 'step-1' }] },
+      ]);
+      expect((await get(`/notify/v1/workflows/${key}/versions`, b.admin)).status).toBe(404);
+      expect((await get(`/notify/v1/workflows/${'%27%20OR%201=1'}/versions`, a.user)).status).toBe(404);
       const dup = await post('/notify/v1/workflows', { key, name: 'again', steps: [{ type: 'in_app', content: { body: 'x' } }] });
       expect(dup.status).toBe(409);
       for (const [method, path, body] of [
@@ -91,6 +100,7 @@ describe('workflows (workers on, real SMTP peer, a controllable clock)', () => {
       }
       expect((await env.http.delete(`/notify/v1/workflows/${key}`, { token: a.admin })).status).toBe(200);
       expect((await get(`/notify/v1/workflows/${key}`)).status).toBe(404);
+      expect((await get(`/notify/v1/workflows/${key}/versions`)).status).toBe(404);
     });
 
     it.each([

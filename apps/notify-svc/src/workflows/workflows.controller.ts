@@ -18,6 +18,7 @@ import { GetWorkflowUseCase } from './usecases/get-workflow/get-workflow.usecase
 import { GetWorkflowRunUseCase } from './usecases/get-workflow-run/get-workflow-run.usecase.js';
 import { ListWorkflowRunsUseCase } from './usecases/list-workflow-runs/list-workflow-runs.usecase.js';
 import { ListWorkflowsUseCase } from './usecases/list-workflows/list-workflows.usecase.js';
+import { ListWorkflowVersionsUseCase } from './usecases/list-workflow-versions/list-workflow-versions.usecase.js';
 import { ReplaceWorkflowUseCase } from './usecases/replace-workflow/replace-workflow.usecase.js';
 import { ReadsWorkflows, RunsAction } from './workflow-routes.js';
 import { TriggerWorkflowUseCase } from './usecases/trigger-workflow/trigger-workflow.usecase.js';
@@ -33,6 +34,7 @@ export class WorkflowsController {
     private readonly createWorkflow: CreateWorkflowUseCase,
     private readonly listWorkflows: ListWorkflowsUseCase,
     private readonly getWorkflow: GetWorkflowUseCase,
+    private readonly listVersions: ListWorkflowVersionsUseCase,
     private readonly replaceWorkflow: ReplaceWorkflowUseCase,
     private readonly deleteWorkflow: DeleteWorkflowUseCase,
     private readonly trigger: TriggerWorkflowUseCase,
@@ -56,6 +58,13 @@ export class WorkflowsController {
   @ReadsWorkflows()
   get(@CurrentUser() p: Principal, @Param('key') key: string) {
     return this.getWorkflow.execute(p, key);
+  }
+
+  @Get(':key/versions')
+  @ReadsWorkflows()
+  @ApiOperation({ summary: 'Every version of the definition, newest first (a run keeps the version it started with)' })
+  versions(@CurrentUser() p: Principal, @Param('key') key: string) {
+    return this.listVersions.execute(p, key);
   }
 
   @Put(':key')

@@ -7,6 +7,7 @@ import { CancelWorkflowRunUseCase } from './usecases/cancel-workflow-run/cancel-
 import { CreateWorkflowUseCase } from './usecases/create-workflow/create-workflow.usecase.js';
 import { DeleteWorkflowUseCase } from './usecases/delete-workflow/delete-workflow.usecase.js';
 import { GetWorkflowUseCase } from './usecases/get-workflow/get-workflow.usecase.js';
+import { ListWorkflowVersionsUseCase } from './usecases/list-workflow-versions/list-workflow-versions.usecase.js';
 import { GetWorkflowRunUseCase } from './usecases/get-workflow-run/get-workflow-run.usecase.js';
 import { ListWorkflowRunsUseCase } from './usecases/list-workflow-runs/list-workflow-runs.usecase.js';
 import { ListWorkflowsUseCase } from './usecases/list-workflows/list-workflows.usecase.js';
@@ -21,6 +22,7 @@ import { TriggerWorkflowUseCase } from './usecases/trigger-workflow/trigger-work
     CreateWorkflowUseCase,
     ListWorkflowsUseCase,
     GetWorkflowUseCase,
+    ListWorkflowVersionsUseCase,
     ReplaceWorkflowUseCase,
     DeleteWorkflowUseCase,
     TriggerWorkflowUseCase,

@@ -60,6 +60,17 @@ export interface RunStepRow {
   ended_at: Date | null;
 }
 
+/** One saved version of a workflow's definition. */
+export interface WorkflowVersionRow {
+  version: number;
+  name: string;
+  description: string | null;
+  category: string | null;
+  steps: WorkflowStep[];
+  created_by: string;
+  created_at: Date;
+}
+
 const COLS = 'id, tenant_id, key, name, description, category, steps, version, created_by, created_at, updated_at';
 export const RUN_COLS =
   'id, tenant_id, workflow_id, workflow_key, version, recipient, recipient_key, data, transaction_id, principal, status, status_reason, step, digest, created_at, updated_at, ended_at';
@@ -125,6 +136,21 @@ export class WorkflowsRepository {
       {
         readOnly: true,
       },
+    );
+  }
+
+  /** Every version of the workflow `key`, newest first; empty when there is no such workflow. */
+  versions(tenantId: string, key: string): Promise<WorkflowVersionRow[]> {
+    return this.uow.tenant(
+      tenantId,
+      (tx) =>
+        tx.rows<WorkflowVersionRow>(
+          `SELECT v.version, v.name, v.description, v.category, v.steps, v.created_by, v.created_at
+             FROM workflow_versions v JOIN workflows w ON w.tenant_id = v.tenant_id AND w.id = v.workflow_id
+            WHERE w.tenant_id = $1 AND w.key = $2 ORDER BY v.version DESC`,
+          [tenantId, key],
+        ),
+      { readOnly: true },
     );
   }
 

@@ -1,4 +1,4 @@
-import type { RunRow, RunStepRow, WorkflowRow } from '../workflows.repository.js';
+import type { RunRow, RunStepRow, WorkflowRow, WorkflowVersionRow } from '../workflows.repository.js';
 
 export const toWorkflowView = (w: WorkflowRow) => ({
   id: w.id,
@@ -11,6 +11,16 @@ export const toWorkflowView = (w: WorkflowRow) => ({
   createdBy: w.created_by,
   createdAt: w.created_at,
   updatedAt: w.updated_at,
+});
+
+export const toWorkflowVersionView = (v: WorkflowVersionRow) => ({
+  version: v.version,
+  name: v.name,
+  description: v.description,
+  category: v.category,
+  steps: v.steps,
+  createdBy: v.created_by,
+  createdAt: v.created_at,
 });
 
 export const toRunStepView = (s: RunStepRow) => ({
