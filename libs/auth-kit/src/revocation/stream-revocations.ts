@@ -48,7 +48,8 @@ export class StreamRevocations {
   private readonly all = new Set<Watched>();
   private readonly byUser = new Map<string, Set<Watched>>();
   private readonly bySession = new Map<string, Set<Watched>>();
-  private readonly opaque = new Set<Watched>();
+  /** Streams of API keys and personal tokens, by the token (asked about once however many streams it opened). */
+  private readonly byCredential = new Map<string, Set<Watched>>();
   private readonly off: () => void;
   private readonly introspector?: CredentialIntrospector;
   private readonly recheckMs: number;
@@ -99,7 +100,7 @@ export class StreamRevocations {
       if (this.verdict(w)) queueMicrotask(() => this.settle(w));
     }
     if (credential) {
-      this.opaque.add(w);
+      add(this.byCredential, credential.token, w);
       this.timer ??= setInterval(() => void this.recheck(), this.recheckMs).unref();
     }
     return () => this.remove(w);
@@ -124,14 +125,9 @@ export class StreamRevocations {
     if (this.rechecking || !this.introspector) return;
     this.rechecking = true;
     try {
-      const byToken = new Map<string, Watched[]>();
-      for (const w of this.opaque) {
-        const same = byToken.get(w.credential!.token);
-        if (same) same.push(w);
-        else byToken.set(w.credential!.token, [w]);
-      }
       await Promise.all(
-        [...byToken.values()].map(async (streams) => {
+        [...this.byCredential.values()].map(async (set) => {
+          const streams = [...set];
           const { token, hint } = streams[0]!.credential!;
           let now: Principal | null;
           try {
@@ -141,7 +137,7 @@ export class StreamRevocations {
           }
           for (const w of streams) {
             if (!now || now.kind !== hint) this.finish(w, 'revoked');
-            else if (w.anyOf && !now.roles.some((r) => w.anyOf!.has(r))) this.finish(w, 'roles');
+            else if (lostEveryRole(w, now.roles)) this.finish(w, 'roles');
           }
         }),
       );
@@ -170,7 +166,7 @@ export class StreamRevocations {
     if (this.list.isRevoked(w.p)) return 'revoked';
     if (w.anyOf) {
       const roles = this.list.currentRoles?.(w.p);
-      if (roles && !roles.some((r) => w.anyOf!.has(r))) return 'roles';
+      if (roles && lostEveryRole(w, roles)) return 'roles';
     }
     return null;
   }
@@ -180,7 +176,7 @@ export class StreamRevocations {
     if (!this.all.delete(w)) return false;
     if (w.p.userId) drop(this.byUser, w.p.userId, w);
     if (w.p.sessionId !== undefined) drop(this.bySession, w.p.sessionId, w);
-    if (this.opaque.delete(w) && this.opaque.size === 0) this.stopRechecking();
+    if (w.credential && drop(this.byCredential, w.credential.token, w) && this.byCredential.size === 0) this.stopRechecking();
     return true;
   }
 
@@ -188,6 +184,11 @@ export class StreamRevocations {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The stream needs one of some roles and `roles` (its principal's now) holds none of them. */
+function lostEveryRole(w: Watched, roles: readonly Role[]): boolean {
+  return !!w.anyOf && !roles.some((r) => w.anyOf!.has(r));
 }
 
 function add(index: Map<string, Set<Watched>>, key: string, w: Watched): void {
