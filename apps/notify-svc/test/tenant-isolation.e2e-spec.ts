@@ -357,4 +357,59 @@ describe('tenant isolation', () => {
       }
     });
   });
+  describe('shared worker transactions (UnitOfWork.shared)', () => {
+    const txid = (tx: { one: <T>(sql: string) => Promise<T | undefined> }) =>
+      tx.one<{ id: string }>('SELECT txid_current()::text AS id').then((r) => r!.id);
+
+    it("steps asked for in one turn share one transaction per tenant, and each still sees only its tenant's rows", async () => {
+      const db = env.t.app.get(UnitOfWork);
+      const seen = (tenantId: string) =>
+        db.shared(tenantId, async (tx) => ({
+          txid: await txid(tx),
+          tenants: (await tx.rows<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM deliveries')).map((r) => r.tenant_id),
+        }));
+      const [a1, a2, a3, b1] = await Promise.all([seen(a.tenantId), seen(a.tenantId), seen(a.tenantId), seen(b.tenantId)]);
+      expect(new Set([a1.txid, a2.txid, a3.txid]).size).toBe(1);
+      expect(b1.txid).not.toBe(a1.txid);
+      for (const r of [a1, a2, a3]) expect(r.tenants).toEqual([a.tenantId]);
+      expect(b1.tenants).toEqual([b.tenantId]);
+    });
+
+    it('a failing step neither fails nor commits its neighbours: they run again alone and commit once', async () => {
+      const db = env.t.app.get(UnitOfWork);
+      const tag = randomUUID();
+      const suppress = (address: string) =>
+        db.shared(a.tenantId, async (tx) => {
+          await tx.exec(`INSERT INTO suppressions (tenant_id, channel, address, reason, created_by) VALUES ($1, 'email', $2, 'r', 't')`, [
+            a.tenantId,
+            address,
+          ]);
+          return txid(tx);
+        });
+      const failing = db.shared(a.tenantId, async (tx) => {
+        await tx.exec(`INSERT INTO suppressions (tenant_id, channel, address, reason, created_by) VALUES ($1, 'email', $2, 'r', 't')`, [
+          a.tenantId,
+          `bad-${tag}@example.com`,
+        ]);
+        throw new Error('this step fails');
+      });
+      const results = await Promise.allSettled([suppress(`x-${tag}@example.com`), failing, suppress(`y-${tag}@example.com`)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const [x, , y] = results as Array<PromiseFulfilledResult<string>>;
+      expect(x.value).not.toBe(y.value); // each ran alone after the shared transaction rolled back
+      const rows = await env.systemQuery<{ address: string }>(`SELECT address FROM suppressions WHERE address LIKE $1 ORDER BY address`, [
+        `%-${tag}@example.com`,
+      ]);
+      expect(rows.map((r) => r.address)).toEqual([`x-${tag}@example.com`, `y-${tag}@example.com`]);
+    });
+
+    it("graphile-worker's add_job functions plan generically (no re-planning per accepted delivery)", async () => {
+      const fns = await env.systemQuery<{ proname: string; proconfig: string[] | null }>(
+        `SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'graphile_worker' AND p.proname IN ('add_job', 'add_jobs') ORDER BY 1`,
+      );
+      expect(fns.map((f) => f.proname)).toEqual(['add_job', 'add_jobs']);
+      for (const f of fns) expect(f.proconfig).toContain('plan_cache_mode=force_generic_plan');
+    });
+  });
 });

@@ -84,12 +84,65 @@ export class Tx {
 export class UnitOfWork {
   private readonly ambient = new AsyncLocalStorage<Tx>();
   private roles: Promise<{ tenant: string | null; maintenance: string | null }> | null = null;
+  /** Steps waiting for the next turn of the event loop, by tenant (see `shared`). */
+  private pending = new Map<string, SharedStep[]>();
+  private flushing = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   tenant<T>(tenantId: string | null | undefined, fn: (tx: Tx) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
     if (!tenantId || !isUuid(tenantId)) return Promise.reject(AppException.forbidden('This credential does not act for a tenant'));
     return this.run({ kind: 'tenant', tenantId: tenantId.toLowerCase() }, fn, opts.readOnly ?? false);
+  }
+
+  /**
+   * A tenant transaction that may be shared with the other `shared` steps of the same tenant asked
+   * for in the same turn of the event loop (the worker's many deliveries in flight): N steps pay one
+   * BEGIN and one COMMIT instead of N, and a commit is the costliest statement under load
+   * (docs/benchmarks.md, issue 18). Each step's function runs in turn inside the one transaction,
+   * exactly as it would alone, so it must have no effect outside the database before it returns.
+   * When any step fails the shared transaction rolls back and every step of it runs again alone:
+   * one bad delivery neither fails nor commits its neighbours.
+   * Hand-written: DataLoader and its kin batch keyed reads, not transactions of arbitrary steps.
+   */
+  shared<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!isUuid(tenantId)) return this.tenant(tenantId, fn);
+    const key = tenantId.toLowerCase();
+    return new Promise<T>((resolve, reject) => {
+      const steps = this.pending.get(key) ?? [];
+      if (!steps.length) this.pending.set(key, steps);
+      steps.push({ fn, resolve, reject } as SharedStep);
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flushShared());
+      }
+    });
+  }
+
+  private flushShared(): void {
+    this.flushing = false;
+    const batches = [...this.pending];
+    this.pending = new Map();
+    for (const [tenantId, steps] of batches) {
+      for (let i = 0; i < steps.length; i += SHARED_MAX) void this.runShared(tenantId, steps.slice(i, i + SHARED_MAX));
+    }
+  }
+
+  private async runShared(tenantId: string, steps: SharedStep[]): Promise<void> {
+    const alone = (s: SharedStep) => this.tenant(tenantId, s.fn).then(s.resolve, s.reject);
+    if (steps.length === 1) return alone(steps[0]!);
+    let results: unknown[];
+    try {
+      results = await this.tenant(tenantId, async (tx) => {
+        const out: unknown[] = [];
+        for (const s of steps) out.push(await s.fn(tx));
+        return out;
+      });
+    } catch {
+      await Promise.all(steps.map(alone));
+      return;
+    }
+    steps.forEach((s, i) => s.resolve(results[i]));
   }
 
   maintenance<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -159,6 +212,15 @@ export class UnitOfWork {
     return this.roles;
   }
 }
+
+interface SharedStep {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** Most steps one shared transaction takes: bounds how long its row locks are held. */
+const SHARED_MAX = 32;
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ROLE_NAME = /^[a-z_]+$/;
