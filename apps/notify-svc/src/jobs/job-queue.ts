@@ -226,6 +226,22 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [QUEUE_GRANTS_LOCK_KEY]);
+      // add_job(s) are PL/pgSQL: PostgreSQL plans each of their statements afresh on every call
+      // (its plan cache keeps choosing custom plans for the job_spec[] argument), about 0.5 ms of
+      // database CPU per accepted delivery, more than the delivery's own insert (docs/benchmarks.md,
+      // issue 18). Their statements are key and id lookups, which a generic plan serves as well.
+      // Set again at every start: graphile-worker's own migrations may re-create the functions.
+      await client.query(`
+      DO $$
+      DECLARE f regprocedure;
+      BEGIN
+        FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                 WHERE n.nspname = 'graphile_worker' AND p.proname IN ('add_job', 'add_jobs', 'remove_job')
+                   AND NOT coalesce('plan_cache_mode=force_generic_plan' = ANY (p.proconfig), false)
+        LOOP
+          EXECUTE format('ALTER FUNCTION %s SET plan_cache_mode = force_generic_plan', f);
+        END LOOP;
+      END $$`);
       await client.query(`
       DO $$
       DECLARE t record;
