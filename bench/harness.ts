@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -68,6 +68,43 @@ export function cpuMsOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU time (ms) of every PostgreSQL process on this machine (Linux /proc; null elsewhere). */
+export function postgresCpuMs(): number | null {
+  try {
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const f = stat.split(')').pop()!.trim().split(' ');
+        total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      } catch {
+        /* exited */
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU per unit of work over a stretch of time: the given service processes and PostgreSQL, in µs.
+ * Robust to a machine whose speed drifts between runs, which throughput is not.
+ */
+export function cpuMeter(pids: number[]): (units: number) => string {
+  const before = pids.map(cpuMsOf);
+  const pgBefore = postgresCpuMs();
+  return (units) => {
+    const services = pids.map((p, i) => (cpuMsOf(p) ?? 0) - (before[i] ?? 0)).reduce((a, b) => a + b, 0);
+    const pgAfter = postgresCpuMs();
+    const pgMs = pgBefore === null || pgAfter === null ? null : pgAfter - pgBefore;
+    const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, units));
+    return `CPU per delivery: notify ${us(services)} µs${pgMs === null ? '' : `, PostgreSQL ${us(pgMs)} µs`}`;
+  };
 }
 
 /** Process ids by origin (`http://127.0.0.1:port`): whose CPU a load on that URL costs. */

@@ -29,6 +29,7 @@ import {
   api,
   BENCH_CONNECTIONS,
   BENCH_DURATION,
+  cpuMeter,
   load,
   loadWithCpu,
   startBareFastify,
@@ -219,7 +220,10 @@ async function main() {
     separateWorker ? { ...notifyEnv, WORKERS_ENABLED: 'false' } : notifyEnv,
     `${NOTIFY}/health/ready`,
   );
-  if (separateWorker) await startService(root, 'apps/notify-svc/src/worker.js', { ...notifyEnv, WORKERS_ENABLED: 'true' }, null);
+  const workerPid = separateWorker
+    ? await startService(root, 'apps/notify-svc/src/worker.js', { ...notifyEnv, WORKERS_ENABLED: 'true' }, null)
+    : null;
+  const notifyPids = workerPid ? [notifyPid, workerPid] : [notifyPid];
   console.log(`Workers: ${separateWorker ? 'in a separate start:worker process' : 'inside notify-svc (npm start default)'}`);
 
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
@@ -297,6 +301,7 @@ async function main() {
         const base = await insertBaseline(notifyDb);
         rows.push({ ...base, target: 'baseline' });
         console.log(`(baseline ${base.rps} INSERT commits/s) `);
+        const cpu = cpuMeter(notifyPids);
         const r = await againstBare(
           'notify-svc POST /notify/v1/deliveries',
           {
@@ -307,7 +312,8 @@ async function main() {
           },
           0.0375,
         );
-        return { ...r, ratio: `${r.ratio}; ${Math.round((r.rps / base.rps) * 100)}% of pg INSERT` };
+        // The bare Fastify run inside againstBare costs PostgreSQL nothing; the in-process worker's share is included.
+        return { ...r, ratio: `${r.ratio}; ${Math.round((r.rps / base.rps) * 100)}% of pg INSERT; ${cpu(r.total)}` };
       },
     );
 
@@ -341,6 +347,7 @@ async function main() {
       const { rx, send } = await webhookTarget();
       const yardstick = await measureBare();
       try {
+        const cpu = cpuMeter(notifyPids);
         const sent = await send(e2eCount);
         const { missing, lastArrival } = await awaitArrivals(rx, sent.starts.keys(), 120_000);
         const seconds = (lastArrival - sent.firstStart) / 1000;
@@ -355,7 +362,7 @@ async function main() {
           non2xx: sent.failures,
           errors: missing,
           total: sent.starts.size,
-          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); accepts alone ${Math.round(sent.starts.size / ((sent.acceptedAt - sent.firstStart) / 1000))}/s`,
+          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); accepts alone ${Math.round(sent.starts.size / ((sent.acceptedAt - sent.firstStart) / 1000))}/s; ${cpu(sent.starts.size)}`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
       } finally {
@@ -371,6 +378,7 @@ async function main() {
         if (left) throw new Error(`${left} jobs still queued from earlier scenarios`);
         const yardstick = await measureBare();
         twilio.arrivals.clear();
+        const cpu = cpuMeter(notifyPids);
         const sent = await sendMany({
           url: `${NOTIFY}/notify/v1/deliveries`,
           headers: { authorization: `Bearer ${access}` },
@@ -395,7 +403,7 @@ async function main() {
           non2xx: sent.failures,
           errors: missing,
           total: sent.starts.size,
-          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before)`,
+          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); ${cpu(sent.starts.size)}`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
       },
