@@ -208,4 +208,28 @@ describe('accept pipeline: a large group send pins its template version', () => 
     );
     expect(unknown.status).toBe(404);
   });
+  it('concurrent accepts of one tenant share transactions: one that fails inside gets its own answer, the rest are stored once', async () => {
+    const t = env.tenant();
+    const tag = randomUUID().slice(0, 8);
+    const sends = Array.from({ length: 12 }, (_, i) =>
+      env.http.post(
+        '/notify/v1/deliveries',
+        i === 5
+          ? { channel: 'email', templateKey: `no-such-${tag}`, to: { email: `r${i}-${tag}@example.com` } }
+          : { channel: 'email', to: { email: `r${i}-${tag}@example.com` }, subject: 'Hi', body: 'Hello' },
+        { token: t.organizer },
+      ),
+    );
+    const answers = await Promise.all(sends);
+    expect(answers.map((a) => a.status)).toEqual(answers.map((_, i) => (i === 5 ? 404 : 202)));
+    const rows = await env.systemQuery<{ address: string }>(`SELECT address FROM deliveries WHERE tenant_id = $1 ORDER BY address`, [
+      t.tenantId,
+    ]);
+    const expected = answers.flatMap((_, i) => (i === 5 ? [] : [`r${i}-${tag}@example.com`])).sort();
+    expect(rows.map((r) => r.address)).toEqual(expected);
+    // Each accepted delivery has its one job, and the ids answered are the ones stored.
+    const ids = answers.filter((a) => a.status === 202).map((a) => a.body.data.id as string);
+    const jobs = await env.systemQuery<{ n: string }>(`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ANY($1)`, [ids]);
+    expect(Number(jobs[0]!.n)).toBe(11);
+  });
 });

@@ -34,6 +34,24 @@ export class Tx {
     private readonly client: pg.PoolClient,
   ) {}
 
+  private readonly committed: Array<() => void> = [];
+
+  /** Runs `fn` once this transaction has committed (never if it rolls back): metrics of what it wrote. */
+  afterCommit(fn: () => void): void {
+    this.committed.push(fn);
+  }
+
+  /** @internal UnitOfWork calls it after COMMIT. */
+  runAfterCommit(): void {
+    for (const fn of this.committed.splice(0)) {
+      try {
+        fn();
+      } catch {
+        /* a metric must not fail a committed request */
+      }
+    }
+  }
+
   get tenantId(): string {
     if (this.scope.kind !== 'tenant') throw new Error('not a tenant transaction');
     return this.scope.tenantId;
@@ -97,16 +115,18 @@ export class UnitOfWork {
 
   /**
    * A tenant transaction that may be shared with the other `shared` steps of the same tenant asked
-   * for in the same turn of the event loop (the worker's many deliveries in flight): N steps pay one
+   * for in the same turn of the event loop (the worker's deliveries in flight, concurrent accepts): N steps pay one
    * BEGIN and one COMMIT instead of N, and a commit is the costliest statement under load
    * (docs/benchmarks.md, issue 18). Each step's function runs in turn inside the one transaction,
-   * exactly as it would alone, so it must have no effect outside the database before it returns.
+   * exactly as it would alone, so it must have no effect outside the database before it returns
+   * (`tx.afterCommit` for metrics).
    * When any step fails the shared transaction rolls back and every step of it runs again alone:
    * one bad delivery neither fails nor commits its neighbours.
    * Hand-written: DataLoader and its kin batch keyed reads, not transactions of arbitrary steps.
    */
   shared<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    if (!isUuid(tenantId)) return this.tenant(tenantId, fn);
+    // Inside an open transaction (an Idempotency-Key request's), join it as tenant() does.
+    if (!isUuid(tenantId) || this.ambient.getStore()) return this.tenant(tenantId, fn);
     const key = tenantId.toLowerCase();
     return new Promise<T>((resolve, reject) => {
       const steps = this.pending.get(key) ?? [];
@@ -172,6 +192,7 @@ export class UnitOfWork {
       const tx = new Tx(scope, runner, client);
       const result = await this.ambient.run(tx, () => fn(tx));
       await runner.commitTransaction();
+      tx.runAfterCommit();
       return result;
     } catch (err) {
       await runner.rollbackTransaction().catch(() => {

@@ -220,7 +220,10 @@ export class AcceptPipeline {
         if (!reserved) await this.quotas.refund(tx.tenantId, plan, accepted.length);
         throw err;
       }
-      for (const r of rows) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
+      const counted = rows;
+      tx.afterCommit(() => {
+        for (const r of counted) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
+      });
     }
     let next = 0;
     const outcomes = refusals.map((f): AcceptOutcome => (f ? { refused: f.message } : { delivery: rows[next++]! }));

@@ -93,7 +93,9 @@ export class SendDeliveriesUseCase {
     // The quota is counted before the transaction takes its connection (the quota store may need one).
     const quota = await this.pipeline.reserve(tenantId, principal.planTier, recipients.length);
     try {
-      const { deliveries } = await this.uow.tenant(tenantId, (tx) =>
+      // Concurrent accepts of a tenant share one transaction (one BEGIN and COMMIT for many); one that
+      // fails is answered alone after its neighbours run again without it (UnitOfWork.shared).
+      const { deliveries } = await this.uow.shared(tenantId, (tx) =>
         this.pipeline.accept(tx, {
           ...contentFields(content),
           recipients,
