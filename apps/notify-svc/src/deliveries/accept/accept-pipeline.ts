@@ -220,9 +220,9 @@ export class AcceptPipeline {
         if (!reserved) await this.quotas.refund(tx.tenantId, plan, accepted.length);
         throw err;
       }
-      const counted = rows;
+      const inserted = rows;
       tx.afterCommit(() => {
-        for (const r of counted) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
+        for (const r of inserted) this.metrics.deliveriesAccepted.inc({ channel, status: r.status });
       });
     }
     let next = 0;

@@ -20,7 +20,7 @@ import { PushTargets } from '../../../push-registrations/push-targets.js';
 import { RetryPolicy } from '../../retry-policy.js';
 
 type Prepared =
-  | { kind: 'done'; final?: { channel: string; status: string } }
+  | { kind: 'done' }
   | { kind: 'later'; at: Date }
   | { kind: 'send'; row: DeliveryRow; attempt: number; pick: ProviderPick; pinned: boolean; target?: unknown; account?: ProviderAccount }
   | { kind: 'stored-in-app'; row: DeliveryRow; seq: string };
@@ -65,9 +65,8 @@ export class ProcessDeliveryUseCase {
 
   async execute(tenantId: string, deliveryId: string): Promise<void> {
     // Shared with the other deliveries this worker takes up in the same turn (one BEGIN and COMMIT
-    // for all of them): prepare and record touch nothing but the database; metrics and logs follow.
+    // for all of them): prepare and record touch nothing but the database; metrics and logs follow the commit.
     const step = await this.uow.shared(tenantId, (tx) => this.prepare(tx, deliveryId));
-    if (step.kind === 'done' && step.final) this.metrics.deliveriesFinal.inc(step.final);
     if (step.kind === 'later') {
       await this.uow.tenant(tenantId, async (tx) => {
         const row = await this.deliveries.lock(tx, deliveryId);
@@ -86,17 +85,11 @@ export class ProcessDeliveryUseCase {
     // Outside any transaction, through the provider's breaker (CIRCUIT_OPEN when none may send).
     const outcome = pick.kind === 'circuit_open' ? pick.outcome : await pick.circuit.send(this.message(row, attempt, account), step.target);
     const durationMs = Math.round(performance.now() - started);
-    const recorded = await this.uow.shared(tenantId, async (tx) => {
-      const r = await this.record(tx, row, attempt, pick.circuit.name, step.pinned, outcome, durationMs, account ? 'tenant' : 'platform');
+    await this.uow.shared(tenantId, async (tx) => {
+      await this.record(tx, row, attempt, pick.circuit.name, step.pinned, outcome, durationMs, account ? 'tenant' : 'platform');
       // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
       if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
-      return r;
     });
-    if (recorded === 'none') return;
-    this.metrics.providerAttempts.inc({ channel: row.channel, provider: pick.circuit.name, outcome: outcome.kind });
-    if (recorded === 'failed' && outcome.kind !== 'sent') {
-      this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`);
-    }
   }
 
   private async prepare(tx: Tx, id: string): Promise<Prepared> {
@@ -124,7 +117,8 @@ export class ProcessDeliveryUseCase {
         { status_reason: decision.reason, next_attempt_at: null },
         { detail: { at: 'send' } },
       );
-      return { kind: 'done', final: { channel: row.channel, status: decision.status } };
+      tx.afterCommit(() => this.metrics.deliveriesFinal.inc({ channel: row.channel, status: decision.status }));
+      return { kind: 'done' };
     }
 
     const attempt = row.attempts + 1;
@@ -185,9 +179,9 @@ export class ProcessDeliveryUseCase {
     outcome: SendOutcome,
     durationMs: number,
     account: 'tenant' | 'platform',
-  ): Promise<'none' | 'attempt' | 'sent' | 'failed' | 'retry'> {
+  ): Promise<void> {
     const current = await this.deliveries.lock(tx, row.id);
-    if (!current) return 'none';
+    if (!current) return;
     await this.deliveries.recordAttempt(tx, {
       delivery_id: row.id,
       attempt,
@@ -199,7 +193,8 @@ export class ProcessDeliveryUseCase {
       error_code: outcome.kind === 'sent' ? null : outcome.code,
       error: outcome.kind === 'sent' ? null : outcome.error.slice(0, 1000),
     });
-    if (current.status !== 'sending' || current.attempts !== attempt) return 'attempt'; // a newer attempt owns it now
+    tx.afterCommit(() => this.metrics.providerAttempts.inc({ channel: row.channel, provider, outcome: outcome.kind }));
+    if (current.status !== 'sending' || current.attempts !== attempt) return; // a newer attempt owns it now
     const now = new Date();
     if (outcome.kind === 'sent') {
       await this.deliveries.transition(
@@ -210,7 +205,7 @@ export class ProcessDeliveryUseCase {
         // The provider's own facts (e.g. sms segments and encoding) beside ours, which they cannot overwrite.
         { detail: { ...outcome.detail, attempt, provider, account, providerMessageId: outcome.providerMessageId } },
       );
-      return 'sent';
+      return;
     }
     const delay =
       outcome.kind === 'temporary' ? this.retries.nextDelayMs(attempt - current.attempts_before_replay, outcome.retryAfterMs) : null;
@@ -222,7 +217,8 @@ export class ProcessDeliveryUseCase {
         { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
         { detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
       );
-      return 'failed';
+      tx.afterCommit(() => this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`));
+      return;
     }
     const at = new Date(now.getTime() + delay);
     // The provider stays on the row (pinning the retries to it) only when it may hold the message.
@@ -238,7 +234,6 @@ export class ProcessDeliveryUseCase {
       },
     );
     await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: at });
-    return 'retry';
   }
 
   private message(row: DeliveryRow, attempt: number, account?: ProviderAccount): OutboundMessage {
