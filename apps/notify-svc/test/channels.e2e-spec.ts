@@ -215,6 +215,45 @@ describe('channels: email over SMTP, signed webhooks', () => {
     }
   });
 
+  it('an attempt whose delivery a newer attempt took over records its outcome but does not move the delivery', async () => {
+    // The receiver holds the first request until the test lets it go.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(String(req.headers['webhook-id']));
+      req.resume();
+      void held.then(() => res.writeHead(200).end('{}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const e = await register(`http://127.0.0.1:${(server.address() as AddressInfo).port}/held`);
+      const id = (await sendWebhook(e.id)).body.data.id as string;
+      await env.eventually(async () => seen.includes(id), 10_000, 'the receiver to hold the first attempt');
+      // As if the lease ran out and a second attempt took the delivery (and holds it for an hour).
+      await env.systemQuery(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [
+        id,
+      ]);
+      release();
+      const d = await env.eventually(
+        async () => {
+          const r = await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin });
+          return r.body.data.providerAttempts.length === 1 && r.body.data;
+        },
+        10_000,
+        'the first attempt to be recorded',
+      );
+      expect(d.providerAttempts[0]).toMatchObject({ attempt: 1, outcome: 'sent' });
+      expect(d.status).toBe('sending');
+      expect(d.attempts).toBe(2);
+      expect(d.events.map((x: { type: string }) => x.type)).not.toContain('sent');
+    } finally {
+      release();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('SSRF guard by default: loopback endpoints are refused at registration and at send, and the receiver sees nothing', async () => {
     const guarded = await NotifyTestEnv.start({ WEBHOOK_ALLOW_PRIVATE: 'false' });
     const rx = await startReceiver(() => ({ status: 200 }));

@@ -56,7 +56,8 @@ export interface DeliveryFilter {
   to?: string;
 }
 
-const COLS =
+/** The columns of a DeliveryRow, for the statements that return one. */
+export const DELIVERY_COLUMNS =
   'id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version, content, data, category, priority, status, status_reason, send_at, batch_id, attempts, attempts_before_replay, plan_tier, provider, provider_message_id, next_attempt_at, sms_encoding, sms_characters, sms_segments, created_at, updated_at, sent_at, delivered_at, bounced_at, failed_at, cancelled_at';
 
 // Deliveries, their first events and their deliver jobs in one statement for any number of rows
@@ -75,7 +76,7 @@ const INSERT_SQL = `
            content, data, category, priority, status, status_reason, send_at, $4, plan_tier,
            sms_encoding, sms_characters, sms_segments
     FROM input ORDER BY ord
-    RETURNING ${COLS}
+    RETURNING ${DELIVERY_COLUMNS}
   ), ev AS (
     INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
   ), jobs AS (
@@ -87,8 +88,8 @@ const INSERT_SQL = `
 const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
       AND created_at >= coalesce($4::timestamptz, '-infinity') AND created_at < coalesce($5::timestamptz, 'infinity')
       AND ($6::text IS NULL OR status = $6) AND ($7::text IS NULL OR channel = $7)`;
-const LIST_TENANT_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
-const LIST_USER_SQL = `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+const LIST_TENANT_SQL = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+const LIST_USER_SQL = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 
 /** The columns a transition may change (their names go into the statement's text). */
 const TRANSITION_COLUMNS = new Set([
@@ -104,8 +105,56 @@ const TRANSITION_COLUMNS = new Set([
   'failed_at',
   'cancelled_at',
 ]);
-/** A prepared statement name per set of changed columns (a handful of shapes in all). */
-const transitionNames = new Map<string, string>();
+/** The columns a transition may change besides its status. */
+export type TransitionChanges = Partial<
+  Pick<
+    Delivery,
+    | 'status_reason'
+    | 'attempts'
+    | 'attempts_before_replay'
+    | 'provider'
+    | 'provider_message_id'
+    | 'next_attempt_at'
+    | 'sent_at'
+    | 'delivered_at'
+    | 'bounced_at'
+    | 'failed_at'
+    | 'cancelled_at'
+  >
+>;
+/** The event a transition records: its type (the new status unless given) and detail. */
+export interface TransitionEvent {
+  type?: string;
+  detail?: Record<string, unknown>;
+}
+/** A move of a delivery to a status, with column changes and the event it records. */
+export interface Transition {
+  status: DeliveryStatus;
+  changes: TransitionChanges;
+  event?: TransitionEvent;
+}
+
+/**
+ * A transition as SQL: the SET list, the event's (type, detail) select list, their parameters
+ * numbered from `first`, and the shape (the changed columns) that names its prepared statement.
+ */
+function transitionParts(t: Transition, first: number): { sets: string; event: string; params: unknown[]; shape: string } {
+  const changes = t.changes as Record<string, unknown>;
+  const keys = Object.keys(changes)
+    .filter((k) => changes[k] !== undefined)
+    .sort();
+  for (const k of keys) if (!TRANSITION_COLUMNS.has(k)) throw new Error(`not a transition column: ${k}`);
+  let shape = transitionShapes.get(keys.join(','));
+  if (shape === undefined) transitionShapes.set(keys.join(','), (shape = transitionShapes.size));
+  return {
+    sets: [`status = $${first}`, ...keys.map((k, i) => `${k} = $${first + 3 + i}`)].join(', '),
+    event: `$${first + 1}, $${first + 2}::jsonb`,
+    params: [t.status, t.event?.type ?? t.status, t.event?.detail ? JSON.stringify(t.event.detail) : null, ...keys.map((k) => changes[k])],
+    shape: String(shape),
+  };
+}
+/** A number per set of changed columns (a handful of shapes in all), naming their prepared statements. */
+const transitionShapes = new Map<string, number>();
 
 /** Deliveries, their events and their provider attempts; every statement runs in a tenant transaction. */
 @Injectable()
@@ -168,56 +217,21 @@ export class DeliveriesRepository {
   /** The delivery, locked for this transaction (a worker deciding, a cancel, a retry). */
   lock(tx: Tx, id: string): Promise<DeliveryRow | undefined> {
     return tx.one<DeliveryRow>(
-      `SELECT ${COLS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
       [tx.tenantId, id],
       'deliveries_lock',
     );
   }
 
   /** Moves a delivery to `status` with the given column changes and records the event, in the caller's transaction. */
-  async transition(
-    tx: Tx,
-    id: string,
-    status: DeliveryStatus,
-    changes: Partial<
-      Pick<
-        Delivery,
-        | 'status_reason'
-        | 'attempts'
-        | 'attempts_before_replay'
-        | 'provider'
-        | 'provider_message_id'
-        | 'next_attempt_at'
-        | 'sent_at'
-        | 'delivered_at'
-        | 'bounced_at'
-        | 'failed_at'
-        | 'cancelled_at'
-      >
-    >,
-    event: { type?: string; detail?: Record<string, unknown> } = {},
-  ): Promise<void> {
+  async transition(tx: Tx, id: string, status: DeliveryStatus, changes: TransitionChanges, event: TransitionEvent = {}): Promise<void> {
     // One statement: the row's change and its event (a worker's send moves a delivery twice; each is one round trip).
-    const keys = Object.keys(changes)
-      .filter((k) => (changes as Record<string, unknown>)[k] !== undefined)
-      .sort();
-    for (const k of keys) if (!TRANSITION_COLUMNS.has(k)) throw new Error(`not a transition column: ${k}`);
-    const sets = keys.map((k, i) => `, ${k} = $${i + 6}`).join('');
-    const shape = keys.join(',');
-    let name = transitionNames.get(shape);
-    if (!name) transitionNames.set(shape, (name = `delivery_transition_${transitionNames.size}`));
+    const t = transitionParts({ status, changes, event }, 3);
     await tx.exec(
-      `WITH u AS (UPDATE deliveries SET status = $3${sets}, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING tenant_id, id)
-       INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, $4, $5 FROM u`,
-      [
-        tx.tenantId,
-        id,
-        status,
-        event.type ?? status,
-        event.detail ? JSON.stringify(event.detail) : null,
-        ...keys.map((k) => (changes as Record<string, unknown>)[k]),
-      ],
-      name,
+      `WITH u AS (UPDATE deliveries SET ${t.sets}, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING tenant_id, id)
+       INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, ${t.event} FROM u`,
+      [tx.tenantId, id, ...t.params],
+      `delivery_transition_${t.shape}`,
     );
   }
 
@@ -287,10 +301,31 @@ export class DeliveriesRepository {
     );
   }
 
-  async recordAttempt(tx: Tx, a: Omit<DeliveryAttempt, 'tenant_id' | 'created_at'>): Promise<void> {
-    await tx.exec(
-      `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+  /**
+   * Records a provider attempt and, when the delivery is still as `then.onlyIf` says (the attempt
+   * that owns it), moves it as `then` says: the delivery locked, the attempt, the move and its
+   * event in one round trip (the worker's record step was three). Returns the delivery as it was
+   * before the move and whether the move applied; undefined, and nothing recorded, when it is gone.
+   */
+  async recordAttempt(
+    tx: Tx,
+    a: Omit<DeliveryAttempt, 'tenant_id' | 'created_at'>,
+    then: Transition & { onlyIf: { status: DeliveryStatus; attempts: number } },
+  ): Promise<{ row: DeliveryRow; moved: boolean } | undefined> {
+    const t = transitionParts(then, 13);
+    const found = await tx.one<DeliveryRow & { moved: boolean }>(
+      `WITH d AS (SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE),
+       a AS (
+         INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
+         SELECT d.tenant_id, d.id, $3, $4, $5, $6, $7, $8, $9, $10 FROM d ON CONFLICT (delivery_id, attempt) DO NOTHING
+       ), u AS (
+         UPDATE deliveries x SET ${t.sets}, updated_at = now() FROM d
+         WHERE x.tenant_id = $1 AND x.id = d.id AND d.status = $11 AND d.attempts = $12
+         RETURNING x.tenant_id, x.id
+       ), ev AS (
+         INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, ${t.event} FROM u
+       )
+       SELECT d.*, EXISTS (SELECT 1 FROM u) AS moved FROM d`,
       [
         tx.tenantId,
         a.delivery_id,
@@ -302,9 +337,15 @@ export class DeliveriesRepository {
         a.duration_ms,
         a.error_code,
         a.error,
+        then.onlyIf.status,
+        then.onlyIf.attempts,
+        ...t.params,
       ],
-      'delivery_attempt_insert',
+      `delivery_record_attempt_${t.shape}`,
     );
+    if (!found) return undefined;
+    const { moved, ...row } = found;
+    return { row, moved };
   }
 
   /** Status of a delivery (or undefined when it is not the tenant's). */

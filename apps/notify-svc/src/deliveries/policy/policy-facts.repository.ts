@@ -1,16 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../database/unit-of-work.js';
+import { DELIVERY_COLUMNS, type DeliveryRow } from '../deliveries.repository.js';
 import { suppressionKey, type PolicyFacts, type PolicySubject } from './delivery-policy.js';
 
-// One round trip for every fact about a set of deliveries of one channel (prepared once per connection).
-const FACTS_SQL = `
-  SELECT
+/** Every fact about a set of deliveries of one channel, as SQL columns over the given expressions. */
+function factsColumns(channel: string, addresses: string, users: string, categories: string): string {
+  return `
     (SELECT coalesce(json_agg(address), '[]') FROM suppressions
-       WHERE tenant_id = $1 AND channel = $2 AND address = ANY($3::text[])) AS suppressed,
+       WHERE tenant_id = $1 AND channel = ${channel} AND address = ANY(${addresses})) AS suppressed,
     (SELECT coalesce(json_agg(json_build_object('user_id', user_id, 'channels', channels, 'categories', categories)), '[]')
-       FROM preferences WHERE tenant_id = $1 AND user_id = ANY($4::uuid[])) AS preferences,
+       FROM preferences WHERE tenant_id = $1 AND user_id = ANY(${users})) AS preferences,
     (SELECT coalesce(json_agg(key), '[]') FROM notification_categories
-       WHERE tenant_id = $1 AND required AND key = ANY($5::text[])) AS required`;
+       WHERE tenant_id = $1 AND required AND key = ANY(${categories})) AS required`;
+}
+
+// One round trip for every fact about a set of deliveries of one channel (prepared once per connection).
+const FACTS_SQL = `SELECT ${factsColumns('$2', '$3::text[]', '$4::uuid[]', '$5::text[]')}`;
+
+// The worker's first step: the delivery locked and the facts about it, one round trip instead of two.
+const LOCK_WITH_FACTS_SQL = `
+  WITH d AS (SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE)
+  SELECT d.*, ${factsColumns('d.channel', 'ARRAY[d.address]', 'ARRAY[d.user_id]', 'ARRAY[d.category]')} FROM d`;
+
+interface FactsRow {
+  suppressed: string[];
+  preferences: Array<{ user_id: string; channels: Record<string, boolean>; categories: Record<string, Record<string, boolean>> }>;
+  required: string[];
+}
 
 /** Loads the facts DeliveryPolicy decides on, inside the caller's tenant transaction. */
 @Injectable()
@@ -19,18 +35,25 @@ export class PolicyFactsRepository {
     const addresses = unique(subjects.map((s) => s.address));
     const users = unique(subjects.map((s) => s.user_id));
     const categories = unique(subjects.map((s) => s.category));
-    const row = (await tx.one<{
-      suppressed: string[];
-      preferences: Array<{ user_id: string; channels: Record<string, boolean>; categories: Record<string, Record<string, boolean>> }>;
-      required: string[];
-    }>(FACTS_SQL, [tx.tenantId, channel, addresses, users, categories], 'policy_facts'))!;
-    return {
-      suppressed: new Set(row.suppressed.map((a) => suppressionKey(channel, a))),
-      preferences: new Map(row.preferences.map((p) => [p.user_id, p])),
-      requiredCategories: new Set(row.required),
-      dailyLimit,
-    };
+    const row = (await tx.one<FactsRow>(FACTS_SQL, [tx.tenantId, channel, addresses, users, categories], 'policy_facts'))!;
+    return { ...toFacts(channel, row), dailyLimit };
   }
+
+  /** The delivery locked for this transaction, with the facts about it (all but the quota, which the caller adds). */
+  async lockWithFacts(tx: Tx, id: string): Promise<{ row: DeliveryRow; facts: Omit<PolicyFacts, 'dailyLimit'> } | undefined> {
+    const found = await tx.one<DeliveryRow & FactsRow>(LOCK_WITH_FACTS_SQL, [tx.tenantId, id], 'delivery_lock_with_facts');
+    if (!found) return undefined;
+    const { suppressed, preferences, required, ...row } = found;
+    return { row, facts: toFacts(row.channel, { suppressed, preferences, required }) };
+  }
+}
+
+function toFacts(channel: string, row: FactsRow): Omit<PolicyFacts, 'dailyLimit'> {
+  return {
+    suppressed: new Set(row.suppressed.map((a) => suppressionKey(channel, a))),
+    preferences: new Map(row.preferences.map((p) => [p.user_id, p])),
+    requiredCategories: new Set(row.required),
+  };
 }
 
 function unique(values: Array<string | null>): string[] {

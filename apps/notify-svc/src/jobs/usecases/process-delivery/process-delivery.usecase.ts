@@ -5,7 +5,7 @@ import { CHANNEL_REGISTRY } from '../../../channels/channel-registry.js';
 import { ProviderRegistry, type ProviderPick } from '../../../channels/provider-registry.js';
 import { ProviderAccounts } from '../../../provider-accounts/provider-accounts.js';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../../../config/notify-config.js';
-import { DeliveriesRepository, type DeliveryRow } from '../../../deliveries/deliveries.repository.js';
+import { DeliveriesRepository, type DeliveryRow, type Transition } from '../../../deliveries/deliveries.repository.js';
 import { DeliveryPolicy } from '../../../deliveries/policy/delivery-policy.js';
 import { PolicyFactsRepository } from '../../../deliveries/policy/policy-facts.repository.js';
 import { NotifyMetrics } from '../../../metrics/notify-metrics.js';
@@ -93,8 +93,9 @@ export class ProcessDeliveryUseCase {
   }
 
   private async prepare(tx: Tx, id: string): Promise<Prepared> {
-    const row = await this.deliveries.lock(tx, id);
-    if (!row) return { kind: 'done' };
+    const locked = await this.facts.lockWithFacts(tx, id);
+    if (!locked) return { kind: 'done' };
+    const { row } = locked;
     const now = new Date();
     if (row.status === 'sending' && row.next_attempt_at && row.next_attempt_at > now) {
       // Another worker holds it (or held it and died): come back when its lease ends.
@@ -106,8 +107,7 @@ export class ProcessDeliveryUseCase {
     if (row.status !== 'queued' && row.status !== 'scheduled' && row.status !== 'sending') return { kind: 'done' };
 
     const dailyLimit = await this.quotas.dailyLimit(tx.tenantId, row.plan_tier as PlanTier);
-    const facts = await this.facts.load(tx, row.channel, [row], dailyLimit);
-    const decision = this.policy.decide(row, facts, now);
+    const decision = this.policy.decide(row, { ...locked.facts, dailyLimit }, now);
     if (decision.status === 'scheduled') return { kind: 'later', at: new Date(row.send_at!) };
     if (decision.status === 'suppressed' || decision.status === 'skipped') {
       await this.deliveries.transition(
@@ -180,60 +180,76 @@ export class ProcessDeliveryUseCase {
     durationMs: number,
     account: 'tenant' | 'platform',
   ): Promise<void> {
-    const current = await this.deliveries.lock(tx, row.id);
-    if (!current) return;
-    await this.deliveries.recordAttempt(tx, {
-      delivery_id: row.id,
-      attempt,
-      channel: row.channel,
-      provider,
-      outcome: outcome.kind,
-      provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
-      duration_ms: durationMs,
-      error_code: outcome.kind === 'sent' ? null : outcome.code,
-      error: outcome.kind === 'sent' ? null : outcome.error.slice(0, 1000),
-    });
-    tx.afterCommit(() => this.metrics.providerAttempts.inc({ channel: row.channel, provider, outcome: outcome.kind }));
-    if (current.status !== 'sending' || current.attempts !== attempt) return; // a newer attempt owns it now
     const now = new Date();
+    const next = this.afterAttempt(row, attempt, provider, pinned, outcome, account, now);
+    const recorded = await this.deliveries.recordAttempt(
+      tx,
+      {
+        delivery_id: row.id,
+        attempt,
+        channel: row.channel,
+        provider,
+        outcome: outcome.kind,
+        provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
+        duration_ms: durationMs,
+        error_code: outcome.kind === 'sent' ? null : outcome.code,
+        error: outcome.kind === 'sent' ? null : outcome.error.slice(0, 1000),
+      },
+      // Only the attempt that owns the delivery moves it: a newer attempt (after a lease ran out) owns it now otherwise.
+      { ...next, onlyIf: { status: 'sending', attempts: attempt } },
+    );
+    if (!recorded) return;
+    tx.afterCommit(() => this.metrics.providerAttempts.inc({ channel: row.channel, provider, outcome: outcome.kind }));
+    if (!recorded.moved) return;
+    if (next.status === 'failed' && outcome.kind !== 'sent') {
+      tx.afterCommit(() => this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`));
+    }
+    if (next.status === 'queued')
+      await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: next.changes.next_attempt_at! });
+  }
+
+  /**
+   * Where an attempt's outcome moves the delivery: `sent`; a retry at the backoff's time (`queued`);
+   * or `failed` once the retries are spent or the refusal is permanent. The retry count starts again
+   * after a replay (`attempts_before_replay`, unchanged while this attempt owns the delivery).
+   */
+  private afterAttempt(
+    row: DeliveryRow,
+    attempt: number,
+    provider: string,
+    pinned: boolean,
+    outcome: SendOutcome,
+    account: 'tenant' | 'platform',
+    now: Date,
+  ): Transition {
     if (outcome.kind === 'sent') {
-      await this.deliveries.transition(
-        tx,
-        row.id,
-        'sent',
-        { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
+      return {
+        status: 'sent',
+        changes: { sent_at: now, provider_message_id: outcome.providerMessageId, next_attempt_at: null, status_reason: null },
         // The provider's own facts (e.g. sms segments and encoding) beside ours, which they cannot overwrite.
-        { detail: { ...outcome.detail, attempt, provider, account, providerMessageId: outcome.providerMessageId } },
-      );
-      return;
+        event: { detail: { ...outcome.detail, attempt, provider, account, providerMessageId: outcome.providerMessageId } },
+      };
     }
     const delay =
-      outcome.kind === 'temporary' ? this.retries.nextDelayMs(attempt - current.attempts_before_replay, outcome.retryAfterMs) : null;
+      outcome.kind === 'temporary' ? this.retries.nextDelayMs(attempt - row.attempts_before_replay, outcome.retryAfterMs) : null;
     if (delay === null) {
-      await this.deliveries.transition(
-        tx,
-        row.id,
-        'failed',
-        { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
-        { detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
-      );
-      tx.afterCommit(() => this.log.warn(`delivery ${row.id} failed after attempt ${attempt}: ${outcome.code}`));
-      return;
+      return {
+        status: 'failed',
+        changes: { failed_at: now, next_attempt_at: null, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000) },
+        event: { detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), final: true } },
+      };
     }
     const at = new Date(now.getTime() + delay);
     // The provider stays on the row (pinning the retries to it) only when it may hold the message.
     const keep = pinned || mayHaveReachedPeer(outcome);
-    await this.deliveries.transition(
-      tx,
-      row.id,
-      'queued',
-      { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000), provider: keep ? provider : null },
-      {
+    return {
+      status: 'queued',
+      changes: { next_attempt_at: at, status_reason: `${outcome.code}: ${outcome.error}`.slice(0, 1000), provider: keep ? provider : null },
+      event: {
         type: 'retry_scheduled',
         detail: { attempt, provider, account, code: outcome.code, error: outcome.error.slice(0, 500), retryAt: at.toISOString() },
       },
-    );
-    await this.queue.enqueue(tx, { id: row.id, priority: row.priority, runAt: at });
+    };
   }
 
   private message(row: DeliveryRow, attempt: number, account?: ProviderAccount): OutboundMessage {
