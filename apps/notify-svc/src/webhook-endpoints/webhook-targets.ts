@@ -11,16 +11,24 @@ export interface WebhookTarget {
   secrets: string[];
 }
 
+const COLUMNS =
+  'id, tenant_id, url, description, secret_enc, previous_secret_enc, previous_secret_until, created_by, created_at, updated_at';
+const BY_ID = `SELECT ${COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2`;
+const BY_URL = `SELECT ${COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND url = $2`;
+
 /** Resolves a webhook delivery's recipient (`endpointId`, or `url` of a registered endpoint) inside the tenant's transaction. */
 @Injectable()
 export class WebhookTargets {
   constructor(@Inject(SECRET_CIPHER) private readonly cipher: SecretCipher) {}
 
   async find(tx: Tx, recipient: { endpointId?: string; url?: string }): Promise<WebhookEndpoint | null> {
-    const repo = tx.repo(WebhookEndpoint);
-    if (recipient.endpointId)
-      return isUuid(recipient.endpointId) ? repo.findOneBy({ tenant_id: tx.tenantId, id: recipient.endpointId }) : null;
-    if (recipient.url) return repo.findOneBy({ tenant_id: tx.tenantId, url: recipient.url });
+    // Once per webhook delivery at accept and again at send: a prepared statement (parsed and planned
+    // once per connection) instead of a QueryBuilder and an unnamed statement per call.
+    if (recipient.endpointId) {
+      if (!isUuid(recipient.endpointId)) return null;
+      return (await tx.one<WebhookEndpoint>(BY_ID, [tx.tenantId, recipient.endpointId], 'webhook_endpoint_by_id')) ?? null;
+    }
+    if (recipient.url) return (await tx.one<WebhookEndpoint>(BY_URL, [tx.tenantId, recipient.url], 'webhook_endpoint_by_url')) ?? null;
     return null;
   }
 
