@@ -70,25 +70,36 @@ export function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
-/** CPU time (ms) of every PostgreSQL process on this machine (Linux /proc; null elsewhere). */
-export function postgresCpuMs(): number | null {
+/** CPU time (ms) of each PostgreSQL process on this machine, by process id (Linux /proc; null elsewhere). */
+export function postgresCpuMs(): Map<number, number> | null {
   try {
-    let total = 0;
+    const byPid = new Map<number, number>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         if (!stat.includes('(postgres)')) continue;
         const f = stat.split(')').pop()!.trim().split(' ');
-        total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+        byPid.set(Number(entry), ((Number(f[11]) + Number(f[12])) * 1000) / 100);
       } catch {
         /* exited */
       }
     }
-    return total;
+    return byPid;
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU PostgreSQL spent between two readings: per process, so a backend that exits in between (a
+ * pool closing an idle connection) does not take its whole lifetime's CPU off the sum; what such a
+ * backend spent in the stretch is missed, so the figure is a lower bound.
+ */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /**
@@ -101,7 +112,7 @@ export function cpuMeter(pids: number[]): (units: number) => string {
   return (units) => {
     const services = pids.map((p, i) => (cpuMsOf(p) ?? 0) - (before[i] ?? 0)).reduce((a, b) => a + b, 0);
     const pgAfter = postgresCpuMs();
-    const pgMs = pgBefore === null || pgAfter === null ? null : pgAfter - pgBefore;
+    const pgMs = pgBefore === null || pgAfter === null ? null : postgresCpuBetween(pgBefore, pgAfter);
     const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, units));
     return `CPU per delivery: notify ${us(services)} µs${pgMs === null ? '' : `, PostgreSQL ${us(pgMs)} µs`}`;
   };
