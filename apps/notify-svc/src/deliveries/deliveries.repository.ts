@@ -304,17 +304,17 @@ export class DeliveriesRepository {
   /**
    * Records a provider attempt and, when the delivery is still as `then.onlyIf` says (the attempt
    * that owns it), moves it as `then` says: the delivery locked, the attempt, the move and its
-   * event in one round trip (the worker's record step was three). Returns the delivery as it was
-   * before the move and whether the move applied; undefined, and nothing recorded, when it is gone.
+   * event in one round trip (the worker's record step was three). Returns whether the move applied;
+   * undefined, and nothing recorded, when the delivery is gone.
    */
   async recordAttempt(
     tx: Tx,
     a: Omit<DeliveryAttempt, 'tenant_id' | 'created_at'>,
     then: Transition & { onlyIf: { status: DeliveryStatus; attempts: number } },
-  ): Promise<{ row: DeliveryRow; moved: boolean } | undefined> {
+  ): Promise<{ moved: boolean } | undefined> {
     const t = transitionParts(then, 13);
-    const found = await tx.one<DeliveryRow & { moved: boolean }>(
-      `WITH d AS (SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE),
+    return tx.one<{ moved: boolean }>(
+      `WITH d AS (SELECT tenant_id, id, status, attempts FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE),
        a AS (
          INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
          SELECT d.tenant_id, d.id, $3, $4, $5, $6, $7, $8, $9, $10 FROM d ON CONFLICT (delivery_id, attempt) DO NOTHING
@@ -325,7 +325,7 @@ export class DeliveriesRepository {
        ), ev AS (
          INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT tenant_id, id, ${t.event} FROM u
        )
-       SELECT d.*, EXISTS (SELECT 1 FROM u) AS moved FROM d`,
+       SELECT EXISTS (SELECT 1 FROM u) AS moved FROM d`,
       [
         tx.tenantId,
         a.delivery_id,
@@ -343,9 +343,6 @@ export class DeliveriesRepository {
       ],
       `delivery_record_attempt_${t.shape}`,
     );
-    if (!found) return undefined;
-    const { moved, ...row } = found;
-    return { row, moved };
   }
 
   /** Status of a delivery (or undefined when it is not the tenant's). */
