@@ -58,13 +58,17 @@ export async function load(name: string, o: LoadOptions): Promise<Measure> {
 
 const children: ChildProcess[] = [];
 
+/** CPU time (user + system, ms) in a /proc/PID/stat line: fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's closing parenthesis. */
+function statCpuMs(stat: string): number {
+  const f = stat.split(')').pop()!.trim().split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
+
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
 export function cpuMsOf(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's closing parenthesis.
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
@@ -79,8 +83,7 @@ export function postgresCpuMs(): Map<number, number> | null {
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         if (!stat.includes('(postgres)')) continue;
-        const f = stat.split(')').pop()!.trim().split(' ');
-        byPid.set(Number(entry), ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+        byPid.set(Number(entry), statCpuMs(stat));
       } catch {
         /* exited */
       }

@@ -8,16 +8,17 @@ import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startWorkerProcess } from './support/service-processes.js';
 import { startSmtp } from './support/smtp-peer.js';
 
-/** A webhook receiver on loopback: records every request; `answer` decides each response. */
-async function startReceiver(answer: (req: http.IncomingMessage, body: string) => { status: number; headers?: Record<string, string> }) {
+type Answer = { status: number; headers?: Record<string, string> };
+
+/** A webhook receiver on loopback: records every request; `answer` decides each response (and may hold it). */
+async function startReceiver(answer: (req: http.IncomingMessage, body: string) => Answer | Promise<Answer>) {
   const requests: Array<{ headers: http.IncomingHttpHeaders; body: string; at: number }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       requests.push({ headers: req.headers, body, at: Date.now() });
-      const a = answer(req, body);
-      res.writeHead(a.status, a.headers).end(JSON.stringify({ ok: a.status < 300 }));
+      void Promise.resolve(answer(req, body)).then((a) => res.writeHead(a.status, a.headers).end(JSON.stringify({ ok: a.status < 300 })));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -219,17 +220,18 @@ describe('channels: email over SMTP, signed webhooks', () => {
     // The receiver holds the first request until the test lets it go.
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
-    const seen: string[] = [];
-    const server = http.createServer((req, res) => {
-      seen.push(String(req.headers['webhook-id']));
-      req.resume();
-      void held.then(() => res.writeHead(200).end('{}'));
+    const rx = await startReceiver(async () => {
+      await held;
+      return { status: 200 };
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const e = await register(`http://127.0.0.1:${(server.address() as AddressInfo).port}/held`);
+      const e = await register(`${rx.url}/held`);
       const id = (await sendWebhook(e.id)).body.data.id as string;
-      await env.eventually(async () => seen.includes(id), 10_000, 'the receiver to hold the first attempt');
+      await env.eventually(
+        async () => rx.requests.some((r) => r.headers['webhook-id'] === id),
+        10_000,
+        'the receiver to hold the first attempt',
+      );
       // As if the lease ran out and a second attempt took the delivery (and holds it for an hour).
       await env.systemQuery(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [
         id,
@@ -249,8 +251,7 @@ describe('channels: email over SMTP, signed webhooks', () => {
       expect(d.events.map((x: { type: string }) => x.type)).not.toContain('sent');
     } finally {
       release();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await rx.close();
     }
   });
 

@@ -144,8 +144,9 @@ function transitionParts(t: Transition, first: number): { sets: string; event: s
     .filter((k) => changes[k] !== undefined)
     .sort();
   for (const k of keys) if (!TRANSITION_COLUMNS.has(k)) throw new Error(`not a transition column: ${k}`);
-  let shape = transitionShapes.get(keys.join(','));
-  if (shape === undefined) transitionShapes.set(keys.join(','), (shape = transitionShapes.size));
+  const columns = keys.join(',');
+  let shape = transitionShapes.get(columns);
+  if (shape === undefined) transitionShapes.set(columns, (shape = transitionShapes.size));
   return {
     sets: [`status = $${first}`, ...keys.map((k, i) => `${k} = $${first + 3 + i}`)].join(', '),
     event: `$${first + 1}, $${first + 2}::jsonb`,
