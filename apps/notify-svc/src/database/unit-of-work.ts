@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import pg from 'pg';
 import {
   QueryFailedError,
@@ -35,6 +36,22 @@ export class Tx {
   ) {}
 
   private readonly committed: Array<() => void> = [];
+  private readonly batches = new Map<string, DataLoader<unknown, unknown>>();
+
+  /**
+   * One statement for every item of a kind that the concurrent steps of this transaction ask for
+   * in the same turn (a shared transaction's deliveries each locking, moving or recording): `load`
+   * gives one item and gets its answer; `run` gets them all and answers each, in order. DataLoader
+   * does the gathering (nothing is cached: every load is run); `name` tells the kinds apart.
+   */
+  batch<K, V>(name: string, run: (items: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V> {
+    let loader = this.batches.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(run, { cache: false, maxBatchSize: BATCH_MAX });
+      this.batches.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
 
   /** Runs `fn` once this transaction has committed (never if it rolls back): metrics of what it wrote. */
   afterCommit(fn: () => void): void {
@@ -117,33 +134,49 @@ export class UnitOfWork {
    * A tenant transaction that may be shared with the other `shared` steps of the same tenant asked
    * for in the same turn of the event loop (the worker's deliveries in flight, concurrent accepts): N steps pay one
    * BEGIN and one COMMIT instead of N, and a commit is the costliest statement under load
-   * (docs/benchmarks.md, issue 18). Each step's function runs in turn inside the one transaction,
-   * exactly as it would alone, so it must have no effect outside the database before it returns
+   * (docs/benchmarks.md, issue 18). The steps run concurrently inside the one transaction (its
+   * statements queue on its one connection), so the statements they ask for in the same turn can
+   * run as one (`Tx.batch`); each step must have no effect outside the database before it returns
    * (`tx.afterCommit` for metrics).
    * When any step fails the shared transaction rolls back and every step of it runs again alone:
-   * one bad delivery neither fails nor commits its neighbours.
+   * one bad delivery neither fails nor commits its neighbours. Steps given the same `key` (about the
+   * same row) are never in one shared transaction together.
    * Hand-written: DataLoader and its kin batch keyed reads, not transactions of arbitrary steps.
    */
-  shared<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  shared<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, opts: { key?: string } = {}): Promise<T> {
     // Inside an open transaction (an Idempotency-Key request's), join it as tenant() does.
     if (!isUuid(tenantId) || this.ambient.getStore()) return this.tenant(tenantId, fn);
-    const key = tenantId.toLowerCase();
-    return new Promise<T>((resolve, reject) => {
-      const steps = this.pending.get(key) ?? [];
-      if (!steps.length) this.pending.set(key, steps);
-      steps.push({ fn, resolve, reject } as SharedStep);
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => this.flushShared());
-      }
-    });
+    return new Promise<T>((resolve, reject) =>
+      this.queueShared(tenantId.toLowerCase(), { fn, resolve, reject, key: opts.key } as SharedStep),
+    );
+  }
+
+  private queueShared(tenantId: string, step: SharedStep): void {
+    const steps = this.pending.get(tenantId) ?? [];
+    if (!steps.length) this.pending.set(tenantId, steps);
+    steps.push(step);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flushShared());
+    }
   }
 
   private flushShared(): void {
     this.flushing = false;
     const batches = [...this.pending];
     this.pending = new Map();
-    for (const [tenantId, steps] of batches) {
+    for (const [tenantId, all] of batches) {
+      // Steps about the same thing (`key`: a delivery) never share a transaction, where they would
+      // run side by side: the later one waits for the next turn and sees what the first committed.
+      const keys = new Set<string>();
+      const steps: SharedStep[] = [];
+      for (const s of all) {
+        if (s.key !== undefined && keys.has(s.key)) this.queueShared(tenantId, s);
+        else {
+          if (s.key !== undefined) keys.add(s.key);
+          steps.push(s);
+        }
+      }
       for (let i = 0; i < steps.length; i += SHARED_MAX) void this.runShared(tenantId, steps.slice(i, i + SHARED_MAX));
     }
   }
@@ -154,9 +187,11 @@ export class UnitOfWork {
     let results: unknown[];
     try {
       results = await this.tenant(tenantId, async (tx) => {
-        const out: unknown[] = [];
-        for (const s of steps) out.push(await s.fn(tx));
-        return out;
+        // Every step settles before the transaction ends, whether it commits or rolls back.
+        const settled = await Promise.allSettled(steps.map((s) => s.fn(tx)));
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
       });
     } catch {
       await Promise.all(steps.map(alone));
@@ -236,12 +271,15 @@ export class UnitOfWork {
 
 interface SharedStep {
   fn: (tx: Tx) => Promise<unknown>;
+  key?: string;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
 
 /** Most steps one shared transaction takes: bounds how long its row locks are held. */
 const SHARED_MAX = 32;
+/** Most items one batched statement takes (Tx.batch). */
+const BATCH_MAX = 64;
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ROLE_NAME = /^[a-z_]+$/;

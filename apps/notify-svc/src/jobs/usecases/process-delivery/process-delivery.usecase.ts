@@ -64,9 +64,10 @@ export class ProcessDeliveryUseCase {
   ) {}
 
   async execute(tenantId: string, deliveryId: string): Promise<void> {
-    // Shared with the other deliveries this worker takes up in the same turn (one BEGIN and COMMIT
-    // for all of them): prepare and record touch nothing but the database; metrics and logs follow the commit.
-    const step = await this.uow.shared(tenantId, (tx) => this.prepare(tx, deliveryId));
+    // Shared with the other deliveries this worker takes up in the same turn (one BEGIN and COMMIT,
+    // and one statement per kind, for all of them): prepare and record touch nothing but the database;
+    // metrics and logs follow the commit.
+    const step = await this.uow.shared(tenantId, (tx) => this.prepare(tx, deliveryId), { key: deliveryId });
     if (step.kind === 'later') {
       await this.uow.tenant(tenantId, async (tx) => {
         const row = await this.deliveries.lock(tx, deliveryId);
@@ -85,11 +86,15 @@ export class ProcessDeliveryUseCase {
     // Outside any transaction, through the provider's breaker (CIRCUIT_OPEN when none may send).
     const outcome = pick.kind === 'circuit_open' ? pick.outcome : await pick.circuit.send(this.message(row, attempt, account), step.target);
     const durationMs = Math.round(performance.now() - started);
-    await this.uow.shared(tenantId, async (tx) => {
-      await this.record(tx, row, attempt, pick.circuit.name, step.pinned, outcome, durationMs, account ? 'tenant' : 'platform');
-      // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
-      if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
-    });
+    await this.uow.shared(
+      tenantId,
+      async (tx) => {
+        await this.record(tx, row, attempt, pick.circuit.name, step.pinned, outcome, durationMs, account ? 'tenant' : 'platform');
+        // Push fans out to several endpoints in one attempt: their results, and the gone ones removed.
+        if (step.target instanceof PushTarget) await this.pushTargets.settle(tx, row.id, attempt, step.target);
+      },
+      { key: deliveryId },
+    );
   }
 
   private async prepare(tx: Tx, id: string): Promise<Prepared> {
