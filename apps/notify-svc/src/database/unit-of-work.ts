@@ -120,7 +120,9 @@ export class UnitOfWork {
   private readonly ambient = new AsyncLocalStorage<Tx>();
   private roles: Promise<{ tenant: string | null; maintenance: string | null }> | null = null;
   /** Steps waiting for the next turn of the event loop, by tenant (see `shared`). */
-  private pending = new Map<string, SharedStep[]>();
+  private readonly pending = new Map<string, SharedStep[]>();
+  /** Shared transactions running, by tenant. */
+  private readonly inFlight = new Map<string, number>();
   private flushing = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -155,29 +157,45 @@ export class UnitOfWork {
     const steps = this.pending.get(tenantId) ?? [];
     if (!steps.length) this.pending.set(tenantId, steps);
     steps.push(step);
-    if (!this.flushing) {
-      this.flushing = true;
-      setImmediate(() => this.flushShared());
-    }
+    this.scheduleFlush();
   }
 
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flushShared());
+  }
+
+  /**
+   * Starts a shared transaction for each tenant with waiting steps, while fewer than SHARED_IN_FLIGHT
+   * of its shared transactions run; steps that arrive meanwhile wait and go together in the next
+   * (group commit: the busier the tenant, the more steps a transaction carries).
+   */
   private flushShared(): void {
     this.flushing = false;
-    const batches = [...this.pending];
-    this.pending = new Map();
-    for (const [tenantId, all] of batches) {
-      // Steps about the same thing (`key`: a delivery) never share a transaction, where they would
-      // run side by side: the later one waits for the next turn and sees what the first committed.
-      const keys = new Set<string>();
-      const steps: SharedStep[] = [];
-      for (const s of all) {
-        if (s.key !== undefined && keys.has(s.key)) this.queueShared(tenantId, s);
-        else {
-          if (s.key !== undefined) keys.add(s.key);
-          steps.push(s);
+    for (const [tenantId, waiting] of this.pending) {
+      while (waiting.length && (this.inFlight.get(tenantId) ?? 0) < SHARED_IN_FLIGHT) {
+        // Steps about the same thing (`key`: a delivery) never share a transaction, where they would
+        // run side by side: the later one waits for the next and sees what the first committed.
+        const keys = new Set<string>();
+        const steps: SharedStep[] = [];
+        const rest: SharedStep[] = [];
+        for (const s of waiting) {
+          if (steps.length < SHARED_MAX && (s.key === undefined || !keys.has(s.key))) {
+            if (s.key !== undefined) keys.add(s.key);
+            steps.push(s);
+          } else rest.push(s);
         }
+        waiting.splice(0, waiting.length, ...rest);
+        this.inFlight.set(tenantId, (this.inFlight.get(tenantId) ?? 0) + 1);
+        void this.runShared(tenantId, steps).finally(() => {
+          const left = this.inFlight.get(tenantId)! - 1;
+          if (left) this.inFlight.set(tenantId, left);
+          else this.inFlight.delete(tenantId);
+          if (this.pending.get(tenantId)?.length) this.scheduleFlush();
+        });
       }
-      for (let i = 0; i < steps.length; i += SHARED_MAX) void this.runShared(tenantId, steps.slice(i, i + SHARED_MAX));
+      if (!waiting.length) this.pending.delete(tenantId);
     }
   }
 
@@ -278,6 +296,8 @@ interface SharedStep {
 
 /** Most steps one shared transaction takes: bounds how long its row locks are held. */
 const SHARED_MAX = 32;
+/** Most shared transactions of one tenant running at once (more steps wait for the next). */
+const SHARED_IN_FLIGHT = 4;
 /** Most items one batched statement takes (Tx.batch). */
 const BATCH_MAX = 64;
 

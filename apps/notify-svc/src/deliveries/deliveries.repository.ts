@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { cursorPosition, pageOf, type Page } from '#common';
 import type { Channel } from '../channels/channel-registry.js';
@@ -73,26 +74,27 @@ export function lockedDeliveries(columns: string, ids: string): string {
 }
 
 // Deliveries, their first events and their deliver jobs in one statement for any number of rows
-// (prepared once per connection): the accept path's one write.
+// (prepared once per connection): the accept path's one write. Ids are given (the caller maps the
+// returned rows back to its requests by them).
 const INSERT_SQL = `
   WITH input AS (
     SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
-      ord int, user_id uuid, channel text, recipient jsonb, address text, template_id uuid, template_key text, template_version int,
-      content jsonb, data jsonb, category text, priority text, send_at timestamptz, status text, status_reason text, plan_tier text,
-      sms_encoding text, sms_characters int, sms_segments int)
+      id uuid, user_id uuid, created_by text, channel text, recipient jsonb, address text, template_id uuid, template_key text,
+      template_version int, content jsonb, data jsonb, category text, priority text, send_at timestamptz, status text,
+      status_reason text, batch_id uuid, plan_tier text, sms_encoding text, sms_characters int, sms_segments int)
   ), d AS (
-    INSERT INTO deliveries (tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
+    INSERT INTO deliveries (id, tenant_id, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
                             content, data, category, priority, status, status_reason, send_at, batch_id, plan_tier,
                             sms_encoding, sms_characters, sms_segments)
-    SELECT $2, user_id, $3, channel, recipient, address, template_id, template_key, template_version,
-           content, data, category, priority, status, status_reason, send_at, $4, plan_tier,
+    SELECT id, $2, user_id, created_by, channel, recipient, address, template_id, template_key, template_version,
+           content, data, category, priority, status, status_reason, send_at, batch_id, plan_tier,
            sms_encoding, sms_characters, sms_segments
-    FROM input ORDER BY ord
+    FROM input
     RETURNING ${DELIVERY_COLUMNS}
   ), ev AS (
     INSERT INTO delivery_events (tenant_id, delivery_id, type) SELECT tenant_id, id, status FROM d
   ), jobs AS (
-    ${deliverJobsSql('d', '$5')}
+    ${deliverJobsSql('d', '$3')}
   )
   SELECT d.* FROM d CROSS JOIN jobs`;
 
@@ -199,13 +201,24 @@ async function inUniqueRounds<I, R>(items: readonly I[], key: (i: I) => string, 
 export class DeliveriesRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Inserts accepted deliveries with their first event and (queued or scheduled ones) their deliver job, in the caller's transaction. */
+  /**
+   * Inserts accepted deliveries with their first event and (queued or scheduled ones) their deliver
+   * job, in the caller's transaction, answering them in the order given; one statement for the
+   * inserts the transaction's steps ask for in the same turn (concurrent accepts).
+   */
   insertMany(tx: Tx, rows: NewDelivery[], createdBy: string, batchId: string | null): Promise<DeliveryRow[]> {
-    return tx.rows<DeliveryRow>(
-      INSERT_SQL,
-      [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), tx.tenantId, createdBy, batchId, TASK.deliver],
-      'deliveries_insert_with_jobs',
-    );
+    const call = rows.map((r) => ({ ...r, id: randomUUID(), created_by: createdBy, batch_id: batchId }));
+    return tx
+      .batch('deliveries_insert_with_jobs', async (calls: ReadonlyArray<typeof call>) => {
+        const inserted = await tx.rows<DeliveryRow>(
+          INSERT_SQL,
+          [JSON.stringify(calls.flat()), tx.tenantId, TASK.deliver],
+          'deliveries_insert_with_jobs',
+        );
+        const byId = new Map(inserted.map((d) => [d.id, d]));
+        return calls.map((c) => c.map((r) => byId.get(r.id)!));
+      })
+      .load(call);
   }
 
   list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
