@@ -123,6 +123,8 @@ export class UnitOfWork {
   private readonly pending = new Map<string, SharedStep[]>();
   /** Shared transactions running, by tenant. */
   private readonly inFlight = new Map<string, number>();
+  /** The keys (`tenant:key`) of the steps running in shared transactions. */
+  private readonly busyKeys = new Set<string>();
   private flushing = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -176,19 +178,25 @@ export class UnitOfWork {
     for (const [tenantId, waiting] of this.pending) {
       while (waiting.length && (this.inFlight.get(tenantId) ?? 0) < SHARED_IN_FLIGHT) {
         // Steps about the same thing (`key`: a delivery) never share a transaction, where they would
-        // run side by side: the later one waits for the next and sees what the first committed.
-        const keys = new Set<string>();
+        // run side by side, nor run while one about it does: the later waits and sees what the first committed.
+        const keys: string[] = [];
         const steps: SharedStep[] = [];
         const rest: SharedStep[] = [];
         for (const s of waiting) {
-          if (steps.length < SHARED_MAX && (s.key === undefined || !keys.has(s.key))) {
-            if (s.key !== undefined) keys.add(s.key);
+          const key = s.key === undefined ? undefined : `${tenantId}:${s.key}`;
+          if (steps.length < SHARED_MAX && (key === undefined || !this.busyKeys.has(key))) {
+            if (key !== undefined) {
+              this.busyKeys.add(key);
+              keys.push(key);
+            }
             steps.push(s);
           } else rest.push(s);
         }
         waiting.splice(0, waiting.length, ...rest);
+        if (!steps.length) break;
         this.inFlight.set(tenantId, (this.inFlight.get(tenantId) ?? 0) + 1);
         void this.runShared(tenantId, steps).finally(() => {
+          for (const key of keys) this.busyKeys.delete(key);
           const left = this.inFlight.get(tenantId)! - 1;
           if (left) this.inFlight.set(tenantId, left);
           else this.inFlight.delete(tenantId);
