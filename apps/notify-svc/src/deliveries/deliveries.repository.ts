@@ -221,10 +221,14 @@ export class DeliveriesRepository {
       .load(call);
   }
 
+  /**
+   * A page of the tenant's deliveries, newest first. In a shared transaction (one BEGIN and COMMIT for the
+   * concurrent lists and sends of the tenant): the page is answered only once that transaction commits.
+   */
   list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
     const c = cursor ? cursorPosition(cursor) : undefined;
     const params = [tenantId, c?.at ?? null, c?.id ?? null, f.from ?? null, f.to ?? null, f.status ?? null, f.channel ?? null, limit + 1];
-    return this.uow.tenant(tenantId, async (tx) => {
+    return this.uow.shared(tenantId, async (tx) => {
       const rows = f.userId
         ? await tx.rows<DeliveryRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
         : await tx.rows<DeliveryRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
