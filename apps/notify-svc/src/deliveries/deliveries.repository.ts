@@ -175,7 +175,7 @@ function transitionShape(t: Transition): { shape: string; columns: string; sets:
 const transitionShapes = new Map<string, { shape: string; columns: string; sets: string }>();
 
 /** A transition's row for its shape's statement. */
-function transitionRow(id: string, t: Transition): Record<string, unknown> {
+function transitionRow(id: string, t: Transition): { id: string } & Record<string, unknown> {
   return { ...t.changes, id, status: t.status, ev_type: t.event?.type ?? t.status, ev_detail: t.event?.detail ?? null };
 }
 
@@ -194,6 +194,28 @@ async function inUniqueRounds<I, R>(items: readonly I[], key: (i: I) => string, 
     round.forEach((e, i) => (out[e.at] = answers[i]!));
   }
   return out;
+}
+
+/**
+ * One statement for the rows about deliveries that a transaction's steps give in the same turn
+ * (Tx.batch), in rounds without a repeated delivery (inUniqueRounds): `run` gets the statement's
+ * parameters ($1 the tenant, $2 the round's rows as JSON, $3 their ids) and answers each row.
+ */
+function byDeliveryBatch<R extends { id: string }, A>(
+  tx: Tx,
+  name: string,
+  row: R,
+  run: (params: unknown[], round: R[]) => Promise<A[]>,
+): Promise<A> {
+  return tx
+    .batch(name, (rows: readonly R[]) =>
+      inUniqueRounds(
+        rows,
+        (r) => r.id,
+        (round) => run([tx.tenantId, JSON.stringify(round), round.map((r) => r.id)], round),
+      ),
+    )
+    .load(row);
 }
 
 /** Deliveries, their events and their provider attempts; every statement runs in a tenant transaction. */
@@ -271,11 +293,7 @@ export class DeliveriesRepository {
 
   /** The delivery, locked for this transaction (a worker deciding, a cancel, a retry). */
   lock(tx: Tx, id: string): Promise<DeliveryRow | undefined> {
-    return tx.one<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-      [tx.tenantId, id],
-      'deliveries_lock',
-    );
+    return tx.one<DeliveryRow>(`SELECT t.* FROM ${lockedDeliveries(DELIVERY_COLUMNS, '$2')}`, [tx.tenantId, [id]], 'deliveries_lock');
   }
 
   /**
@@ -286,27 +304,20 @@ export class DeliveriesRepository {
   async transition(tx: Tx, id: string, status: DeliveryStatus, changes: TransitionChanges, event: TransitionEvent = {}): Promise<void> {
     const t: Transition = { status, changes, event };
     const { shape, columns, sets } = transitionShape(t);
-    await tx
-      .batch(`delivery_transition_${shape}`, (rows: ReadonlyArray<Record<string, unknown>>) =>
-        inUniqueRounds(
-          rows,
-          (r) => r.id as string,
-          async (round) => {
-            await tx.exec(
-              `WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, ${columns})),
-             d AS (SELECT t.* FROM ${lockedDeliveries('id', '$3')}),
-             u AS (UPDATE deliveries SET ${sets}, updated_at = now() FROM d JOIN x ON x.id = d.id
-                   WHERE deliveries.tenant_id = $1 AND deliveries.id = d.id
-                   RETURNING deliveries.tenant_id, deliveries.id)
-             INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT u.tenant_id, u.id, x.ev_type, x.ev_detail FROM u JOIN x ON x.id = u.id`,
-              [tx.tenantId, JSON.stringify(round), round.map((r) => r.id)],
-              `delivery_transition_${shape}`,
-            );
-            return round.map(() => undefined);
-          },
-        ),
-      )
-      .load(transitionRow(id, t));
+    const name = `delivery_transition_${shape}`;
+    await byDeliveryBatch(tx, name, transitionRow(id, t), async (params, round) => {
+      await tx.exec(
+        `WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, ${columns})),
+         d AS (SELECT t.* FROM ${lockedDeliveries('id', '$3')}),
+         u AS (UPDATE deliveries SET ${sets}, updated_at = now() FROM d JOIN x ON x.id = d.id
+               WHERE deliveries.tenant_id = $1 AND deliveries.id = d.id
+               RETURNING deliveries.tenant_id, deliveries.id)
+         INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT u.tenant_id, u.id, x.ev_type, x.ev_detail FROM u JOIN x ON x.id = u.id`,
+        params,
+        name,
+      );
+      return round.map(() => undefined);
+    });
   }
 
   async event(tx: Tx, id: string, type: string, detail?: Record<string, unknown>): Promise<void> {
@@ -388,9 +399,9 @@ export class DeliveriesRepository {
     then: Transition & { onlyIf: { status: DeliveryStatus; attempts: number } },
   ): Promise<{ moved: boolean } | undefined> {
     const { shape, columns, sets } = transitionShape(then);
+    const name = `delivery_record_attempt_${shape}`;
     const row = {
       ...transitionRow(a.delivery_id, then),
-      id: a.delivery_id,
       attempt: a.attempt,
       channel: a.channel,
       provider_used: a.provider,
@@ -402,39 +413,31 @@ export class DeliveriesRepository {
       only_status: then.onlyIf.status,
       only_attempts: then.onlyIf.attempts,
     };
-    return tx
-      .batch(`delivery_record_attempt_${shape}`, (rows: ReadonlyArray<typeof row>) =>
-        inUniqueRounds(
-          rows,
-          (r) => r.id,
-          async (round) => {
-            const found = await tx.rows<{ id: string; moved: boolean }>(
-              `WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempt int, channel text, provider_used text,
-                 outcome text, attempt_message_id text, duration_ms int, error_code text, error text, only_status text, only_attempts int,
-                 ${columns})),
-             d AS (SELECT t.* FROM ${lockedDeliveries('tenant_id, id, status, attempts', '$3')}),
-             a AS (
-               INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
-               SELECT d.tenant_id, d.id, x.attempt, x.channel, x.provider_used, x.outcome, x.attempt_message_id, x.duration_ms, x.error_code, x.error
-               FROM d JOIN x ON x.id = d.id ON CONFLICT (delivery_id, attempt) DO NOTHING
-             ), u AS (
-               UPDATE deliveries SET ${sets}, updated_at = now() FROM d JOIN x ON x.id = d.id
-               WHERE deliveries.tenant_id = $1 AND deliveries.id = d.id
-                 AND d.status = x.only_status AND d.attempts = x.only_attempts
-               RETURNING deliveries.tenant_id, deliveries.id
-             ), ev AS (
-               INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT u.tenant_id, u.id, x.ev_type, x.ev_detail FROM u JOIN x ON x.id = u.id
-             )
-             SELECT d.id, EXISTS (SELECT 1 FROM u WHERE u.id = d.id) AS moved FROM d`,
-              [tx.tenantId, JSON.stringify(round), round.map((r) => r.id)],
-              `delivery_record_attempt_${shape}`,
-            );
-            const moved = new Map(found.map((f) => [f.id, { moved: f.moved }]));
-            return round.map((r) => moved.get(r.id));
-          },
-        ),
-      )
-      .load(row);
+    return byDeliveryBatch(tx, name, row, async (params, round) => {
+      const found = await tx.rows<{ id: string; moved: boolean }>(
+        `WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, attempt int, channel text, provider_used text,
+           outcome text, attempt_message_id text, duration_ms int, error_code text, error text, only_status text, only_attempts int,
+           ${columns})),
+         d AS (SELECT t.* FROM ${lockedDeliveries('tenant_id, id, status, attempts', '$3')}),
+         a AS (
+           INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, channel, provider, outcome, provider_message_id, duration_ms, error_code, error)
+           SELECT d.tenant_id, d.id, x.attempt, x.channel, x.provider_used, x.outcome, x.attempt_message_id, x.duration_ms, x.error_code, x.error
+           FROM d JOIN x ON x.id = d.id ON CONFLICT (delivery_id, attempt) DO NOTHING
+         ), u AS (
+           UPDATE deliveries SET ${sets}, updated_at = now() FROM d JOIN x ON x.id = d.id
+           WHERE deliveries.tenant_id = $1 AND deliveries.id = d.id
+             AND d.status = x.only_status AND d.attempts = x.only_attempts
+           RETURNING deliveries.tenant_id, deliveries.id
+         ), ev AS (
+           INSERT INTO delivery_events (tenant_id, delivery_id, type, detail) SELECT u.tenant_id, u.id, x.ev_type, x.ev_detail FROM u JOIN x ON x.id = u.id
+         )
+         SELECT d.id, EXISTS (SELECT 1 FROM u WHERE u.id = d.id) AS moved FROM d`,
+        params,
+        name,
+      );
+      const moved = new Map(found.map((f) => [f.id, { moved: f.moved }]));
+      return round.map((r) => moved.get(r.id));
+    });
   }
 
   /** Status of a delivery (or undefined when it is not the tenant's). */
