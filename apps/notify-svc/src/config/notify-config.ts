@@ -89,7 +89,10 @@ export const notifyConfigSpec = {
   WORKERS_ENABLED: v.bool('Run delivery workers inside this notify-svc process (npm run start:worker runs them alone)', {
     default: 'true',
   }),
-  WORKER_CONCURRENCY: v.int('Deliveries one worker process sends at once', { default: '16', min: 1, max: 500 }),
+  WORKER_CONCURRENCY: v.int(
+    'Deliveries one worker process sends at once (more in flight make bigger shared transactions: fewer statements per delivery)',
+    { default: '32', min: 1, max: 500 },
+  ),
   WORKER_POLL_INTERVAL: v.duration('How often idle workers look for jobs that became due (new jobs arrive at once by LISTEN/NOTIFY)', {
     default: '1s',
     min: 1,

@@ -62,7 +62,10 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     const concurrency = this.config.WORKER_CONCURRENCY;
     this.pool = new pg.Pool({
       connectionString: this.config.NOTIFY_DATABASE_URL,
-      max: concurrency + 2,
+      // graphile-worker's own statements only: its LISTEN, the local queue's batched fetch and the
+      // batched completions (the tasks reach the database through the UnitOfWork's pool). Measured:
+      // at most 5 in use at WORKER_CONCURRENCY 64, so the pool does not grow with the concurrency.
+      max: Math.min(concurrency, 8) + 2,
       application_name: 'notify-svc:worker',
     });
     this.pool.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`));
