@@ -49,6 +49,7 @@ export class AppModule {
           entities: notifyEntities,
           migrations: notifyMigrations,
           applicationName: 'notify-svc',
+          pipeline: true,
           runMigrations: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot({

@@ -6,6 +6,11 @@ export interface DatabaseSettings {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   applicationName: string;
+  /**
+   * pg's pipeline mode: a connection sends the statements queued on it without waiting for each
+   * answer (notify-svc's shared transactions run their steps side by side on one connection).
+   */
+  pipeline?: boolean;
 }
 
 export function typeOrmOptions(s: DatabaseSettings): DataSourceOptions {
@@ -20,7 +25,7 @@ export function typeOrmOptions(s: DatabaseSettings): DataSourceOptions {
     migrationsRun: false,
     logging: ['error'],
     applicationName: s.applicationName,
-    extra: { max: s.poolSize, connectionTimeoutMillis: 5000 },
+    extra: { max: s.poolSize, connectionTimeoutMillis: 5000, ...(s.pipeline ? { pipeline: true } : {}) },
   };
 }
 
