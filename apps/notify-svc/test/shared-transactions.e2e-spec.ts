@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { UnitOfWork, type Tx } from '../src/database/unit-of-work.js';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository.js';
 import { PolicyFactsRepository } from '../src/deliveries/policy/policy-facts.repository.js';
@@ -31,6 +32,19 @@ describe('shared transactions', () => {
     expect(res.status).toBe(202);
     return res.body.data as { id: string; to: { email: string } };
   };
+
+  it("the service's connections run in pg's pipeline mode: side-by-side steps' statements go out together", async () => {
+    // Without it, pg queues them on the client one answer at a time (a queue deprecated for pg@9).
+    const runner = env.t.app.get(DataSource).createQueryRunner();
+    try {
+      const client = (await runner.connect()) as { pipeline?: boolean };
+      expect(client.pipeline).toBe(true);
+    } finally {
+      await runner.release();
+    }
+    const ids = await Promise.all([1, 2, 3].map(() => db.shared(a.tenantId, (tx) => txid(tx))));
+    expect(new Set(ids).size).toBe(1);
+  });
 
   it('what the steps of one transaction ask for in the same turn runs once for all of them (Tx.batch)', async () => {
     const calls: number[][] = [];
