@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
-import { queryRows } from '#common';
+import { AmbientTransaction, queryRows } from '#common';
 
 /**
  * Where auth-svc's statements run: a TypeORM EntityManager, for entity work (`repo`) and
@@ -39,7 +38,7 @@ export class Tx {
  */
 @Injectable()
 export class UnitOfWork {
-  private readonly ambient = new AsyncLocalStorage<Tx>();
+  private readonly ambient = new AmbientTransaction<Tx>();
   private readonly pool: Tx;
 
   constructor(private readonly dataSource: DataSource) {
@@ -61,7 +60,7 @@ export class UnitOfWork {
    * its async context after COMMIT: an ended transaction is not open.
    */
   current(): Tx | undefined {
-    const tx = this.ambient.getStore();
+    const tx = this.ambient.get();
     return tx?.inTransaction ? tx : undefined;
   }
 

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
@@ -12,7 +11,7 @@ import {
   type QueryRunner,
   type Repository,
 } from 'typeorm';
-import { AppException, isUuid } from '#common';
+import { AmbientTransaction, AppException, isUuid } from '#common';
 import { MAINTENANCE_ROLE, RLS_ROLE } from './roles.js';
 
 /** The condition and parameter of a tenant transaction's own rows (`tenant_id = $1`), for newestFirst. */
@@ -117,7 +116,7 @@ export class Tx {
  */
 @Injectable()
 export class UnitOfWork {
-  private readonly ambient = new AsyncLocalStorage<Tx>();
+  private readonly ambient = new AmbientTransaction<Tx>();
   private roles: Promise<{ tenant: string | null; maintenance: string | null }> | null = null;
   /** Steps waiting for the next turn of the event loop, by tenant (see `shared`). */
   private readonly pending = new Map<string, SharedStep[]>();
@@ -149,7 +148,7 @@ export class UnitOfWork {
    */
   shared<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, opts: { key?: string } = {}): Promise<T> {
     // Inside an open transaction (an Idempotency-Key request's), join it as tenant() does.
-    if (!isUuid(tenantId) || this.ambient.getStore()) return this.tenant(tenantId, fn);
+    if (!isUuid(tenantId) || this.ambient.get()) return this.tenant(tenantId, fn);
     return new Promise<T>((resolve, reject) =>
       this.queueShared(tenantId.toLowerCase(), { fn, resolve, reject, key: opts.key } as SharedStep),
     );
@@ -232,11 +231,11 @@ export class UnitOfWork {
 
   /** The transaction open on this async path, if any. */
   current(): Tx | undefined {
-    return this.ambient.getStore();
+    return this.ambient.get();
   }
 
   private async run<T>(scope: TxScope, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
-    const open = this.ambient.getStore();
+    const open = this.ambient.get();
     if (open) {
       if (sameScope(open.scope, scope)) return fn(open);
       throw new Error(`a ${scope.kind} transaction cannot open inside another scope's transaction`);

@@ -3,3 +3,4 @@ export * from './database-admin.js';
 export * from './typeorm-options.js';
 export * from './database.module.js';
 export * from './query-rows.js';
+export * from './ambient-transaction.js';
