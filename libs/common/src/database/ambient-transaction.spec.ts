@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AmbientTransaction } from './ambient-transaction.js';
 
