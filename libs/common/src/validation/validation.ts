@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppException } from '../errors/app.exception.js';
+import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
 export interface FieldError {
   field: string;
@@ -72,6 +73,7 @@ function isPlainObject(value: unknown): boolean {
 
 /** Whitelist, reject unknown fields, transform to DTO classes; errors name every field. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
