@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { MailDev } from 'maildev';
 import webpush from 'web-push';
-import { ensureDatabase, redactUrl, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
+import { ensureDatabase, redactUrl, startEmbeddedPostgresApart, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = path.join(root, '.data');
@@ -52,7 +52,8 @@ async function databases(): Promise<{ auth: string; notify: string }> {
   let server = env.DATABASE_URL;
   if (!server) {
     log('no DATABASE_URL: starting the embedded PostgreSQL (data in .data/pg)');
-    pgHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+    // In its own process group: Ctrl-C stops the services first, then PostgreSQL (shutdown below).
+    pgHandle = await startEmbeddedPostgresApart({ dataDir: path.join(dataDir, 'pg') });
     server = pgHandle.url('postgres');
     log(`embedded PostgreSQL on 127.0.0.1:${pgHandle.port}`);
   }

