@@ -134,14 +134,45 @@ export async function loadWithCpu(name: string, o: LoadOptions): Promise<Measure
   return { ...m, cpuUsPerReq: Math.round(((after - before) * 1000) / m.total) };
 }
 
-export function startBareFastify(root: string): Promise<{ url: string }> {
+export interface BareFastify {
+  url: string;
+  /**
+   * A route of bare Fastify that answers exactly what `url` answered to one request with `headers`
+   * (its headers, less the ones Node writes itself, and its body): the ceiling those bytes leave.
+   */
+  sameBytes(name: string, url: string, headers?: Record<string, string>): Promise<string>;
+}
+
+/** Headers Node's http server writes on its own; the replay keeps them out of the captured set. */
+const NODE_OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+export function startBareFastify(root: string): Promise<BareFastify> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(root, 'dist', 'bench', 'bare-fastify.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
+    const sameBytes = async (name: string, url: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(url, { headers });
+      const body = await res.text();
+      const kept: Record<string, string> = {};
+      res.headers.forEach((value, key) => {
+        if (!NODE_OWN_HEADERS.has(key)) kept[key] = value;
+      });
+      await new Promise<void>((done) => {
+        const ack = (m: { replayed?: string }) => {
+          if (m.replayed !== name) return;
+          child.off('message', ack);
+          done();
+        };
+        child.on('message', ack);
+        child.send({ replay: { name, headers: kept, body } });
+      });
+      return `${base}/replay/${name}`;
+    };
+    let base = '';
     child.once('message', (m: { port: number }) => {
-      const url = `http://127.0.0.1:${m.port}`;
-      pidByOrigin.set(url, child.pid!);
-      resolve({ url });
+      base = `http://127.0.0.1:${m.port}`;
+      pidByOrigin.set(base, child.pid!);
+      resolve({ url: base, sameBytes });
     });
     child.once('exit', (code) => reject(new Error(`bare fastify exited (${code})`)));
   });
