@@ -467,14 +467,22 @@ async function main() {
       };
     });
 
+    // V8's heap (used/total, MB) from notify-svc's Prometheus metrics: tells a heap that grew from memory outside it.
+    const heapMb = async () => {
+      const text = await (await fetch(`${NOTIFY}/metrics`, { headers: { 'x-internal-api-key': INTERNAL_KEY } })).text();
+      const mb = (name: string) => Math.round(Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+      return `${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')}`;
+    };
     await scenario('notify-svc RSS after many deliveries', '< 300 MB after 100,000 deliveries', async () => {
       const count = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 100_000);
       const { rx, send } = await webhookTarget();
       try {
         const before = rssMb(notifyPid);
+        const heapBefore = await heapMb();
         const sent = await send(count);
         const { missing } = await awaitArrivals(rx, sent.starts.keys(), 600_000);
         const after = rssMb(notifyPid);
+        const heapAfter = await heapMb();
         return {
           name: `notify-svc RSS after ${count} webhook deliveries (MB)`,
           rps: after,
@@ -483,7 +491,7 @@ async function main() {
           non2xx: sent.failures,
           errors: missing,
           total: sent.starts.size,
-          ratio: `${before} MB before, ${after} MB after (workers in the same process)`,
+          ratio: `${before} MB before, ${after} MB after (workers in the same process); V8 heap used/total ${heapBefore} → ${heapAfter} MB`,
           met: after < 300 && missing === 0 && count >= 100_000,
         };
       } finally {
