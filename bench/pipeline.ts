@@ -120,6 +120,10 @@ export async function queueOverhead(
   concurrency: number,
 ): Promise<{ jobsPerSecond: number; usPerJob: number }> {
   const pool = new pg.Pool({ connectionString, max: concurrency + 4 });
+  // An idle connection's error (the database going away at the end) is reported, not thrown (graphile-worker asks for a handler).
+  const report = (err: Error) => console.error(`graphile-worker bench pool: ${String(err)}`);
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
   await utils.migrate();
   for (let i = 0; i < jobs; i += 1000) {
