@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { UnitOfWork, type Tx } from '../src/database/unit-of-work.js';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository.js';
 import { PolicyFactsRepository } from '../src/deliveries/policy/policy-facts.repository.js';
@@ -146,5 +146,42 @@ describe('shared transactions', () => {
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const d of sent) expect(byId.get(d.id)).toEqual({ id: d.id, address: d.to.email, events: 1, jobs: 1 });
+  });
+
+  it('a transaction whose ROLLBACK fails gives its connection back once, and it is not reused', async () => {
+    const ds = env.t.app.get(DataSource);
+    // TypeORM's own list, which DataSource.destroy() empties one release() at a time before ending the pool:
+    // a released runner left in it made the shutdown spin forever.
+    const connected = () => (ds.driver as unknown as { connectedQueryRunners: Array<{ isReleased: boolean }> }).connectedQueryRunners;
+    // A ROLLBACK that fails, through TypeORM's public hook (in production: the connection broke under it).
+    const refusing: EntitySubscriberInterface = {
+      beforeTransactionRollback: () => {
+        throw new Error('rollback refused');
+      },
+    };
+    ds.subscribers.push(refusing);
+    let pid = 0;
+    try {
+      await expect(
+        db.tenant(a.tenantId, async (tx) => {
+          pid = (await tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!.pid;
+          throw new Error('step failed');
+        }),
+      ).rejects.toThrow('step failed');
+    } finally {
+      ds.subscribers.splice(ds.subscribers.indexOf(refusing), 1);
+    }
+    const leftBehind = connected().filter((r) => r.isReleased);
+    // Taken out again before asserting, so that a regression fails here instead of hanging the suite's teardown.
+    for (const r of leftBehind) connected().splice(connected().indexOf(r), 1);
+    expect(leftBehind.length).toBe(0);
+    // Its connection left the pool: the backend ends, and the next transactions run on others.
+    const alive = async () => (await ds.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]))[0].n as number;
+    for (let i = 0; i < 50 && (await alive()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await alive()).toBe(0);
+    const pids = await Promise.all(
+      [1, 2, 3].map(() => db.tenant(a.tenantId, (tx) => tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r!.pid))),
+    );
+    expect(pids).not.toContain(pid);
   });
 });

@@ -260,7 +260,11 @@ export class UnitOfWork {
       });
       throw err;
     } finally {
-      if (broken) client.release(true);
+      // A connection whose ROLLBACK failed is never reused: ended here, so that pg-pool drops it when the runner
+      // gives it back. Released through the runner only: releasing the pg client as well (client.release(true))
+      // was a double release, whichever came second threw, and a runner TypeORM had marked released stayed in
+      // its list of connected runners, where DataSource.destroy() then spun at 100% CPU on shutdown.
+      if (broken) void client.end().catch(() => undefined);
       await runner.release().catch(() => undefined);
     }
   }
