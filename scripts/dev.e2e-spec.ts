@@ -78,7 +78,7 @@ describe('npm start (scripts/dev.ts)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (dev && dev.exitCode === null) {
+    if (dev && dev.exitCode === null && dev.signalCode === null) {
       const exited = new Promise((r) => dev.once('exit', r));
       dev.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
@@ -122,4 +122,13 @@ describe('npm start (scripts/dev.ts)', () => {
     const warnings = lines().filter((l) => l.level === 'warn' || l.level === 'error');
     expect(warnings.filter((l) => /JWKS|revocation/i.test(l.msg ?? ''))).toEqual([]);
   });
+
+  // Last: it ends the launcher.
+  it('takes the services and the gateway down with it when the launcher is killed outright (SIGKILL)', async () => {
+    dev.kill('SIGKILL');
+    const deadline = Date.now() + 30_000;
+    const up = async () => (await Promise.all(Object.values(ports).map((p) => accepts('127.0.0.1', p)))).some(Boolean);
+    while ((await up()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await up()).toBe(false);
+  }, 40_000);
 });

@@ -71,7 +71,8 @@ function run(name: string, script: string, childEnv: Record<string, string>) {
   const proc = spawn(process.execPath, ['--enable-source-maps', path.join(root, 'dist', script)], {
     cwd: root,
     env: { ...env, ...childEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The IPC channel only tells the child when this launcher is gone (stopWithLauncher): killed outright, it takes them down.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only this launcher, which stops the children in order.
     detached: true,
   });
@@ -151,6 +152,8 @@ async function shutdown(code: number) {
 async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // A closed terminal window: the same orderly stop (by default SIGHUP would end only this launcher).
+  process.on('SIGHUP', () => void shutdown(0));
   process.on('exit', () => children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')));
   const urls = await databases();
   const mail = await startMailCatcher();

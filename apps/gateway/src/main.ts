@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '#common';
+import { ConfigError, createLogger, stopWithLauncher } from '#common';
 import { buildGateway } from './gateway.js';
 import { loadGatewayConfig } from './gateway-config.js';
 
@@ -20,3 +20,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
+stopWithLauncher();

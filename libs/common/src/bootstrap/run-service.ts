@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { ConfigError } from '../config/config-schema.js';
 import { createLogger } from '../logging/logger.js';
 import { createServiceApp, type AppOptions } from './create-app.js';
+import { stopWithLauncher } from './stop-with-launcher.js';
 
 interface BaseConfig {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -42,6 +43,7 @@ export async function runService<C extends BaseConfig>(s: {
     const port = s.port(config);
     await app.listen({ port, host: config.HOST });
     logger.info({ port }, `${s.name} listening on ${await app.getUrl()}`);
+    stopWithLauncher();
   } catch (err) {
     logger.fatal({ err }, `${s.name} failed to start`);
     logger.flush();
