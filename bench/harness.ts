@@ -150,28 +150,27 @@ export function startBareFastify(root: string): Promise<BareFastify> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(root, 'dist', 'bench', 'bare-fastify.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
-    const sameBytes = async (name: string, url: string, headers: Record<string, string> = {}) => {
-      const res = await fetch(url, { headers });
-      const body = await res.text();
-      const kept: Record<string, string> = {};
-      res.headers.forEach((value, key) => {
-        if (!NODE_OWN_HEADERS.has(key)) kept[key] = value;
-      });
-      await new Promise<void>((done) => {
-        const ack = (m: { replayed?: string }) => {
-          if (m.replayed !== name) return;
-          child.off('message', ack);
-          done();
-        };
-        child.on('message', ack);
-        child.send({ replay: { name, headers: kept, body } });
-      });
-      return `${base}/replay/${name}`;
-    };
-    let base = '';
     child.once('message', (m: { port: number }) => {
-      base = `http://127.0.0.1:${m.port}`;
+      const base = `http://127.0.0.1:${m.port}`;
       pidByOrigin.set(base, child.pid!);
+      const sameBytes = async (name: string, url: string, headers: Record<string, string> = {}) => {
+        const res = await fetch(url, { headers });
+        const body = await res.text();
+        const kept: Record<string, string> = {};
+        res.headers.forEach((value, key) => {
+          if (!NODE_OWN_HEADERS.has(key)) kept[key] = value;
+        });
+        await new Promise<void>((done) => {
+          const ack = (reply: { replayed?: string }) => {
+            if (reply.replayed !== name) return;
+            child.off('message', ack);
+            done();
+          };
+          child.on('message', ack);
+          child.send({ replay: { name, headers: kept, body } });
+        });
+        return `${base}/replay/${name}`;
+      };
       resolve({ url: base, sameBytes });
     });
     child.once('exit', (code) => reject(new Error(`bare fastify exited (${code})`)));
