@@ -345,6 +345,21 @@ describe('deliveries', () => {
     expect(new Set(seen)).toEqual(created);
   });
 
+  it('lists each delivery exactly as it answers it alone, timestamps included', async () => {
+    const d = await send(email());
+    await env.systemQuery(
+      `UPDATE deliveries SET sent_at = date_trunc('milliseconds', created_at) + interval '1.2345 seconds' WHERE id = $1`,
+      [d.body.data.id],
+    );
+    const one = await env.http.get(`/notify/v1/deliveries/${d.body.data.id}`, { token: a.admin });
+    const listed = await env.http.get('/notify/v1/deliveries?limit=100', { token: a.admin });
+    const inList = listed.body.data.find((x: { id: string }) => x.id === d.body.data.id);
+    const { events: _events, providerAttempts: _attempts, ...alone } = one.body.data;
+    expect(inList).toEqual(alone);
+    expect(inList.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(inList.sentAt) - Date.parse(inList.createdAt)).toBe(1234);
+  });
+
   it('cancels only before sending: 409 when already cancelled, 404 for an unknown id', async () => {
     const d = await send(email());
     const ok = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });

@@ -11,7 +11,7 @@ import {
   type QueryRunner,
   type Repository,
 } from 'typeorm';
-import { AmbientTransaction, AppException, isUuid } from '#common';
+import { AmbientTransaction, AppException, ISO_TIMESTAMP_TYPES, isUuid, type IsoDates } from '#common';
 import { MAINTENANCE_ROLE, RLS_ROLE } from './roles.js';
 
 /** The condition and parameter of a tenant transaction's own rows (`tenant_id = $1`), for newestFirst. */
@@ -85,6 +85,14 @@ export class Tx {
     return (await this.query(sql, params, name)).rows as T[];
   }
 
+  /**
+   * Rows that go out in an answer: like `rows`, but `timestamptz` columns arrive as the ISO strings
+   * the answer carries (`ISO_TIMESTAMP_TYPES`) instead of Dates written back out one by one.
+   */
+  async view<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<IsoDates<T>[]> {
+    return (await this.query(sql, params, name, ISO_TIMESTAMP_TYPES)).rows as IsoDates<T>[];
+  }
+
   async one<T = Record<string, unknown>>(sql: string, params: unknown[] = [], name?: string): Promise<T | undefined> {
     return (await this.query(sql, params, name)).rows[0] as T | undefined;
   }
@@ -93,9 +101,9 @@ export class Tx {
     return (await this.query(sql, params, name)).rowCount ?? 0;
   }
 
-  private async query(text: string, values: unknown[], name?: string): Promise<pg.QueryResult> {
+  private async query(text: string, values: unknown[], name?: string, types?: pg.CustomTypesConfig): Promise<pg.QueryResult> {
     try {
-      return await this.client.query(name ? { name, text, values } : { text, values });
+      return await this.client.query({ name, text, values, types });
     } catch (err) {
       throw dbError(err, text, values);
     }

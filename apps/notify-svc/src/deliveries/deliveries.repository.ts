@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { cursorPosition, pageOf, type Page } from '#common';
+import { cursorPosition, pageOf, type IsoDates, type Page } from '#common';
 import type { Channel } from '../channels/channel-registry.js';
 import { deliverJobsSql, TASK } from '../jobs/job-queue.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
@@ -247,13 +247,13 @@ export class DeliveriesRepository {
    * A page of the tenant's deliveries, newest first. In a shared transaction (one BEGIN and COMMIT for the
    * concurrent lists and sends of the tenant): the page is answered only once that transaction commits.
    */
-  list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRow>> {
+  list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<IsoDates<DeliveryRow>>> {
     const c = cursor ? cursorPosition(cursor) : undefined;
     const params = [tenantId, c?.at ?? null, c?.id ?? null, f.from ?? null, f.to ?? null, f.status ?? null, f.channel ?? null, limit + 1];
     return this.uow.shared(tenantId, async (tx) => {
       const rows = f.userId
-        ? await tx.rows<DeliveryRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
-        : await tx.rows<DeliveryRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
+        ? await tx.view<DeliveryRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
+        : await tx.view<DeliveryRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
       return pageOf(rows, limit, (r) => r.created_at);
     });
   }

@@ -1,3 +1,4 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { DeliveryAttemptRow, DeliveryEventRow, DeliveryRow } from '../deliveries.repository.js';
 
 export interface DeliveryView {
@@ -14,29 +15,32 @@ export interface DeliveryView {
   data: Record<string, unknown> | null;
   category: string | null;
   priority: string;
-  sendAt: Date | null;
+  sendAt: string | null;
   batchId: string | null;
   attempts: number;
   /** The provider that sent it, is sending it, or may hold it (kept on a retry after a timeout: its retries stay there); null while any may take it. */
   provider: string | null;
   providerMessageId: string | null;
-  nextAttemptAt: Date | null;
+  nextAttemptAt: string | null;
   /** sms: how the text travels (GSM-7 or UCS-2), its characters and the segments it is billed as. */
   sms?: { encoding: string; characters: number; segments: number };
   createdBy: string;
-  createdAt: Date;
-  updatedAt: Date;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  failedAt: Date | null;
-  bouncedAt: Date | null;
-  cancelledAt: Date | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  bouncedAt: string | null;
+  cancelledAt: string | null;
   events?: DeliveryEventRow[];
   /** Every provider attempt: number, provider, outcome, provider message id, duration, error. */
   providerAttempts?: DeliveryAttemptRow[];
 }
 
-export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[]; attempts_detail?: DeliveryAttemptRow[] }): DeliveryView {
+type Extras = { events?: DeliveryEventRow[]; attempts_detail?: DeliveryAttemptRow[] };
+
+/** Rows read either way: with Dates (TypeORM, a write's RETURNING) or ISO strings (`Tx.view`, the list). */
+export function toDeliveryView(r: (DeliveryRow | IsoDates<DeliveryRow>) & Extras): DeliveryView {
   return {
     id: r.id,
     channel: r.channel,
@@ -51,23 +55,23 @@ export function toDeliveryView(r: DeliveryRow & { events?: DeliveryEventRow[]; a
     data: r.data,
     category: r.category,
     priority: r.priority,
-    sendAt: r.send_at,
+    sendAt: toIsoTimestamp(r.send_at),
     batchId: r.batch_id,
     attempts: r.attempts,
     provider: r.provider,
     providerMessageId: r.provider_message_id,
-    nextAttemptAt: r.status === 'queued' ? r.next_attempt_at : null,
+    nextAttemptAt: r.status === 'queued' ? toIsoTimestamp(r.next_attempt_at) : null,
     ...(r.sms_segments !== null && r.sms_segments !== undefined
       ? { sms: { encoding: r.sms_encoding ?? 'GSM-7', characters: r.sms_characters ?? 0, segments: r.sms_segments } }
       : {}),
     createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    sentAt: r.sent_at,
-    deliveredAt: r.delivered_at,
-    failedAt: r.failed_at,
-    bouncedAt: r.bounced_at,
-    cancelledAt: r.cancelled_at,
+    createdAt: toIsoTimestamp(r.created_at)!,
+    updatedAt: toIsoTimestamp(r.updated_at)!,
+    sentAt: toIsoTimestamp(r.sent_at),
+    deliveredAt: toIsoTimestamp(r.delivered_at),
+    failedAt: toIsoTimestamp(r.failed_at),
+    bouncedAt: toIsoTimestamp(r.bounced_at),
+    cancelledAt: toIsoTimestamp(r.cancelled_at),
     ...(r.events ? { events: r.events } : {}),
     ...(r.attempts_detail ? { providerAttempts: r.attempts_detail } : {}),
   };
