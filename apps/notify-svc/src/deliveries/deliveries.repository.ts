@@ -4,6 +4,7 @@ import { cursorPosition, pageOf, type IsoDates, type Page } from '#common';
 import type { Channel } from '../channels/channel-registry.js';
 import { deliverJobsSql, TASK } from '../jobs/job-queue.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
+import { DELIVERY_VIEW_COLUMNS, type DeliveryViewRow } from './dtos/delivery.view.js';
 import { Delivery, type DeliveryStatus } from './entities/delivery.entity.js';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity.js';
 import { DeliveryEvent } from './entities/delivery-event.entity.js';
@@ -102,8 +103,8 @@ const INSERT_SQL = `
 const LIST_WHERE = `(created_at, id) < (coalesce($2::timestamptz, 'infinity'), coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
       AND created_at >= coalesce($4::timestamptz, '-infinity') AND created_at < coalesce($5::timestamptz, 'infinity')
       AND ($6::text IS NULL OR status = $6) AND ($7::text IS NULL OR channel = $7)`;
-const LIST_TENANT_SQL = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
-const LIST_USER_SQL = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+const LIST_TENANT_SQL = `SELECT ${DELIVERY_VIEW_COLUMNS.join(', ')} FROM deliveries WHERE tenant_id = $1 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
+const LIST_USER_SQL = `SELECT ${DELIVERY_VIEW_COLUMNS.join(', ')} FROM deliveries WHERE tenant_id = $1 AND user_id = $9 AND ${LIST_WHERE} ORDER BY created_at DESC, id DESC LIMIT $8`;
 
 /** The columns a transition may change (their names go into the statement's text), with their SQL types. */
 const TRANSITION_COLUMNS: Record<string, string> = {
@@ -247,13 +248,13 @@ export class DeliveriesRepository {
    * A page of the tenant's deliveries, newest first. In a shared transaction (one BEGIN and COMMIT for the
    * concurrent lists and sends of the tenant): the page is answered only once that transaction commits.
    */
-  list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<IsoDates<DeliveryRow>>> {
+  list(tenantId: string, f: DeliveryFilter, limit: number, cursor?: string): Promise<Page<IsoDates<DeliveryViewRow>>> {
     const c = cursor ? cursorPosition(cursor) : undefined;
     const params = [tenantId, c?.at ?? null, c?.id ?? null, f.from ?? null, f.to ?? null, f.status ?? null, f.channel ?? null, limit + 1];
     return this.uow.shared(tenantId, async (tx) => {
       const rows = f.userId
-        ? await tx.view<DeliveryRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
-        : await tx.view<DeliveryRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
+        ? await tx.view<DeliveryViewRow>(LIST_USER_SQL, [...params, f.userId], 'deliveries_list_user')
+        : await tx.view<DeliveryViewRow>(LIST_TENANT_SQL, params, 'deliveries_list_tenant');
       return pageOf(rows, limit, (r) => r.created_at);
     });
   }

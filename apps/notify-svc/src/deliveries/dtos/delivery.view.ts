@@ -37,10 +37,46 @@ export interface DeliveryView {
   providerAttempts?: DeliveryAttemptRow[];
 }
 
+/** The columns a view shows: what a list reads (the rest, such as the normalised address, stays in). */
+export const DELIVERY_VIEW_COLUMNS = [
+  'id',
+  'channel',
+  'status',
+  'status_reason',
+  'recipient',
+  'user_id',
+  'template_id',
+  'template_key',
+  'template_version',
+  'content',
+  'data',
+  'category',
+  'priority',
+  'send_at',
+  'batch_id',
+  'attempts',
+  'provider',
+  'provider_message_id',
+  'next_attempt_at',
+  'sms_encoding',
+  'sms_characters',
+  'sms_segments',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'sent_at',
+  'delivered_at',
+  'failed_at',
+  'bounced_at',
+  'cancelled_at',
+] as const satisfies ReadonlyArray<keyof DeliveryRow>;
+
+export type DeliveryViewRow = Pick<DeliveryRow, (typeof DELIVERY_VIEW_COLUMNS)[number]>;
+
 type Extras = { events?: DeliveryEventRow[]; attempts_detail?: DeliveryAttemptRow[] };
 
 /** Rows read either way: with Dates (TypeORM, a write's RETURNING) or ISO strings (`Tx.view`, the list). */
-export function toDeliveryView(r: (DeliveryRow | IsoDates<DeliveryRow>) & Extras): DeliveryView {
+export function toDeliveryView(r: (DeliveryViewRow | IsoDates<DeliveryViewRow>) & Extras): DeliveryView {
   return {
     id: r.id,
     channel: r.channel,
