@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newestFirst, type Page } from '#common';
+import { newestFirst, type IsoDates, type Page } from '#common';
 import type { Channel } from '../channels/channel-registry.js';
 import type { ContactRow } from '../contacts/contacts.repository.js';
 import type { AudienceFilter } from '../contacts/entities/contact.entity.js';
@@ -97,7 +97,7 @@ export class CampaignsRepository {
     return (await tx.exec('DELETE FROM campaigns WHERE tenant_id = $1 AND id = $2', [tx.tenantId, id])) > 0;
   }
 
-  list(tx: Tx, limit: number, cursor?: string): Promise<Page<CampaignRow>> {
+  list(tx: Tx, limit: number, cursor?: string): Promise<Page<IsoDates<CampaignRow>>> {
     return newestFirst<CampaignRow>(tx, { from: 'campaigns', cols: COLS, ...ownRows(tx), limit, cursor });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AppException, newestFirst, type Page } from '#common';
+import { AppException, newestFirst, type IsoDates, type Page } from '#common';
 import { CONTACT_SEARCH_EXPR, CONTACT_UNIQUE } from './contact-schema.js';
 import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import { audienceWhere } from './audience.js';
@@ -201,7 +201,7 @@ export class ContactsRepository {
     return parts.join(' AND ');
   }
 
-  list(tx: Tx, query: ContactQuery, limit: number, cursor?: string): Promise<Page<ContactRow>> {
+  list(tx: Tx, query: ContactQuery, limit: number, cursor?: string): Promise<Page<IsoDates<ContactRow>>> {
     const params: unknown[] = [tx.tenantId];
     const where = this.where(query, params);
     return newestFirst<ContactRow>(tx, { from: 'contacts c', alias: 'c', cols: COLS, where, params, limit, cursor });
@@ -258,7 +258,7 @@ export class ContactsRepository {
     return (await tx.exec('DELETE FROM contact_groups WHERE tenant_id = $1 AND id = $2', [tx.tenantId, id])) > 0;
   }
 
-  listGroups(tx: Tx, limit: number, cursor?: string): Promise<Page<GroupRow>> {
+  listGroups(tx: Tx, limit: number, cursor?: string): Promise<Page<IsoDates<GroupRow>>> {
     return newestFirst<GroupRow>(tx, { from: 'contact_groups', cols: GROUP_COLS, ...ownRows(tx), limit, cursor });
   }
 

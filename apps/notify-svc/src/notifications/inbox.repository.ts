@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newestFirst, type Page } from '#common';
+import { newestFirst, type IsoDates, type Page } from '#common';
 import type { Delivery } from '../deliveries/entities/delivery.entity.js';
 import { UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
@@ -41,7 +41,7 @@ export class InboxRepository {
     unreadOnly: boolean,
     limit: number,
     cursor?: string,
-  ): Promise<{ page: Page<InboxRow>; unread: number }> {
+  ): Promise<{ page: Page<IsoDates<InboxRow>>; unread: number }> {
     const where = `tenant_id = $1 AND user_id = $2${unreadOnly ? ' AND read_at IS NULL' : ''}`;
     return this.uow.tenant(
       tenantId,

@@ -1,7 +1,8 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { InboxRow } from './inbox.repository.js';
 
 /** An inbox item as the REST routes answer it (the live stream sends a shorter one). */
-export const inboxItemView = (r: InboxRow) => ({
+export const inboxItemView = (r: InboxRow | IsoDates<InboxRow>) => ({
   id: r.id,
   deliveryId: r.delivery_id,
   title: r.title,
@@ -9,10 +10,10 @@ export const inboxItemView = (r: InboxRow) => ({
   data: r.data,
   category: r.category,
   read: r.read_at !== null,
-  readAt: r.read_at,
+  readAt: toIsoTimestamp(r.read_at),
   seen: r.seen_at !== null,
-  seenAt: r.seen_at,
+  seenAt: toIsoTimestamp(r.seen_at),
   archived: r.archived_at !== null,
-  archivedAt: r.archived_at,
-  createdAt: r.created_at,
+  archivedAt: toIsoTimestamp(r.archived_at),
+  createdAt: toIsoTimestamp(r.created_at)!,
 });

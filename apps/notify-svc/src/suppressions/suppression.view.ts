@@ -1,11 +1,12 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { SuppressionRow } from './suppressions.repository.js';
 
-export const suppressionView = (r: SuppressionRow) => ({
+export const suppressionView = (r: SuppressionRow | IsoDates<SuppressionRow>) => ({
   id: r.id,
   channel: r.channel,
   address: r.address,
   reason: r.reason,
   userId: r.user_id,
   createdBy: r.created_by,
-  createdAt: r.created_at,
+  createdAt: toIsoTimestamp(r.created_at)!,
 });

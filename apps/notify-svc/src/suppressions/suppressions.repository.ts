@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newestFirst, type Page } from '#common';
+import { newestFirst, type IsoDates, type Page } from '#common';
 import { UnitOfWork } from '../database/unit-of-work.js';
 
 export interface SuppressionRow {
@@ -60,7 +60,12 @@ export class SuppressionsRepository {
     return lifted > 0;
   }
 
-  list(tenantId: string, f: { userId?: string; channel?: string }, limit: number, cursor?: string): Promise<Page<SuppressionRow>> {
+  list(
+    tenantId: string,
+    f: { userId?: string; channel?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<IsoDates<SuppressionRow>>> {
     const params: unknown[] = [tenantId];
     let where = 'tenant_id = $1';
     if (f.userId) where += ` AND user_id = $${params.push(f.userId)}`;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newestFirst, type Page } from '#common';
+import { newestFirst, type IsoDates, type Page } from '#common';
 import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 
 export interface TemplateRow {
@@ -118,7 +118,7 @@ export class TemplatesRepository {
     );
   }
 
-  list(tenantId: string, limit: number, cursor?: string): Promise<Page<TemplateRow>> {
+  list(tenantId: string, limit: number, cursor?: string): Promise<Page<IsoDates<TemplateRow>>> {
     return this.uow.tenant(
       tenantId,
       (tx) => newestFirst<TemplateRow>(tx, { from: 'templates', cols: COLS, ...ownRows(tx), limit, cursor }),

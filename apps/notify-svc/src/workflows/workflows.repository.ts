@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newestFirst, type Page } from '#common';
+import { newestFirst, type IsoDates, type Page } from '#common';
 import { ownRows, UnitOfWork, type Tx } from '../database/unit-of-work.js';
 import type { WorkflowStep } from './workflow-definition.js';
 
@@ -129,7 +129,7 @@ export class WorkflowsRepository {
     return this.uow.tenant(tenantId, (tx) => this.find(tx, key), { readOnly: true });
   }
 
-  list(tenantId: string, limit: number, cursor?: string): Promise<Page<WorkflowRow>> {
+  list(tenantId: string, limit: number, cursor?: string): Promise<Page<IsoDates<WorkflowRow>>> {
     return this.uow.tenant(
       tenantId,
       (tx) => newestFirst<WorkflowRow>(tx, { from: 'workflows', cols: COLS, ...ownRows(tx), limit, cursor }),
@@ -195,7 +195,12 @@ export class WorkflowsRepository {
     );
   }
 
-  listRuns(tenantId: string, f: { workflowKey?: string; status?: string }, limit: number, cursor?: string): Promise<Page<RunRow>> {
+  listRuns(
+    tenantId: string,
+    f: { workflowKey?: string; status?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<IsoDates<RunRow>>> {
     return this.uow.tenant(
       tenantId,
       (tx) => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { encodeCursor } from './cursor.js';
 import { newestFirst, type RowReader } from './newest-first.js';
+import { ISO_TIMESTAMP_TYPES, type IsoDates } from '../database/iso-timestamps.js';
 import { toErrorResponse } from '../errors/to-error-response.js';
 
 interface Row {
@@ -20,7 +21,10 @@ describe('newestFirst (keyset over hand-written SQL) against PostgreSQL', () => 
     db = await createTestDatabase('newest');
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    reader = { rows: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[] };
+    reader = {
+      view: async <T>(sql: string, params: unknown[] = []) =>
+        (await client.query({ text: sql, values: params, types: ISO_TIMESTAMP_TYPES })).rows as IsoDates<T>[],
+    };
     // Millisecond timestamps as notify-svc's tables keep them; three rows share each instant.
     await client.query(
       'CREATE TABLE things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), owner text NOT NULL, created_at timestamptz(3) NOT NULL)',
@@ -35,7 +39,7 @@ describe('newestFirst (keyset over hand-written SQL) against PostgreSQL', () => 
   });
 
   it.each([7, 50, 150])('walks the 150 rows of one owner, %d per page, newest first, no duplicate and no gap', async (limit) => {
-    const seen: Row[] = [];
+    const seen: IsoDates<Row>[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
@@ -56,7 +60,10 @@ describe('newestFirst (keyset over hand-written SQL) against PostgreSQL', () => 
     expect(seen).toHaveLength(150);
     expect(new Set(seen.map((r) => r.id)).size).toBe(150);
     expect(seen.every((r) => r.owner === 'mine')).toBe(true);
-    for (let i = 1; i < seen.length; i++) expect(seen[i - 1]!.created_at.getTime()).toBeGreaterThanOrEqual(seen[i]!.created_at.getTime());
+    for (let i = 1; i < seen.length; i++)
+      expect(Date.parse(seen[i - 1]!.created_at)).toBeGreaterThanOrEqual(Date.parse(seen[i]!.created_at));
+    // Read for an answer: the timestamps come as the ISO strings it carries.
+    expect(seen[0]!.created_at).toMatch(/^2026-01-01T00:00:00\.\d{3}Z$/);
     expect(pages).toBe(Math.ceil(150 / limit));
   });
 

@@ -1,6 +1,7 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { CampaignCounts, CampaignRow } from '../campaigns.repository.js';
 
-export function toCampaignView(r: CampaignRow) {
+export function toCampaignView(r: CampaignRow | IsoDates<CampaignRow>) {
   return {
     id: r.id,
     name: r.name,
@@ -16,11 +17,11 @@ export function toCampaignView(r: CampaignRow) {
     status: r.status,
     expanded: r.expanded,
     targeted: r.targeted,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    launchedAt: r.launched_at,
-    completedAt: r.completed_at,
-    cancelledAt: r.cancelled_at,
+    createdAt: toIsoTimestamp(r.created_at)!,
+    updatedAt: toIsoTimestamp(r.updated_at)!,
+    launchedAt: toIsoTimestamp(r.launched_at),
+    completedAt: toIsoTimestamp(r.completed_at),
+    cancelledAt: toIsoTimestamp(r.cancelled_at),
   };
 }
 

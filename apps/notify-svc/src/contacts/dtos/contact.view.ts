@@ -1,7 +1,8 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { ContactRow, GroupRow } from '../contacts.repository.js';
 
 /** A contact as the API shows it: device tokens only as their last four characters. */
-export function toContactView(r: ContactRow) {
+export function toContactView(r: ContactRow | IsoDates<ContactRow>) {
   return {
     id: r.id,
     externalId: r.external_id,
@@ -12,20 +13,20 @@ export function toContactView(r: ContactRow) {
     locale: r.locale,
     timezone: r.timezone,
     attributes: r.attributes,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    createdAt: toIsoTimestamp(r.created_at)!,
+    updatedAt: toIsoTimestamp(r.updated_at)!,
   };
 }
 
-export function toGroupView(r: GroupRow, extra: { memberCount?: number } = {}) {
+export function toGroupView(r: GroupRow | IsoDates<GroupRow>, extra: { memberCount?: number } = {}) {
   return {
     id: r.id,
     name: r.name,
     description: r.description,
     kind: r.kind,
     filter: r.filter,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    createdAt: toIsoTimestamp(r.created_at)!,
+    updatedAt: toIsoTimestamp(r.updated_at)!,
     ...extra,
   };
 }

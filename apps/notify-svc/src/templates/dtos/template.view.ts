@@ -1,6 +1,7 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { TemplateRow, TemplateVersionRow } from '../templates.repository.js';
 
-export function toTemplateView(r: TemplateRow) {
+export function toTemplateView(r: TemplateRow | IsoDates<TemplateRow>) {
   return {
     id: r.id,
     key: r.key,
@@ -9,8 +10,8 @@ export function toTemplateView(r: TemplateRow) {
     channels: r.channels,
     version: r.version,
     createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    createdAt: toIsoTimestamp(r.created_at)!,
+    updatedAt: toIsoTimestamp(r.updated_at)!,
   };
 }
 

@@ -1,6 +1,7 @@
+import { toIsoTimestamp, type IsoDates } from '#common';
 import type { RunRow, RunStepRow, WorkflowRow, WorkflowVersionRow } from '../workflows.repository.js';
 
-export const toWorkflowView = (w: WorkflowRow) => ({
+export const toWorkflowView = (w: WorkflowRow | IsoDates<WorkflowRow>) => ({
   id: w.id,
   key: w.key,
   name: w.name,
@@ -9,8 +10,8 @@ export const toWorkflowView = (w: WorkflowRow) => ({
   steps: w.steps,
   version: w.version,
   createdBy: w.created_by,
-  createdAt: w.created_at,
-  updatedAt: w.updated_at,
+  createdAt: toIsoTimestamp(w.created_at)!,
+  updatedAt: toIsoTimestamp(w.updated_at)!,
 });
 
 export const toWorkflowVersionView = (v: WorkflowVersionRow) => ({
@@ -36,7 +37,7 @@ export const toRunStepView = (s: RunStepRow) => ({
   endedAt: s.ended_at,
 });
 
-export const toRunView = (r: RunRow, steps?: RunStepRow[]) => ({
+export const toRunView = (r: RunRow | IsoDates<RunRow>, steps?: RunStepRow[]) => ({
   id: r.id,
   workflowKey: r.workflow_key,
   workflowVersion: r.version,
@@ -47,8 +48,8 @@ export const toRunView = (r: RunRow, steps?: RunStepRow[]) => ({
   statusReason: r.status_reason,
   currentStep: r.step,
   digest: r.digest ? { count: r.digest.count } : null,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  endedAt: r.ended_at,
+  createdAt: toIsoTimestamp(r.created_at)!,
+  updatedAt: toIsoTimestamp(r.updated_at)!,
+  endedAt: toIsoTimestamp(r.ended_at),
   ...(steps ? { steps: steps.map(toRunStepView) } : {}),
 });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { neutraliseCell } from '../../csv-cell.js';
-import { AppException, type Principal } from '#common';
+import { AppException, type IsoDates, type Principal } from '#common';
 import { ContactsRepository, type ContactRow } from '../../contacts.repository.js';
 import type { ContactListQuery } from '../../contacts-query.js';
 
@@ -38,7 +38,7 @@ export class ExportContactsUseCase {
   }
 }
 
-function line(c: ContactRow): string[] {
+function line(c: IsoDates<ContactRow>): string[] {
   return [
     c.id,
     c.external_id ?? '',
