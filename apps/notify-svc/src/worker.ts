@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createLogger, PinoNestLogger } from '#common';
+import { ConfigError, createLogger, PinoNestLogger, SHUTDOWN_SIGNALS } from '#common';
 import { AppModule } from './app.module.js';
 import { loadNotifyConfig } from './config/notify-config.js';
 
@@ -24,7 +24,7 @@ try {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new PinoNestLogger(logger.child({ context: 'nest' })),
   });
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   logger.info('notify-worker running');
 } catch (err) {
   logger.fatal({ err }, 'notify-worker failed to start');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 import { startApiProcess, startWorkerProcess, type ServiceProcess } from './support/service-processes.js';
 
@@ -200,4 +203,26 @@ describe('worker processes', () => {
     expect(rows).toHaveLength(1);
     expect(retried.body.data.id).toBe(rows[0]!.id);
   }, 60_000);
+
+  it('a diagnostic report asked with SIGUSR2 leaves the API and a worker running; SIGTERM then stops them cleanly', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'notify-report-'));
+    try {
+      // Node's own diagnostics: `--report-on-signal` writes a report on SIGUSR2 (so does `--heapsnapshot-signal=SIGUSR2`).
+      const diagnostics = { NODE_OPTIONS: `--report-on-signal --report-directory=${dir}` };
+      const api = await startApiProcess(env, diagnostics);
+      const worker = await startWorkerProcess(env, diagnostics);
+      workers.push(api, worker);
+      for (const p of [api, worker]) p.proc.kill('SIGUSR2');
+      await env.eventually(async () => (await readdir(dir)).filter((f) => f.endsWith('.json')).length === 2, 15_000, 'two reports');
+      await new Promise((r) => setTimeout(r, 500));
+      expect([api.proc.exitCode, api.proc.signalCode, worker.proc.exitCode, worker.proc.signalCode]).toEqual([null, null, null, null]);
+      expect((await fetch(`${api.url}/health`)).status).toBe(200);
+      await Promise.all(workers.splice(0).map((w) => w.kill('SIGTERM')));
+      // Nest closes the app, then raises the signal again: ended by SIGTERM, after the worker left its heartbeat.
+      expect([api.proc.signalCode, worker.proc.signalCode]).toEqual(['SIGTERM', 'SIGTERM']);
+      expect(await env.systemQuery('SELECT 1 FROM worker_heartbeats')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

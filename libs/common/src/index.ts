@@ -22,6 +22,7 @@ export * from './bootstrap/create-app.js';
 export * from './auth/index.js';
 export * from './bootstrap/run-service.js';
 export * from './bootstrap/stop-with-launcher.js';
+export * from './bootstrap/shutdown-signals.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';

@@ -15,6 +15,7 @@ import { registerEnvelope } from '../envelope/envelope.hook.js';
 import { directRoutesOf, registerDirectRoutes, type DirectRoute } from '../http/direct-routes.js';
 import { createValidationPipe } from '../validation/validation.js';
 import { registerQueryToken } from '../live/query-token.js';
+import { SHUTDOWN_SIGNALS } from './shutdown-signals.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -80,7 +81,7 @@ export function configureApp(app: NestFastifyApplication, opts: AppOptions): voi
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalGuards(new ContentTypeGuard());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   if (opts.swagger) setupSwagger(app, opts.swagger, direct);
 }
 
