@@ -37,7 +37,7 @@ export interface DeliveryView {
   providerAttempts?: DeliveryAttemptRow[];
 }
 
-/** The columns a view shows: what a list reads (the rest, such as the normalised address, stays in). */
+/** The columns a view shows, and all a list reads: the others (the normalised address, the plan tier) are never answered. */
 export const DELIVERY_VIEW_COLUMNS = [
   'id',
   'channel',
