@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { MailDev } from 'maildev';
 import webpush from 'web-push';
+import { SHUTDOWN_SIGNALS } from '#common/bootstrap/shutdown-signals';
 import { ensureDatabase, redactUrl, startEmbeddedPostgresApart, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -150,10 +151,8 @@ async function shutdown(code: number) {
 }
 
 async function main() {
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-  // A closed terminal window: the same orderly stop (by default SIGHUP would end only this launcher).
-  process.on('SIGHUP', () => void shutdown(0));
+  // Ctrl-C, a platform's SIGTERM, a closed terminal window (by default SIGHUP would end only this launcher): one orderly stop.
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => void shutdown(0));
   process.on('exit', () => children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')));
   const urls = await databases();
   const mail = await startMailCatcher();

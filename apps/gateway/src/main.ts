@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, stopWithLauncher } from '#common';
+import { ConfigError, createLogger, SHUTDOWN_SIGNALS, stopWithLauncher } from '#common';
 import { buildGateway } from './gateway.js';
 import { loadGatewayConfig } from './gateway-config.js';
 
@@ -14,7 +14,7 @@ try {
 }
 const logger = createLogger('gateway', config.LOG_LEVEL, config.LOG_FORMAT);
 const app = await buildGateway(config, logger);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of SHUTDOWN_SIGNALS) {
   process.once(signal, () => {
     void app.close().then(() => process.exit(0));
   });
