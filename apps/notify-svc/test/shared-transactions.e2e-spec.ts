@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { UnitOfWork, type Tx } from '../src/database/unit-of-work.js';
-import { DeliveriesRepository } from '../src/deliveries/deliveries.repository.js';
+import { DeliveriesRepository, lockedDeliveries } from '../src/deliveries/deliveries.repository.js';
 import { PolicyFactsRepository } from '../src/deliveries/policy/policy-facts.repository.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
@@ -183,5 +183,23 @@ describe('shared transactions', () => {
       [1, 2, 3].map(() => db.tenant(a.tenantId, (tx) => tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r!.pid))),
     );
     expect(pids).not.toContain(pid);
+  });
+  it("the worker's lock statement keeps one generic plan instead of being planned at every execution", async () => {
+    const ids = [(await queuedEmail()).id, (await queuedEmail()).id, (await queuedEmail()).id];
+    const name = `test_lock_${randomUUID().slice(0, 8)}`;
+    const plans = await db.tenant(a.tenantId, async (tx) => {
+      for (let i = 0; i < 8; i++) {
+        const rows = await tx.rows<{ id: string }>(`SELECT t.id FROM ${lockedDeliveries('id', '$2')}`, [a.tenantId, ids], name);
+        expect(rows.map((r) => r.id)).toEqual([...ids].sort());
+      }
+      return tx.one<{ generic: string; custom: string }>(
+        'SELECT generic_plans::text AS generic, custom_plans::text AS custom FROM pg_prepared_statements WHERE name = $1',
+        [name],
+      );
+    });
+    // PostgreSQL tries five custom plans, then keeps the generic one when it costs no more. With the id
+    // array in sight of the planner, every custom plan looked cheaper and all eight were planned anew.
+    expect(Number(plans!.generic)).toBeGreaterThan(0);
+    expect(Number(plans!.custom)).toBeLessThanOrEqual(5);
   });
 });
