@@ -110,7 +110,11 @@ export class SessionStore {
     newHash: Buffer,
     o: { ttlSeconds: number; reuseGraceSeconds: number; ip: string | null },
   ): Promise<RotatedSession | null> {
-    const rows = await this.uow.db.rows<RotatedSession>(ROTATE_SQL, [sessionId, oldHash, newHash, o.ttlSeconds, o.reuseGraceSeconds, o.ip]);
+    const rows = await this.uow.db.rows<RotatedSession>(
+      ROTATE_SQL,
+      [sessionId, oldHash, newHash, o.ttlSeconds, o.reuseGraceSeconds, o.ip],
+      'sessions_rotate',
+    );
     return rows[0] ?? null;
   }
 

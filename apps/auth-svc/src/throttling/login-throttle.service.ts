@@ -86,12 +86,17 @@ export class LoginThrottle {
   async begin(userId: string): Promise<void> {
     const deadline = Date.now() + QUEUE_TIMEOUT_MS;
     for (;;) {
-      const got = await this.uow.db.rows(RESERVE_SQL, [userId, this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_MAX_FAILURES]);
+      const got = await this.uow.db.rows(
+        RESERVE_SQL,
+        [userId, this.config.LOGIN_FAILURE_WINDOW, this.config.LOGIN_MAX_FAILURES],
+        'login_reserve',
+      );
       if (got.length) return;
       const [state] = await this.uow.db.rows<{ locked_seconds: number | null }>(
         `SELECT CASE WHEN locked_until > now() THEN EXTRACT(EPOCH FROM (locked_until - now()))::float8 END AS locked_seconds
            FROM users WHERE id = $1`,
         [userId],
+        'login_lock_state',
       );
       if (!state || state.locked_seconds !== null) {
         this.wake(userId); // the next in line learns it too
@@ -136,6 +141,7 @@ export class LoginThrottle {
                 failed_login_window_start = NULL, lockout_count = 0, last_login_at = CASE WHEN $2 THEN now() ELSE last_login_at END
           WHERE id = $1`,
         [userId, login],
+        'login_succeeded',
       );
     } finally {
       this.wake(userId);
