@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import pg from 'pg';
-import { DataSource, QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
-import { AmbientTransaction, queryRows } from '#common';
+import type pg from 'pg';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
+import { AmbientTransaction, asQueryFailed, queryRows } from '#common';
 
 /**
  * Where auth-svc's statements run: a TypeORM EntityManager, for entity work (`repo`) and
@@ -35,8 +35,7 @@ export class Tx {
       const client = (await runner.connect()) as pg.PoolClient;
       return (await client.query({ name, text: sql, values: params })).rows as T[];
     } catch (err) {
-      // As TypeORM reports it, so the shared error mapping reads it the same way (a unique violation is a 409).
-      throw err instanceof pg.DatabaseError ? new QueryFailedError(sql, params, err) : err;
+      throw asQueryFailed(err, sql, params);
     } finally {
       if (!own) await runner.release();
     }

@@ -2,16 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import pg from 'pg';
-import {
-  QueryFailedError,
-  type DataSource,
-  type EntityManager,
-  type EntityTarget,
-  type ObjectLiteral,
-  type QueryRunner,
-  type Repository,
-} from 'typeorm';
-import { AmbientTransaction, AppException, ISO_TIMESTAMP_TYPES, isUuid, type IsoDates } from '#common';
+import { type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryRunner, type Repository } from 'typeorm';
+import { AmbientTransaction, AppException, asQueryFailed, ISO_TIMESTAMP_TYPES, isUuid, type IsoDates } from '#common';
 import { MAINTENANCE_ROLE, RLS_ROLE } from './roles.js';
 
 /** The condition and parameter of a tenant transaction's own rows (`tenant_id = $1`), for newestFirst. */
@@ -364,13 +356,12 @@ function sameScope(a: TxScope, b: TxScope): boolean {
 // Text PostgreSQL cannot store (NUL characters, \u0000 in JSON) is the client's input, not our fault.
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
-/** The shared error mapping knows TypeORM's wrapper (a unique violation becomes 409, not 500). */
+/** Unstorable text is the client's 400 (VALIDATION_FAILED); any other pg error as TypeORM reports it (asQueryFailed). */
 function dbError(err: unknown, sql: string, params: unknown[]): unknown {
-  if (!(err instanceof pg.DatabaseError)) return err;
-  if (err.code && UNSTORABLE_TEXT.has(err.code)) {
+  if (err instanceof pg.DatabaseError && err.code && UNSTORABLE_TEXT.has(err.code)) {
     return AppException.validation('Text contains characters that cannot be stored (NUL)', [
       { field: 'body', messages: ['remove NUL (\\u0000) characters'] },
     ]);
   }
-  return new QueryFailedError(sql, params, err);
+  return asQueryFailed(err, sql, params);
 }
