@@ -19,7 +19,16 @@ const quietLogger = new Logger(() => () => undefined);
 export interface Receiver {
   url: string;
   arrivals: Map<string, number>; // delivery id → performance.now() at arrival
+  /** TCP connections notify-svc opened to it: a kept-alive pool opens about as many as it sends at once. */
+  connections(): number;
   close(): Promise<void>;
+}
+
+/** How many TCP connections a server has accepted so far. */
+function connectionCount(server: http.Server): () => number {
+  let n = 0;
+  server.on('connection', () => n++);
+  return () => n;
 }
 
 /** A webhook receiver answering 200 at once, as fast as Node's http server does. */
@@ -38,6 +47,7 @@ export async function startReceiver(): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arrivals,
+    connections: connectionCount(server),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
@@ -196,6 +206,7 @@ export async function startTwilioStandIn(): Promise<Receiver & { byDelivery(db: 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arrivals,
+    connections: connectionCount(server),
     close: () => new Promise((r) => server.close(() => r())),
     async byDelivery(db: string, ids: string[]) {
       const client = new pg.Client({ connectionString: db });

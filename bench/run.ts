@@ -379,7 +379,7 @@ async function main() {
           non2xx: sent.failures,
           errors: missing,
           total: sent.starts.size,
-          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); accepts alone ${Math.round(sent.starts.size / ((sent.acceptedAt - sent.firstStart) / 1000))}/s; ${cpu(sent.starts.size)}`,
+          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); accepts alone ${Math.round(sent.starts.size / ((sent.acceptedAt - sent.firstStart) / 1000))}/s; ${cpu(sent.starts.size)}; ${rx.connections()} connections to the receiver`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
       } finally {
@@ -420,7 +420,7 @@ async function main() {
           non2xx: sent.failures,
           errors: missing,
           total: sent.starts.size,
-          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); ${cpu(sent.starts.size)}`,
+          ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); ${cpu(sent.starts.size)}; ${twilio.connections()} connections to the stand-in`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
       },

@@ -36,6 +36,19 @@ describe('peerRequest keep-alive pools', () => {
     p.server.closeAllConnections();
   });
 
+  it('keeps the connections of a burst for the next one (a worker sending 32 at a time reuses them)', async () => {
+    const p = await peer(5000);
+    servers.push(p.server);
+    const lookup = guardedLookup({ allowPrivate: true });
+    for (let burst = 0; burst < 3; burst++) {
+      const answers = await Promise.all(Array.from({ length: 32 }, () => post(`http://localhost:${p.port}/hook`, lookup)));
+      expect(answers.every((a) => a.ok && a.status === 200)).toBe(true);
+    }
+    // 32 opened by the first burst, none after: a pool that kept fewer idle would open more at each.
+    expect(p.connections()).toBe(32);
+    p.server.closeAllConnections();
+  });
+
   it('sends again on a fresh connection when a pooled one turns out closed (reset before any answer)', async () => {
     // Each connection serves one request; a second one on it is cut off unanswered, as when the
     // peer closed an idle connection just as it was reused.

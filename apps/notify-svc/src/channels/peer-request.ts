@@ -19,7 +19,11 @@ function agentFor(protocol: string, lookup: LookupFunction | undefined): http.Ag
     const o = {
       keepAlive: true,
       maxSockets: 64,
-      maxFreeSockets: 16,
+      // As many idle connections kept as may be busy: with fewer, every burst above the free count
+      // closed its extra connections on release and opened new ones at the next (measured: 449
+      // connections to one receiver for 3,000 webhooks at worker concurrency 32, with 16 kept).
+      // Idle ones still close after IDLE_SOCKET_MS.
+      maxFreeSockets: 64,
       timeout: IDLE_SOCKET_MS,
       scheduling: 'lifo' as const,
       ...(lookup ? { lookup } : {}),
