@@ -20,7 +20,7 @@ function agentFor(protocol: string, lookup: LookupFunction | undefined): http.Ag
       keepAlive: true,
       maxSockets: 64,
       // As many idle connections kept as may be busy: with fewer, every burst above the free count
-      // closed its extra connections on release and opened new ones at the next (measured: 449
+      // closed its extra connections on release and opened new ones at the next (measured: 449-573
       // connections to one receiver for 3,000 webhooks at worker concurrency 32, with 16 kept).
       // Idle ones still close after IDLE_SOCKET_MS.
       maxFreeSockets: 64,
