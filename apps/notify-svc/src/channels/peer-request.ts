@@ -4,6 +4,8 @@ import type { LookupFunction } from 'node:net';
 
 /** An idle kept-alive connection is closed after this long (below Node's and most servers' 5 s keep-alive timeout). */
 const IDLE_SOCKET_MS = 4_000;
+/** Connections to one peer at once, per pool. */
+const MAX_SOCKETS = 64;
 
 /**
  * Keep-alive connection pools, one per (protocol, lookup): a connection opened through a lookup
@@ -18,12 +20,12 @@ function agentFor(protocol: string, lookup: LookupFunction | undefined): http.Ag
   const make = () => {
     const o = {
       keepAlive: true,
-      maxSockets: 64,
+      maxSockets: MAX_SOCKETS,
       // As many idle connections kept as may be busy: with fewer, every burst above the free count
       // closed its extra connections on release and opened new ones at the next (measured: 449-573
       // connections to one receiver for 3,000 webhooks at worker concurrency 32, with 16 kept).
       // Idle ones still close after IDLE_SOCKET_MS.
-      maxFreeSockets: 64,
+      maxFreeSockets: MAX_SOCKETS,
       timeout: IDLE_SOCKET_MS,
       scheduling: 'lifo' as const,
       ...(lookup ? { lookup } : {}),
