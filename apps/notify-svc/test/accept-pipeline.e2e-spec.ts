@@ -229,7 +229,7 @@ describe('accept pipeline: a large group send pins its template version', () => 
     expect(rows.map((r) => r.address)).toEqual(expected);
     // Each accepted delivery has its one job, and the ids answered are the ones stored.
     const ids = answers.filter((a) => a.status === 202).map((a) => a.body.data.id as string);
-    const jobs = await env.jobsFor(ids);
-    expect(jobs).toHaveLength(11);
+    const jobs = await env.systemQuery<{ n: string }>(`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ANY($1)`, [ids]);
+    expect(Number(jobs[0]!.n)).toBe(11);
   });
 });

@@ -32,8 +32,7 @@ describe('deliveries', () => {
       content: { subject: 'Hello', text: 'Body' },
     });
     const jobs = await env.jobsFor([d.id]);
-    // Accepted for now: an entry of a batch job (no key), at the delivery's priority.
-    expect(jobs).toEqual([{ key: null, task_identifier: 'deliver', priority: -1, payload: [{ t: a.tenantId, d: d.id }] }]);
+    expect(jobs).toEqual([{ key: d.id, task_identifier: 'deliver', priority: -1, payload: { t: a.tenantId, d: d.id } }]);
     const got = await env.http.get(`/notify/v1/deliveries/${d.id}`, { token: a.organizer });
     expect(got.status).toBe(200);
     expect(got.body.data.events.map((e: { type: string }) => e.type)).toEqual(['queued']);
@@ -97,21 +96,6 @@ describe('deliveries', () => {
     await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
     expect((await env.http.get(`/notify/v1/deliveries/${id}`, { token: a.admin })).body.data.status).toBe('scheduled');
     expect(await env.jobsFor([id])).toHaveLength(1);
-  });
-
-  it('the repair gives a queued delivery whose job was lost a job again, and leaves one its batch job still holds', async () => {
-    const [held, lost] = [(await send(email())).body.data.id as string, (await send(email())).body.data.id as string];
-    // Both untouched for two minutes (a backlog); the job of one is lost (a restored backup, an operator's mistake).
-    await env.systemQuery(`UPDATE deliveries SET updated_at = now() - interval '2 minutes' WHERE id = ANY($1)`, [[held, lost]]);
-    const [lostJob] = await env.batchJobsFor([lost]);
-    await env.systemQuery(`DELETE FROM graphile_worker._private_jobs WHERE id = $1`, [lostJob]);
-    expect(await env.jobsFor([lost])).toEqual([]);
-    const res = await env.http.post('/notify/v1/jobs/dispatch-scheduled', {}, { headers: { 'x-internal-api-key': INTERNAL_KEY } });
-    expect(res.status).toBe(200);
-    expect(await env.jobsFor([lost])).toEqual([
-      { key: lost, task_identifier: 'deliver', priority: 0, payload: { t: a.tenantId, d: lost } },
-    ]);
-    expect(await env.jobsFor([held])).toEqual([expect.objectContaining({ key: null, payload: [{ t: a.tenantId, d: held }] })]);
   });
 
   it('accepts a delivery to a suppressed address as suppressed, with no queue job', async () => {
@@ -295,8 +279,6 @@ describe('deliveries', () => {
     );
     expect(ids).toHaveLength(1000);
     expect(await env.jobsFor(ids)).toHaveLength(1000);
-    // In batch jobs of at most 32 (DELIVER_BATCH_MAX), each delivery in one of them.
-    expect(await env.batchJobsFor(ids)).toHaveLength(32);
     const tooMany = await env.http.post(
       '/notify/v1/deliveries/batch',
       { channel: 'email', subject: 'B', body: 'x', recipients: [...recipients, recipients[0]] },
@@ -382,9 +364,7 @@ describe('deliveries', () => {
     const d = await send(email());
     const ok = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
     expect(ok.body.data.status).toBe('cancelled');
-    // Its batch job keeps the entry (it has no key to remove it by); the entry then finds the
-    // delivery cancelled and sends nothing (pipeline.e2e-spec.ts).
-    expect(await env.jobsFor([d.body.data.id])).toEqual([expect.objectContaining({ key: null })]);
+    expect(await env.jobsFor([d.body.data.id])).toHaveLength(0);
     const again = await env.http.post(`/notify/v1/deliveries/${d.body.data.id}/cancel`, {}, { token: a.admin });
     expect(again.status).toBe(409);
     await env.systemQuery(`UPDATE deliveries SET status = 'sent', sent_at = now() WHERE id = $1`, [(await send(email())).body.data.id]);

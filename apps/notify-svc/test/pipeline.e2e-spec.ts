@@ -179,66 +179,6 @@ describe('worker processes', () => {
     expect(await env.systemQuery('SELECT 1 FROM worker_heartbeats')).toEqual([]);
   }, 120_000);
 
-  it('a batch job: an entry cancelled meanwhile sends nothing, one that fails is retried alone, the rest send once', async () => {
-    const ids = await acceptBatch(5);
-    // Accepted together: one batch job (graphile-worker's array payload) holds all five.
-    expect(await env.batchJobsFor(ids)).toHaveLength(1);
-    const [cancelled, failing] = [ids[1]!, ids[3]!];
-    expect((await env.http.post(`/notify/v1/deliveries/${cancelled}/cancel`, {}, { token: a.admin })).status).toBe(200);
-    // One entry's step fails in the database (its move to `sending` is refused), the others' do not.
-    const fn = `refuse_${randomUUID().replace(/-/g, '')}`;
-    await env.systemQuery(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.id = '${failing}' AND NEW.status = 'sending' THEN RAISE EXCEPTION 'refused by the test'; END IF;
-        RETURN NEW;
-      END $$`);
-    await env.systemQuery(`CREATE TRIGGER ${fn} BEFORE UPDATE ON deliveries FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
-    const status = async () =>
-      new Map(
-        (await env.systemQuery<{ id: string; status: string }>(`SELECT id, status FROM deliveries WHERE id = ANY($1)`, [ids])).map((r) => [
-          r.id,
-          r.status,
-        ]),
-      );
-    try {
-      workers.push(await startWorkerProcess(env));
-      // The job goes back to the queue holding the failed entry only (graphile-worker's partial success).
-      const retried = await env.eventually(
-        async () => {
-          const jobs = await env.systemQuery<{ payload: Array<{ d: string }>; attempts: number; last_error: string | null }>(
-            `SELECT payload, attempts, last_error FROM graphile_worker._private_jobs WHERE payload::text LIKE $1`,
-            [`%${failing}%`],
-          );
-          return jobs.length === 1 && jobs[0]!.last_error !== null && jobs[0];
-        },
-        20_000,
-        'the batch job retried with its failed entry',
-      );
-      expect(retried.attempts).toBe(1);
-      expect(retried.payload.map((e) => e.d)).toEqual([failing]);
-      expect(retried.last_error).toContain('refused by the test');
-      const mid = await status();
-      expect(ids.filter((id) => mid.get(id) === 'sent').sort()).toEqual(ids.filter((id) => id !== cancelled && id !== failing).sort());
-      expect(mid.get(failing)).toBe('queued');
-    } finally {
-      await env.systemQuery(`DROP TRIGGER IF EXISTS ${fn} ON deliveries`);
-      await env.systemQuery(`DROP FUNCTION IF EXISTS ${fn}()`);
-    }
-    // Its retry (graphile-worker's backoff, ~3 s) sends it.
-    await env.eventually(async () => (await status()).get(failing) === 'sent', 30_000, 'the failed entry sent on its retry');
-    const end = await status();
-    expect(end.get(cancelled)).toBe('cancelled');
-    expect(ids.filter((id) => end.get(id) === 'sent')).toHaveLength(4);
-    const attempts = await env.systemQuery<{ delivery_id: string; n: string }>(
-      `SELECT delivery_id, count(*) AS n FROM delivery_attempts WHERE delivery_id = ANY($1) GROUP BY delivery_id`,
-      [ids],
-    );
-    expect(attempts.map((r) => r.n)).toEqual(['1', '1', '1', '1']);
-    expect(attempts.map((r) => r.delivery_id)).not.toContain(cancelled);
-    expect(await env.jobsFor(ids)).toEqual([]);
-    await Promise.all(workers.splice(0).map((w) => w.kill('SIGTERM')));
-  }, 60_000);
-
   it('an Idempotency-Key request whose process is killed right after its commit, retried: one delivery', async () => {
     const key = randomUUID();
     const body = { channel: 'sms', to: { phone: '+14155509999' }, body: `kill-${key}` };

@@ -134,14 +134,13 @@ describe('shared transactions', () => {
     expect(got[0]!.facts.suppressed.size).toBe(0);
   });
 
-  it('concurrent accepts inserted together each answer with their own delivery, one event and one batch-job entry each', async () => {
+  it('concurrent accepts inserted together each answer with their own delivery, one event and one job each', async () => {
     const sent = await Promise.all(Array.from({ length: 12 }, () => queuedEmail()));
     const ids = sent.map((d) => d.id);
     const rows = await env.systemQuery<{ id: string; address: string; events: number; jobs: number }>(
       `SELECT d.id, d.address,
               (SELECT count(*)::int FROM delivery_events e WHERE e.delivery_id = d.id) AS events,
-              (SELECT count(*)::int FROM graphile_worker._private_jobs j,
-                 json_array_elements(CASE WHEN json_typeof(j.payload) = 'array' THEN j.payload ELSE '[]' END) e WHERE e->>'d' = d.id::text) AS jobs
+              (SELECT count(*)::int FROM graphile_worker.jobs j WHERE j.key = d.id::text) AS jobs
        FROM deliveries d WHERE d.id = ANY($1::uuid[])`,
       [ids],
     );

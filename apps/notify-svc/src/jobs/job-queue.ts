@@ -19,23 +19,11 @@ export const TASK = {
   workflowStep: 'workflow_step',
 } as const;
 
-/**
- * A deliver job's payload: ids only (the delivery row is the truth). One delivery (a keyed job:
- * scheduled sends, retries, replays, repairs) or, as accepted, a batch of them (graphile-worker's
- * batch job: an array, each entry retried alone if it fails).
- */
+/** A deliver job's payload: ids only (the delivery row is the truth). */
 export interface DeliverJob {
   t: string;
   d: string;
 }
-export type DeliverPayload = DeliverJob | DeliverJob[];
-
-/**
- * At most this many deliveries in one batch job. A batch is fetched, locked and completed as one
- * job (one row of graphile-worker's instead of one a delivery); the worker still sends each entry
- * on its own, at most WORKER_CONCURRENCY at once in a process.
- */
-export const DELIVER_BATCH_MAX = 32;
 
 const PRIORITY: Record<string, number> = { high: -1, normal: 0, low: 1 };
 export const jobPriority = (priority: string) => PRIORITY[priority] ?? 0;
@@ -77,26 +65,15 @@ export interface GroupSendJob {
  */
 /**
  * The deliver jobs of deliveries being inserted, as SQL over `source` (a CTE with tenant_id, id,
- * status, priority, send_at; $`taskParam` bound to TASK.deliver). A scheduled delivery gets a job
- * keyed by its id, run at its send time (cancelling or rescheduling finds it by that key). Queued
- * ones, due now, go in batch jobs of up to DELIVER_BATCH_MAX per priority, with no key: a delivery
- * cancelled meanwhile stays in its batch, whose entry then finds it cancelled and does nothing.
- * The deliveries insert runs it in its own statement, so deliveries, their first events and their
- * jobs are one round trip.
+ * status, priority, send_at; $`taskParam` bound to TASK.deliver): the queued and scheduled ones
+ * get a job keyed by their id, as enqueueMany adds them. The deliveries insert runs it in its own
+ * statement, so a delivery, its first event and its job are one round trip.
  */
 export function deliverJobsSql(source: string, taskParam: string): string {
-  const priority = (col: string) =>
-    `CASE ${col} WHEN 'high' THEN ${PRIORITY['high']} WHEN 'low' THEN ${PRIORITY['low']} ELSE ${PRIORITY['normal']} END`;
   return `SELECT count(*) AS n FROM graphile_worker.add_jobs(array(
      SELECT ROW(${taskParam}, json_build_object('t', s.tenant_id, 'd', s.id), NULL, coalesce(s.send_at, now()), NULL, s.id::text,
-                ${priority('s.priority')}, NULL)::graphile_worker.job_spec
-     FROM ${source} s WHERE s.status = 'scheduled'
-     UNION ALL
-     SELECT ROW(${taskParam}, json_agg(json_build_object('t', b.tenant_id, 'd', b.id)), NULL, now(), NULL, NULL, b.prio, NULL)::graphile_worker.job_spec
-     FROM (SELECT s.tenant_id, s.id, ${priority('s.priority')} AS prio,
-                  (row_number() OVER (PARTITION BY s.priority) - 1) / ${DELIVER_BATCH_MAX} AS chunk
-           FROM ${source} s WHERE s.status = 'queued') b
-     GROUP BY b.prio, b.chunk), false)`;
+                CASE s.priority WHEN 'high' THEN ${PRIORITY['high']} WHEN 'low' THEN ${PRIORITY['low']} ELSE ${PRIORITY['normal']} END, NULL)::graphile_worker.job_spec
+     FROM ${source} s WHERE s.status IN ('queued', 'scheduled')), false)`;
 }
 
 @Injectable()
@@ -187,25 +164,6 @@ export class JobQueue {
       ],
       'queue_add_deliver_many',
     );
-  }
-
-  /**
-   * Of these deliveries, the ones no batch job holds: a batch job has no key, so re-adding a keyed
-   * job for an entry it holds would make a second job (harmless, as the delivery row decides, but
-   * work). One pass over the queue's batch jobs, as the repair runs once a minute.
-   */
-  async notInBatchJobs(tx: Tx, deliveryIds: string[]): Promise<Set<string>> {
-    if (!deliveryIds.length) return new Set();
-    const rows = await tx.rows<{ id: string }>(
-      `SELECT unnest($1::uuid[]) AS id
-       EXCEPT
-       SELECT (e->>'d')::uuid FROM graphile_worker._private_jobs j
-         CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(j.payload) = 'array' THEN j.payload ELSE '[]' END) AS e
-       WHERE j.task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = $2)`,
-      [deliveryIds, TASK.deliver],
-      'queue_not_in_batch_jobs',
-    );
-    return new Set(rows.map((r) => r.id));
   }
 
   async remove(tx: Tx, deliveryId: string): Promise<void> {

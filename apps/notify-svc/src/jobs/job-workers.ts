@@ -3,22 +3,13 @@ import os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { makeWorkerUtils, parseCronItems, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
-import pLimit from 'p-limit';
 import { NOTIFY_CONFIG, type NotifyConfig } from '../config/notify-config.js';
 import { RunCampaignUseCase } from '../campaigns/usecases/run-campaign/run-campaign.usecase.js';
 
 import { SendToGroupUseCase } from '../deliveries/usecases/send-to-group/send-to-group.usecase.js';
 import { RunContactImportUseCase } from '../contacts/usecases/run-contact-import/run-contact-import.usecase.js';
 import { RunMaintenanceUseCase } from './usecases/run-maintenance/run-maintenance.usecase.js';
-import {
-  TASK,
-  type CampaignJob,
-  type ContactImportJob,
-  type DeliverJob,
-  type DeliverPayload,
-  type GroupSendJob,
-  type TopicDueJob,
-} from './job-queue.js';
+import { TASK, type CampaignJob, type ContactImportJob, type DeliverJob, type GroupSendJob, type TopicDueJob } from './job-queue.js';
 import { PublishTopicMessageUseCase } from '../topics/usecases/publish-message/publish-message.usecase.js';
 import { graphileLogger } from './graphile-logger.js';
 import { PurgeTopicMessagesUseCase } from '../topics/usecases/purge-topic-messages/purge-topic-messages.usecase.js';
@@ -80,15 +71,9 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     this.pool.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`));
     this.pool.on('connect', (client) => client.on('error', (err) => this.log.warn(`worker connection: ${String(err)}`)));
     this.utils = await makeWorkerUtils({ pgPool: this.pool, logger: graphileLogger() });
-    // At most `concurrency` deliveries in flight in this process, whether they came one a job or
-    // many in a batch job (graphile-worker's concurrency counts jobs).
-    const sending = pLimit(concurrency);
-    const deliverOne = (job: DeliverJob) => sending(() => this.process.execute(job.t, job.d));
-    // A batch job answers with one promise an entry: graphile-worker retries only the entries that
-    // rejected (the others are done), each with the job's backoff.
-    const deliver: Task = (payload) => {
-      const job = payload as DeliverPayload;
-      return Array.isArray(job) ? job.map(deliverOne) : deliverOne(job);
+    const deliver: Task = async (payload) => {
+      const job = payload as DeliverJob;
+      await this.process.execute(job.t, job.d);
     };
     // Listening before run(): the pool is created inside it.
     const events: WorkerEvents = new EventEmitter();

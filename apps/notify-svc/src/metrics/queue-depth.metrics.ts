@@ -3,21 +3,13 @@ import { Gauge } from 'prom-client';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { NotifyMetrics } from './notify-metrics.js';
 
-/**
- * The queue's counts by state and the oldest ready job's age, in one pass over graphile-worker's
- * jobs. A batch job (deliveries as accepted, an array payload) counts as its entries: the gauges
- * count work, so a worker autoscaler sees 1,000 deliveries waiting, not the 32 jobs holding them.
- */
-export const QUEUE_DEPTH_SQL = `WITH j AS (
-       SELECT run_at, locked_at, attempts, max_attempts,
-              CASE WHEN json_typeof(payload) = 'array' THEN json_array_length(payload) ELSE 1 END AS n
-       FROM graphile_worker._private_jobs)
-     SELECT coalesce(sum(n) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now()), 0) AS ready,
-            coalesce(sum(n) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now()), 0) AS scheduled,
-            coalesce(sum(n) FILTER (WHERE locked_at IS NOT NULL), 0) AS running,
-            coalesce(sum(n) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts), 0) AS failed,
-            extract(epoch FROM now() - min(run_at) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now())) AS oldest
-     FROM j`;
+/** The queue's counts by state and the oldest ready job's age, in one pass over graphile-worker's jobs. */
+export const QUEUE_DEPTH_SQL = `SELECT count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now()) AS ready,
+          count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now()) AS scheduled,
+          count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
+          count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts) AS failed,
+          extract(epoch FROM now() - min(run_at) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now())) AS oldest
+     FROM graphile_worker.jobs`;
 
 export interface QueueCounts {
   ready: string;
@@ -53,7 +45,7 @@ export class QueueDepthMetrics {
     };
     new Gauge({
       name: 'notify_queue_jobs',
-      help: 'Work in the durable queue (all instances; a batch job counts as its deliveries): ready (due, waiting for a worker), scheduled (due later), running (held by a worker), failed (out of attempts)',
+      help: 'Jobs in the durable queue (all instances): ready (due, waiting for a worker), scheduled (due later), running (held by a worker), failed (out of attempts)',
       labelNames: ['state'] as const,
       registers: [metrics.registry],
       async collect() {

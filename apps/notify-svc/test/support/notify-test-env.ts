@@ -135,31 +135,13 @@ export class NotifyTestEnv {
     }
   }
 
-  /**
-   * The queue jobs (graphile-worker) waiting for these deliveries: one row per delivery and job
-   * holding it, a keyed job (key = the delivery id) or an entry of a batch job (key null, its whole
-   * payload).
-   */
+  /** The queue jobs (graphile-worker) waiting for these deliveries. */
   jobsFor(deliveryIds: string[], withRunAt = false): Promise<Array<Record<string, unknown>>> {
     return this.systemQuery(
       `SELECT j.key, t.identifier AS task_identifier, j.priority, j.payload${withRunAt ? ', j.run_at' : ''}
-       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-         CROSS JOIN LATERAL (SELECT j.key WHERE j.key IS NOT NULL
-                             UNION ALL
-                             SELECT e->>'d' FROM json_array_elements(CASE WHEN json_typeof(j.payload) = 'array' THEN j.payload ELSE '[]' END) e) AS held(delivery)
-       WHERE held.delivery = ANY($1) ORDER BY held.delivery`,
+       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ANY($1) ORDER BY j.key`,
       [deliveryIds],
     );
-  }
-
-  /** The ids of the batch jobs (array payloads) holding these deliveries. */
-  async batchJobsFor(deliveryIds: string[]): Promise<string[]> {
-    const rows = await this.systemQuery<{ id: string }>(
-      `SELECT DISTINCT j.id::text FROM graphile_worker._private_jobs j, json_array_elements(CASE WHEN json_typeof(j.payload) = 'array' THEN j.payload ELSE '[]' END) e
-       WHERE e->>'d' = ANY($1)`,
-      [deliveryIds],
-    );
-    return rows.map((r) => r.id);
   }
 
   /** A direct connection as the test login (a superuser: it sees every tenant), for assertions. */

@@ -28,18 +28,12 @@ export class RunMaintenanceUseCase {
 
   /**
    * Repair: every due scheduled delivery, and every queued one untouched for a minute, gets its job
-   * again, unless a batch job still holds it (a backlog longer than a minute). Adding is harmless
-   * when the keyed job exists (same key, its run time kept), so a lost job (a restored backup, an
-   * operator's mistake) can never strand a delivery.
+   * again. Adding is harmless when the job exists (same key, its run time kept), so a lost job
+   * (a restored backup, an operator's mistake) can never strand a delivery.
    */
   async dispatchScheduled(): Promise<{ dispatched: number; batchLimit: number }> {
     const dispatched = await this.uow.maintenance(async (tx) => {
-      const candidates = await this.deliveries.dueForDispatch(tx, BATCH);
-      const loose = await this.queue.notInBatchJobs(
-        tx,
-        candidates.map((d) => d.id),
-      );
-      const due = candidates.filter((d) => loose.has(d.id));
+      const due = await this.deliveries.dueForDispatch(tx, BATCH);
       await this.queue.enqueueMany(
         tx,
         due.map((d) => ({ id: d.id, tenantId: d.tenant_id, priority: d.priority, runAt: null })),
