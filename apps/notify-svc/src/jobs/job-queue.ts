@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { runMigrations } from 'graphile-worker';
 import pg from 'pg';
-import { RLS_ROLE } from '../database/roles.js';
+import { MAINTENANCE_ROLE, RLS_ROLE } from '../database/roles.js';
 import type { Tx } from '../database/unit-of-work.js';
 import { graphileLogger } from './graphile-logger.js';
 
@@ -257,6 +257,18 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
         LOOP
           EXECUTE format('CREATE POLICY notify_enqueue ON graphile_worker.%I TO ${RLS_ROLE} USING (true) WITH CHECK (true)', t.relname);
         END LOOP;
+      END $$`);
+      // Maintenance (the repair's add_jobs, the crash sweep, the queue gauges) runs as the maintenance
+      // role on a login that does not bypass row-level security: that role (BYPASSRLS, so no policy)
+      // needs the queue's schema too, as it has the public one (migration 1796000000006).
+      await client.query(`
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${MAINTENANCE_ROLE}') THEN RETURN; END IF;
+        GRANT USAGE ON SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
+        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
       END $$`);
       await client.query('COMMIT');
     } catch (err) {
