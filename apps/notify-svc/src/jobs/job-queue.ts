@@ -203,6 +203,15 @@ export async function removeWorkflowJob(tx: Tx, runId: string): Promise<void> {
   await tx.exec('SELECT graphile_worker.remove_job($1)', [workflowJobKey(runId)], 'queue_remove_workflow_step');
 }
 
+/** What a role that adds and reads jobs needs of graphile-worker's schema (PL/pgSQL statements). */
+const queueGrants = (role: string) =>
+  [
+    `GRANT USAGE ON SCHEMA graphile_worker TO ${role};`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${role};`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${role};`,
+    `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${role};`,
+  ].join('\n        ');
+
 /** Advisory lock key (one of this project's, beside the migrations' 727_001) for the queue grants. */
 const QUEUE_GRANTS_LOCK_KEY = 727_002;
 
@@ -247,10 +256,7 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
       DECLARE t record;
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${RLS_ROLE}') THEN RETURN; END IF;
-        GRANT USAGE ON SCHEMA graphile_worker TO ${RLS_ROLE};
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${RLS_ROLE};
-        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${RLS_ROLE};
-        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${RLS_ROLE};
+        ${queueGrants(RLS_ROLE)}
         FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity
                    AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'notify_enqueue')
@@ -265,10 +271,7 @@ export async function installQueueSchema(databaseUrl: string, log = new Logger('
       DO $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${MAINTENANCE_ROLE}') THEN RETURN; END IF;
-        GRANT USAGE ON SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
-        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
-        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
-        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${MAINTENANCE_ROLE};
+        ${queueGrants(MAINTENANCE_ROLE)}
       END $$`);
       await client.query('COMMIT');
     } catch (err) {
