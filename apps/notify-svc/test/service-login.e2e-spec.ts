@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '#testing';
-import { INTERNAL_KEY, NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
+import { INTERNAL_KEY, NotifyTestEnv, queryOnce, type TestTenant } from './support/notify-test-env.js';
 
 /**
  * A production login: neither superuser nor BYPASSRLS, owner of its database, granted the
@@ -14,15 +13,7 @@ describe('notify-svc on a database login that is neither superuser nor BYPASSRLS
   let env: NotifyTestEnv;
   let a: TestTenant;
   const login = `notify_login_${randomBytes(4).toString('hex')}`;
-  const asSuperuser = async (sql: string, params: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(sql, params)).rows as Array<Record<string, unknown>>;
-    } finally {
-      await c.end();
-    }
-  };
+  const asSuperuser = (sql: string, params: unknown[] = []) => queryOnce(db.url, sql, params);
 
   beforeAll(async () => {
     db = await createTestDatabase('notify_login');

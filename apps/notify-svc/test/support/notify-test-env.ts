@@ -145,14 +145,8 @@ export class NotifyTestEnv {
   }
 
   /** A direct connection as the test login (a superuser: it sees every tenant), for assertions. */
-  async systemQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client({ connectionString: this.db.url });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
+  systemQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return queryOnce<T>(this.db.url, sql, params);
   }
 
   async close(): Promise<void> {
@@ -160,5 +154,16 @@ export class NotifyTestEnv {
     await this.jwks?.close();
     await this.introspection?.close();
     await this.db?.drop();
+  }
+}
+
+/** One statement on its own connection to `url` (the test login there: a superuser), for setup and assertions. */
+export async function queryOnce<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
   }
 }
