@@ -30,7 +30,7 @@ export class CredentialAuthGuard implements CanActivate {
     if (!presented) throw AppException.unauthorized();
     // Topic routes are @Public and check their tokens themselves; everywhere else a topic token opens nothing.
     if (presented.kind === 'topic_token') throw AppException.forbidden('A topic token opens only its own topic');
-    if (presented.kind === 'jwt') return this.jwt.canActivate(ctx);
+    if (presented.kind === 'jwt') return this.jwt.activate(ctx, presented.token);
     // AuthGuard's canActivate is declared as CanActivate's union; it always returns a Promise<boolean>.
     return this.apiKey.canActivate(ctx) as Promise<boolean>;
   }

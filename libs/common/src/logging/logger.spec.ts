@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { isoTimeOncePerMs, logFormat, sanitizeUrl } from './logger.js';
+import { createLogger, isoTimeOncePerMs, jsonLines, logFormat, sanitizeUrl } from './logger.js';
 
 describe('logFormat', () => {
   it('is pretty for a terminal outside production, JSON when piped or in production', () => {
@@ -32,5 +35,34 @@ describe('isoTimeOncePerMs', () => {
     await sleep(5);
     const later = isoTimeOncePerMs();
     expect(Date.parse(later.slice(9, -1))).toBeGreaterThan(at);
+  });
+});
+
+describe('jsonLines', () => {
+  it('writes every line whole and in order, multi-byte text included, batched while a write is in flight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'json-lines-'));
+    const fd = openSync(join(dir, 'out.log'), 'w');
+    try {
+      const dest = jsonLines(fd);
+      const logger = createLogger('spec', 'info', 'json', dest);
+      const words = ['plain', 'café', '日本語', 'emoji 🚀', 'x'.repeat(20_000)];
+      // One synchronous burst: lines pile up behind the first write and leave together.
+      for (let i = 0; i < 3_000; i++) logger.info({ i, word: words[i % words.length] }, 'line');
+      await new Promise<void>((resolve, reject) => dest.flush((err) => (err ? reject(err) : resolve())));
+      logger.info({ i: 3_000, word: 'last, flushed synchronously as at exit' }, 'line');
+      dest.flushSync();
+      const lines = readFileSync(join(dir, 'out.log'), 'utf8').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(3_001);
+      lines.forEach((l, i) => {
+        const entry = JSON.parse(l) as { i: number; word: string; service: string };
+        expect(entry.i).toBe(i);
+        expect(entry.word).toBe(i === 3_000 ? 'last, flushed synchronously as at exit' : words[i % words.length]);
+        expect(entry.service).toBe('spec');
+      });
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

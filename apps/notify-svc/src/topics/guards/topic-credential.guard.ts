@@ -62,7 +62,7 @@ export class TopicCredentialGuard implements CanActivate {
       req.principal = await this.topicTokenPrincipal(presented.token);
       return true;
     }
-    return (await (presented.kind === 'jwt' ? this.jwt : this.apiKey).canActivate(ctx)) as boolean;
+    return (await (presented.kind === 'jwt' ? this.jwt.activate(ctx, presented.token) : this.apiKey.canActivate(ctx))) as boolean;
   }
 
   private async topicTokenPrincipal(token: string): Promise<Principal> {
