@@ -23,8 +23,9 @@ const refuse = (code: number, message: string) => Object.assign(new Error(messag
 
 /**
  * The one real SMTP server on loopback the notify suites send to. It records every mail taken (in
- * `mails` one entry per envelope recipient, in `messages` one per message); `tries` counts every MAIL FROM; while `down` it answers 421 (service
- * not available: a temporary refusal that takes nothing). A client that drops the connection (a
+ * `mails` one entry per envelope recipient, in `messages` one per message); `tries` counts every
+ * MAIL FROM and `connections` every connection opened; while `down` it answers 421 (service not
+ * available: a temporary refusal that takes nothing). A client that drops the connection (a
  * SIGKILLed worker mid-send) is ignored, as a real server would.
  */
 export async function startSmtp(options: SmtpPeerOptions = {}) {
@@ -32,8 +33,12 @@ export async function startSmtp(options: SmtpPeerOptions = {}) {
   const mails: ReceivedMail[] = [];
   /** Every message taken, once (however many recipients it had). */
   const messages: ParsedMail[] = [];
-  const state = { down: false, tries: 0 };
+  const state = { down: false, tries: 0, connections: 0 };
   const server = new SMTPServer({
+    onConnect(_session, cb) {
+      state.connections++;
+      cb();
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,

@@ -1,6 +1,9 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { ChannelProvider, OutboundMessage, SendOutcome } from '../channel-provider.js';
 
+/** SMTP connections one provider keeps open to its server (nodemailer's pool; each carries one message at a time). */
+export const SMTP_POOL_CONNECTIONS = 5;
+
 export interface SmtpOptions {
   url: string;
   from: string;
@@ -23,13 +26,17 @@ export class SmtpEmailProvider implements ChannelProvider {
   constructor(private readonly opts: SmtpOptions) {
     this.name = opts.name ?? 'smtp';
     const timeout = opts.timeoutMs ?? 15_000;
-    this.transport = nodemailer.createTransport(opts.url, {
+    // One options object holding the URL: given as createTransport(url, {...}), the second argument is
+    // nodemailer's defaults for each *message*, so the pool and the timeouts were ignored (a new TCP and
+    // SMTP session per email, and nodemailer's default timeouts of up to 10 minutes).
+    this.transport = nodemailer.createTransport({
+      url: opts.url,
       pool: true,
-      maxConnections: 5,
+      maxConnections: SMTP_POOL_CONNECTIONS,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
-    } as never);
+    });
     this.domain = /@([^>\s]+)>?\s*$/.exec(opts.from)?.[1] ?? 'localhost';
   }
 
