@@ -34,4 +34,13 @@ describe('the shared AES-256-GCM envelope', () => {
     expect(() => openAesGcm(key, altered, 'row')).toThrow();
     expect(() => openAesGcm(Buffer.alloc(32, 2), a, 'row')).toThrow();
   });
+
+  it('refuses a blob cut inside its tag: a 4-byte prefix of the true tag opens nothing', () => {
+    const key = Buffer.alloc(32, 3);
+    const sealed = sealAesGcm(key, Buffer.alloc(0), 'row');
+    expect(openAesGcm(key, sealed, 'row').length).toBe(0);
+    for (const cut of [12 + 4, 12 + 8, 12 + 15]) {
+      expect(() => openAesGcm(key, sealed.subarray(0, cut), 'row')).toThrow();
+    }
+  });
 });
