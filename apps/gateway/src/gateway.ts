@@ -155,7 +155,18 @@ export async function buildGateway(config: GatewayOptions, logger: Logger = crea
   // 502, since the service may have acted on it. Such a request's body is read into memory first
   // (it is within BODY_LIMIT_BYTES) so that it can be sent again.
   const pools: BalancedPool[] = [];
-  const undiciOptions = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  // Every option spelled out. Given a plain object for one instance, @fastify/reply-from builds its undici
+  // Agent from `{pipelining: 1, connections: 128, tls: {}, ...ours}` with `tls.rejectUnauthorized` set
+  // to false, which undici passes on to tls.connect: an https:// upstream's certificate went unchecked.
+  // undici applies `connect` after `tls`, so ours turns the check back on. The same options go to the
+  // BalancedPool of several instances, so one instance or several behave alike.
+  const undiciOptions = {
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    pipelining: 1,
+    connections: 128,
+    connect: { rejectUnauthorized: true },
+  };
   const upstreamOf = (urls: string[]) => {
     if (urls.length === 1) return { upstream: urls[0]!, undici: undiciOptions, attempts: 0 };
     const pool = new BalancedPool(urls, undiciOptions);

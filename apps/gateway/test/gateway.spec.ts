@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
@@ -123,6 +125,36 @@ describe('dev gateway when a service fails', () => {
       await gateway.close();
       slow.closeAllConnections();
       slow.close();
+    }
+  });
+});
+
+describe('dev gateway to an https:// upstream', () => {
+  it('checks the certificate: an untrusted one gets 502 and the request never reaches it, one instance or several', async () => {
+    // A self-signed certificate for 127.0.0.1 that no trust store holds (test fixture, made with openssl).
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/untrusted-upstream.${name}.pem`, import.meta.url));
+    let reached = 0;
+    const upstream = createHttpsServer({ key: fixture('key'), cert: fixture('cert') }, (_req, res) => {
+      reached++;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"data":{"spoofed":true},"error":null}');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const gateway = await buildGateway({ AUTH_UPSTREAM_URL: url, NOTIFY_UPSTREAM_URL: [url, url] });
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+    try {
+      for (const path of ['/auth/v1/me', '/notify/v1/me']) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status).toBe(502);
+        expect(await res.json()).toMatchObject({ data: null, error: { code: 'BAD_GATEWAY' } });
+      }
+      expect(reached).toBe(0);
+    } finally {
+      await gateway.close();
+      upstream.closeAllConnections();
+      upstream.close();
     }
   });
 });
