@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,9 +41,8 @@ describe('isoTimeOncePerMs', () => {
 describe('jsonLines', () => {
   it('writes every line whole and in order, multi-byte text included, batched while a write is in flight', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'json-lines-'));
-    const fd = openSync(join(dir, 'out.log'), 'w');
+    const dest = jsonLines(openSync(join(dir, 'out.log'), 'w'));
     try {
-      const dest = jsonLines(fd);
       const logger = createLogger('spec', 'info', 'json', dest);
       const words = ['plain', 'café', '日本語', 'emoji 🚀', 'x'.repeat(20_000)];
       // One synchronous burst: lines pile up behind the first write and leave together.
@@ -61,7 +60,8 @@ describe('jsonLines', () => {
         expect(entry.service).toBe('spec');
       });
     } finally {
-      closeSync(fd);
+      // end() closes the file and takes the stream off pino's exit handler.
+      await new Promise((closed) => dest.once('close', closed).end());
       rmSync(dir, { recursive: true, force: true });
     }
   });
