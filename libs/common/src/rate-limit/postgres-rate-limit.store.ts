@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Rate } from '../config/config-schema.js';
@@ -37,15 +37,19 @@ const HIT_SQL = `
  * requests in flight as the pool has connections, every one of them would wait for a connection
  * none can give back, until the pool's connect timeout answered them all 500.
  */
-export class PostgresRateLimitStore implements RateLimitStore, OnModuleDestroy {
-  private readonly sweeper: NodeJS.Timeout;
+export class PostgresRateLimitStore implements RateLimitStore, OnApplicationBootstrap, OnModuleDestroy {
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: DataSource | pg.Pool,
-    sweepIntervalMs = 60_000,
-  ) {
-    // Expired rows are reset in place on their next hit; the sweep only bounds the table's size.
-    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), sweepIntervalMs);
+    private readonly sweepIntervalMs = 60_000,
+  ) {}
+
+  // Expired rows are reset in place on their next hit; the sweep only bounds the table's size. Started
+  // once every module is up: Nest destroys nothing of a boot that fails half-way, so a timer started
+  // in the constructor outlived such a boot (and, in the test suites, the test that made it).
+  onApplicationBootstrap(): void {
+    this.sweeper ??= setInterval(() => void this.sweep().catch(() => undefined), this.sweepIntervalMs);
     this.sweeper.unref();
   }
 

@@ -80,3 +80,26 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await s.store.hit(key(), rate)).toMatchObject({ allowed: true, remaining: 4 });
   });
 });
+
+describe('PostgresRateLimitStore sweep', () => {
+  it('starts at application bootstrap, not at construction (a boot that fails leaves no timer), then drops expired rows', async () => {
+    const db = await createTestDatabase('ratelimit-sweep');
+    const ds = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 2 } }).initialize();
+    const store = new PostgresRateLimitStore(ds, 25);
+    try {
+      for (const sql of RATE_LIMIT_TABLE_SQL) await ds.query(sql);
+      await ds.query(`INSERT INTO rate_limit_counters (key, count, expires_at) VALUES ('old', 1, now() - interval '2 minutes')`);
+      const rows = async () => Number((await ds.query(`SELECT count(*)::int AS n FROM rate_limit_counters`))[0].n);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await rows()).toBe(1);
+      store.onApplicationBootstrap();
+      const deadline = Date.now() + 5_000;
+      while ((await rows()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(await rows()).toBe(0);
+    } finally {
+      await store.onModuleDestroy();
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
