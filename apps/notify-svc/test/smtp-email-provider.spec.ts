@@ -2,20 +2,19 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { SMTP_POOL_CONNECTIONS, SmtpEmailProvider } from '../src/channels/email/smtp-email.provider.js';
 import type { OutboundMessage } from '../src/channels/channel-provider.js';
+import { outboundMessage } from './support/outbound-message.js';
 import { startSmtp } from './support/smtp-peer.js';
 
-const message = (i: number): OutboundMessage => ({
-  deliveryId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  tenantId: '00000000-0000-4000-8000-000000000001',
-  channel: 'email',
-  attempt: 1,
-  address: `user${i}@example.com`,
-  recipient: { email: `user${i}@example.com` },
-  content: { subject: `Hello ${i}`, text: `Message ${i}` },
-  data: null,
-  category: null,
-  createdAt: new Date(),
-});
+// Each its own delivery id: the Message-ID is derived from it.
+const message = (i: number): OutboundMessage =>
+  outboundMessage({
+    deliveryId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    channel: 'email',
+    address: `user${i}@example.com`,
+    recipient: { email: `user${i}@example.com` },
+    content: { subject: `Hello ${i}`, text: `Message ${i}` },
+  });
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

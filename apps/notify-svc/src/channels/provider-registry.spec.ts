@@ -3,6 +3,7 @@ import { loadNotifyConfig } from '../config/notify-config.js';
 import type { Channel } from './channel-registry.js';
 import { mayHaveReachedPeer, type ChannelProvider, type OutboundMessage, type SendOutcome } from './channel-provider.js';
 import { ProviderRegistry } from './provider-registry.js';
+import { outboundMessage } from '../../test/support/outbound-message.js';
 
 /** A provider whose answers the test scripts; counts what it was given. */
 class ScriptedProvider implements ChannelProvider {
@@ -18,18 +19,8 @@ class ScriptedProvider implements ChannelProvider {
   }
 }
 
-const msg = (channel: Channel = 'sms'): OutboundMessage => ({
-  deliveryId: 'd1',
-  tenantId: 't1',
-  channel,
-  attempt: 1,
-  address: '+15550001111',
-  recipient: {},
-  content: { text: 'x' },
-  data: null,
-  category: null,
-  createdAt: new Date(),
-});
+const msg = (channel: Channel = 'sms'): OutboundMessage =>
+  outboundMessage({ channel, address: '+15550001111', recipient: {}, content: { text: 'x' } });
 const temporary: SendOutcome = { kind: 'temporary', code: 'HTTP_503', error: 'unavailable' };
 const permanent: SendOutcome = { kind: 'permanent', code: 'HTTP_400', error: 'invalid number' };
 

@@ -5,6 +5,7 @@ import type { OutboundMessage, ProviderAccount } from './channel-provider.js';
 import { guardedLookup } from './webhook/ssrf-guard.js';
 import { MetaWhatsAppProvider } from './whatsapp/meta-whatsapp.provider.js';
 import { TwilioProvider } from './twilio/twilio.provider.js';
+import { outboundMessage } from '../../test/support/outbound-message.js';
 
 /** A loopback stand-in that records the Authorization header and answers like either API. */
 let server: http.Server;
@@ -25,19 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const msg = (account?: ProviderAccount): OutboundMessage => ({
-  deliveryId: 'd1',
-  tenantId: 't1',
-  channel: 'sms',
-  attempt: 1,
-  address: '+14155552671',
-  recipient: { phone: '+14155552671' },
-  content: { text: 'hi' },
-  data: null,
-  category: null,
-  createdAt: new Date(),
-  ...(account ? { account } : {}),
-});
+const msg = (account?: ProviderAccount): OutboundMessage => outboundMessage(account ? { account } : {});
 
 const guard = (allowPrivate: boolean) => ({ lookup: guardedLookup({ allowPrivate }), opts: { allowPrivate } });
 
