@@ -11,16 +11,19 @@ interface StoreUnderTest {
   close(): Promise<void>;
 }
 
-async function postgresStore(): Promise<StoreUnderTest & { db: TestDatabase }> {
+async function postgresStore(
+  sweepIntervalMs?: number,
+): Promise<StoreUnderTest & { db: TestDatabase; ds: DataSource; store: PostgresRateLimitStore }> {
   const db = await createTestDatabase('ratelimit');
   const ds = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 10 } }).initialize();
   for (const sql of RATE_LIMIT_TABLE_SQL) await ds.query(sql);
-  const store = new PostgresRateLimitStore(ds);
+  const store = new PostgresRateLimitStore(ds, sweepIntervalMs);
   return {
     db,
+    ds,
     store,
     close: async () => {
-      store.onModuleDestroy();
+      await store.onModuleDestroy();
       await ds.destroy();
       await db.drop();
     },
@@ -83,11 +86,8 @@ describe.each(stores)('%s', (_name, make) => {
 
 describe('PostgresRateLimitStore sweep', () => {
   it('starts at application bootstrap, not at construction (a boot that fails leaves no timer), then drops expired rows', async () => {
-    const db = await createTestDatabase('ratelimit-sweep');
-    const ds = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 2 } }).initialize();
-    const store = new PostgresRateLimitStore(ds, 25);
+    const { ds, store, close } = await postgresStore(25);
     try {
-      for (const sql of RATE_LIMIT_TABLE_SQL) await ds.query(sql);
       await ds.query(`INSERT INTO rate_limit_counters (key, count, expires_at) VALUES ('old', 1, now() - interval '2 minutes')`);
       const rows = async () => Number((await ds.query(`SELECT count(*)::int AS n FROM rate_limit_counters`))[0].n);
       await new Promise((r) => setTimeout(r, 200));
@@ -97,9 +97,7 @@ describe('PostgresRateLimitStore sweep', () => {
       while ((await rows()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       expect(await rows()).toBe(0);
     } finally {
-      await store.onModuleDestroy();
-      await ds.destroy();
-      await db.drop();
+      await close();
     }
   });
 });
