@@ -64,11 +64,18 @@ function statCpuMs(stat: string): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+/**
+ * CPU time (user + system, ms) a process and its children (a service on several processes) have used
+ * so far, from /proc (Linux); null elsewhere.
+ */
 export function cpuMsOf(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    let ms = statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) {
+      ms += cpuMsOf(Number(child)) ?? 0;
+    }
+    return ms;
   } catch {
     return null;
   }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
+import { processCount } from '#common/bootstrap/processes';
 import {
   awaitArrivals,
   awaitQueueEmpty,
@@ -225,6 +226,7 @@ async function main() {
     : null;
   const notifyPids = workerPid ? [notifyPid, workerPid] : [notifyPid];
   console.log(`Workers: ${separateWorker ? 'in a separate start:worker process' : 'inside notify-svc (npm start default)'}`);
+  console.log(`notify-svc processes: ${processCount(Number(process.env.NOTIFY_PROCESSES ?? 0))} (NOTIFY_PROCESSES)`);
 
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`Each scenario: ${BENCH_DURATION}s, ${BENCH_CONNECTIONS} connections (autocannon, in this process)\n`);

@@ -193,6 +193,7 @@ describe('Helm chart deploy/helm/identity-notify', () => {
       );
       // The API pods send nothing; the workers do.
       expect(envOf(container('notify')).WORKERS_ENABLED).toBe('false');
+      expect(envOf(container('notify')).NOTIFY_PROCESSES).toBe('1');
       expect(envOf(container('worker')).WORKERS_ENABLED).toBeUndefined(); // worker.js forces them on
     });
 

@@ -116,6 +116,8 @@ describe('several instances of each service on one PostgreSQL, behind the gatewa
     AUTH_AUDIENCE: AUDIENCE,
     INTERNAL_API_KEYS: INTERNAL_KEY,
     WORKERS_ENABLED: 'false',
+    // Each instance on one process: the case kills one instance, not one process of an instance.
+    NOTIFY_PROCESSES: '1',
     WEBHOOK_ALLOW_PRIVATE: 'true',
     // The free plan is the one the rate-limit case measures; load tenants are moved to enterprise.
     RATE_LIMIT_FREE: '100/1m',

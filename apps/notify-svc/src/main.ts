@@ -8,6 +8,7 @@ await runService({
   loadConfig: () => loadNotifyConfig(),
   module: (config) => AppModule.forRoot(config),
   port: (config) => config.NOTIFY_PORT,
+  processes: (config) => config.NOTIFY_PROCESSES,
   swagger: {
     title: 'notify-svc',
     description:

@@ -23,6 +23,7 @@ export * from './auth/index.js';
 export * from './bootstrap/run-service.js';
 export * from './bootstrap/stop-with-launcher.js';
 export * from './bootstrap/shutdown-signals.js';
+export * from './bootstrap/processes.js';
 export * from './rate-limit/index.js';
 export * from './idempotency/index.js';
 export * from './http/direct-routes.js';

@@ -14,6 +14,10 @@ import { isPhoneRegion } from '../deliveries/policy/addresses.js';
 export const notifyConfigSpec = {
   ...commonConfigSpec,
   NOTIFY_PORT: v.port('notify-svc HTTP port', { default: '3002' }),
+  NOTIFY_PROCESSES: v.int(
+    'Processes notify-svc answers on, one port (each the whole service, with its in-process workers and up to DB_POOL_SIZE + 10 PostgreSQL connections); 0: one a CPU core, at most 2',
+    { default: '0', min: 0, max: 64 },
+  ),
   NOTIFY_DATABASE_URL: v.url('PostgreSQL URL of the notify database', { protocols: ['postgres', 'postgresql'] }),
 
   AUTH_JWKS_URL: v.url("auth-svc's JWKS: the public keys access tokens are verified with (cached; re-fetched on an unknown kid)", {

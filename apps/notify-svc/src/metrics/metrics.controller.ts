@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { RawResponse, Scope, SECURITY, type Principal } from '#common';
+import { RawResponse, Scope, SECURITY, serviceMetrics, type Principal } from '#common';
 import { CurrentUser, InternalOnly, Scopes } from '#auth-kit';
 import { SummaryQueryDto } from './dtos/summary.query.js';
 import { NotifyMetrics } from './notify-metrics.js';
@@ -30,6 +30,7 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (internal key)' })
   prometheus(): Promise<string> {
-    return this.metrics.registry.metrics();
+    // On several processes (NOTIFY_PROCESSES): their sum, so one scrape of the port sees the whole instance.
+    return serviceMetrics(this.metrics.registry);
   }
 }

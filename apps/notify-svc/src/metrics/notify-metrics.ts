@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { shareMetrics } from '#common';
 
 /** Prometheus metrics of this instance. Its own registry, so several apps in one process never clash. */
 @Injectable()
@@ -31,9 +32,10 @@ export class NotifyMetrics {
   });
   readonly breakerState = new Gauge({
     name: 'notify_provider_breaker_state',
-    help: 'Circuit breaker of each provider on this instance: 0 closed, 1 open, 2 half-open (probing)',
+    help: 'Circuit breaker of each provider on this instance (the highest over its processes): 0 closed, 1 open, 2 half-open (probing)',
     labelNames: ['channel', 'provider'] as const,
     registers: [this.registry],
+    aggregator: 'max',
   });
   readonly breakerOpened = new Counter({
     name: 'notify_provider_breaker_opened_total',
@@ -57,6 +59,7 @@ export class NotifyMetrics {
 
   constructor() {
     this.registry.setDefaultLabels({ service: 'notify-svc' });
+    shareMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry });
   }
 }

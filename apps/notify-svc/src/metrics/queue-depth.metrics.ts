@@ -48,6 +48,7 @@ export class QueueDepthMetrics {
       help: 'Jobs in the durable queue (all instances): ready (due, waiting for a worker), scheduled (due later), running (held by a worker), failed (out of attempts)',
       labelNames: ['state'] as const,
       registers: [metrics.registry],
+      aggregator: 'max', // each process of an instance reads the same global figure
       async collect() {
         const c = await counts();
         if (!c) return;
@@ -58,6 +59,7 @@ export class QueueDepthMetrics {
       name: 'notify_queue_oldest_ready_seconds',
       help: 'Age of the oldest ready job (how long it has been due without a worker taking it); 0 when none waits',
       registers: [metrics.registry],
+      aggregator: 'max',
       async collect() {
         const c = await counts();
         if (c) this.set(c.oldest === null ? 0 : Number(c.oldest));

@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import type { DynamicModule } from '@nestjs/common';
 import { ConfigError } from '../config/config-schema.js';
 import { createLogger } from '../logging/logger.js';
 import { createServiceApp, type AppOptions } from './create-app.js';
+import { followPrimary, processCount, superviseProcesses } from './processes.js';
 import { stopWithLauncher } from './stop-with-launcher.js';
 
 interface BaseConfig {
@@ -13,13 +15,19 @@ interface BaseConfig {
   CORS_ORIGINS: string[];
 }
 
-/** The whole of a service's main.ts: validate config (exit 1 naming the variable), boot, listen. */
+/**
+ * The whole of a service's main.ts: validate config (exit 1 naming the variable), boot, listen. With
+ * `processes` above 1, this process supervises that many copies of itself on the same port (see
+ * processes.ts), each of which boots and listens.
+ */
 export async function runService<C extends BaseConfig>(s: {
   name: string;
   loadConfig: () => C;
   module: (config: C) => DynamicModule;
   port: (config: C) => number;
   swagger: NonNullable<AppOptions['swagger']>;
+  /** Processes to run the service on (0: one a core, at most 2); absent: one. */
+  processes?: (config: C) => number;
 }): Promise<void> {
   let config: C;
   try {
@@ -32,6 +40,9 @@ export async function runService<C extends BaseConfig>(s: {
     throw err;
   }
   const logger = createLogger(s.name, config.LOG_LEVEL, config.LOG_FORMAT);
+  const processes = s.processes ? processCount(s.processes(config)) : 1;
+  if (processes > 1 && cluster.isPrimary) return superviseProcesses(s.name, processes, logger);
+  followPrimary();
   try {
     const app = await createServiceApp(s.module(config), {
       logger,
