@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { RawResponse, Scope, SECURITY, serviceMetrics, type Principal } from '#common';
+import { AppException, RawResponse, Scope, SECURITY, serviceMetrics, type Principal } from '#common';
 import { CurrentUser, InternalOnly, Scopes } from '#auth-kit';
 import { SummaryQueryDto } from './dtos/summary.query.js';
 import { NotifyMetrics } from './notify-metrics.js';
@@ -31,6 +31,8 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics (internal key)' })
   prometheus(): Promise<string> {
     // On several processes (NOTIFY_PROCESSES): their sum, so one scrape of the port sees the whole instance.
-    return serviceMetrics(this.metrics.registry);
+    return serviceMetrics(this.metrics.registry).catch((err: unknown) => {
+      throw new AppException('SERVICE_UNAVAILABLE', `Metrics not gathered: ${String(err)}`, 503);
+    });
   }
 }
