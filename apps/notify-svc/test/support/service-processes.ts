@@ -27,12 +27,19 @@ export function startWorkerProcess(env: NotifyTestEnv, extra: Record<string, str
   return start('worker.js', serviceEnv(env, { LOG_LEVEL: 'info', ...extra }), /delivery workers started/);
 }
 
-/** A notify-svc API process (workers off unless asked) on a free port. */
+/** A notify-svc API process (workers off unless asked) on a free port: one process (NOTIFY_PROCESSES=1), the one a case kills or signals. */
 export async function startApiProcess(env: NotifyTestEnv, extra: Record<string, string> = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const p = await start(
     'main.js',
-    serviceEnv(env, { NOTIFY_PORT: String(port), HOST: '127.0.0.1', WORKERS_ENABLED: 'false', LOG_LEVEL: 'info', ...extra }),
+    serviceEnv(env, {
+      NOTIFY_PORT: String(port),
+      NOTIFY_PROCESSES: '1',
+      HOST: '127.0.0.1',
+      WORKERS_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+      ...extra,
+    }),
     /listening on/,
   );
   p.url = `http://127.0.0.1:${port}`;
