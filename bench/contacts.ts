@@ -2,15 +2,11 @@
  * Contacts scenarios (issue 12): a CSV import of 100,000 rows, from the POST to the import's
  * `completed`, with the service's resident memory sampled meanwhile (workers in the same process).
  */
-import { readFileSync } from 'node:fs';
-import { api, type Measure } from './harness.js';
+import { api, rssKiB, type Measure } from './harness.js';
 
 type Result = Measure & { ratio?: string; met?: boolean; note?: string };
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
+const rssMiB = (pid: number) => Math.round(rssKiB(pid) / 1024);
 
 export async function contactScenarios(
   scenario: (name: string, target: string, fn: () => Promise<Result | null>) => Promise<void>,

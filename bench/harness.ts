@@ -71,14 +71,25 @@ function statCpuMs(stat: string): number {
 export function cpuMsOf(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    let ms = statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) {
-      ms += cpuMsOf(Number(child)) ?? 0;
-    }
-    return ms;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8')) + childPids(pid).reduce((ms, c) => ms + (cpuMsOf(c) ?? 0), 0);
   } catch {
     return null;
   }
+}
+
+/** The process ids of `pid`'s children (Linux /proc): a service on several processes answers from them. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Resident memory (KiB, Linux /proc) of a process and its children: a service's, on one process or several. */
+export function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return (m ? Number(m[1]) : NaN) + childPids(pid).reduce((kib, c) => kib + rssKiB(c), 0);
 }
 
 /** CPU time (ms) of each PostgreSQL process on this machine, by process id (Linux /proc; null elsewhere). */

@@ -7,7 +7,6 @@
  * be paired with the moment its webhook arrives (the receiver keys arrivals by `webhook-id`, which is
  * the delivery id the accept answered).
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger, makeWorkerUtils, run, type Runner } from 'graphile-worker';
@@ -190,12 +189,6 @@ export async function awaitQueueEmpty(connectionString: string, timeoutMs: numbe
   } finally {
     await client.end();
   }
-}
-
-/** Resident set size of a process in MB (Linux /proc). */
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
 /**

@@ -3,16 +3,9 @@
  * with 10 subscribers on the topic, and the server's memory per idle subscriber.
  */
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
-import { api, type Measure } from './harness.js';
+import { api, rssKiB, type Measure } from './harness.js';
 
 type Result = Measure & { ratio?: string; met?: boolean; note?: string };
-
-/** Resident memory of a process (Linux /proc), in KiB. */
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
 
 /** A raw SSE subscriber: reports each message's latency (its body is the publish time in ms). */
 function subscribe(url: string, headers: Record<string, string>, onLatency: (ms: number) => void): Promise<http.ClientRequest> {
