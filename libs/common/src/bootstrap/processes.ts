@@ -11,7 +11,7 @@ import { SHUTDOWN_SIGNALS } from './shutdown-signals.js';
  * service, as one more instance is on another machine: everything that must be shared already
  * goes through PostgreSQL or Redis (jobs, rate limits, the live bus, revocations, migrations under
  * a lock), so the processes need nothing from each other but their metrics, which the primary
- * sums on a scrape (prom-client's AggregatorRegistry, made for this).
+ * sums on a scrape (prom-client's AggregatorRegistry.aggregate, made for this).
  */
 
 /** How many processes `configured` asks for: a number, or 0 for one a core, at most `autoMax`. */
@@ -30,7 +30,6 @@ const CRASH_LOOP_MS = 10_000;
  * exits when the last is gone, with 0.
  */
 export function superviseProcesses(name: string, count: number, logger: Logger): void {
-  const aggregator = new AggregatorRegistry();
   let stopping = false;
   let exitCode = 0;
   const listeningSince = new Map<Worker, number>();
@@ -72,12 +71,33 @@ export function superviseProcesses(name: string, count: number, logger: Logger):
     logger.error({ pid: w.process.pid }, `${name}: a process stopped (${how}); starting another`);
     fork();
   });
+  // A scrape: each listening process's own metrics, summed. Not prom-client's clusterMetrics(): it asks
+  // every connected process, and one still booting (no registry yet, e.g. a replacement) never
+  // answers, so every scrape would wait out its 5 s timeout and fail until that process is up.
+  const ownMetrics = (w: Worker) =>
+    new Promise<object[]>((resolve) => {
+      const id = nextRequest++;
+      const timer = setTimeout(() => done([]), 2_000); // a process that dies meanwhile: the others' sum
+      const onMessage = (msg: { type?: string; id?: number; metrics?: object[] }) => {
+        if (msg?.type === OWN_METRICS_ANSWER && msg.id === id) done(msg.metrics ?? []);
+      };
+      const done = (metrics: object[]) => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        resolve(metrics);
+      };
+      w.on('message', onMessage);
+      w.send({ type: OWN_METRICS_REQUEST, id });
+    });
   cluster.on('message', (w, msg: { type?: string; id?: number }) => {
     if (msg?.type !== METRICS_REQUEST) return;
-    aggregator.clusterMetrics().then(
-      (text) => w.isConnected() && w.send({ type: METRICS_ANSWER, id: msg.id, text }),
-      (err: unknown) => w.isConnected() && w.send({ type: METRICS_ANSWER, id: msg.id, error: String(err) }),
-    );
+    const listening = living().filter((p) => listeningSince.has(p!) && p!.isConnected());
+    Promise.all(listening.map((p) => ownMetrics(p!)))
+      .then((parts) => AggregatorRegistry.aggregate(parts as never).metrics())
+      .then(
+        (text) => w.isConnected() && w.send({ type: METRICS_ANSWER, id: msg.id, text }),
+        (err: unknown) => w.isConnected() && w.send({ type: METRICS_ANSWER, id: msg.id, error: String(err) }),
+      );
   });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => stopAll(0));
   // Started by a launcher (npm start) that is then killed outright: stop, as stopWithLauncher does for one process.
@@ -114,15 +134,23 @@ export function followPrimary(): void {
 }
 const METRICS_REQUEST = 'service:metrics?';
 const METRICS_ANSWER = 'service:metrics';
+const OWN_METRICS_REQUEST = 'service:own-metrics?';
+const OWN_METRICS_ANSWER = 'service:own-metrics';
 
 /**
- * In a worker: `registry` is what the primary sums across the processes. Call once, where the
- * registry is made. Outside a cluster it does nothing.
+ * In a worker: `registry` is what the primary sums across the processes (prom-client's
+ * `AggregatorRegistry.aggregate`: counters and histograms added, gauges by their `aggregator`).
+ * Call once, where the registry is made. Outside a cluster it does nothing.
  */
 export function shareMetrics(registry: Registry): void {
   if (!cluster.isWorker) return;
-  AggregatorRegistry.setRegistries([registry]);
-  new AggregatorRegistry(); // installs prom-client's answer to the primary's requests in this process
+  process.on('message', (msg: { type?: string; id?: number }) => {
+    if (msg?.type !== OWN_METRICS_REQUEST) return;
+    void registry.getMetricsAsJSON().then(
+      (metrics) => process.send?.({ type: OWN_METRICS_ANSWER, id: msg.id, metrics }),
+      () => process.send?.({ type: OWN_METRICS_ANSWER, id: msg.id, metrics: [] }),
+    );
+  });
 }
 
 let nextRequest = 0;
