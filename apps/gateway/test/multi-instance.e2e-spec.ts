@@ -4,7 +4,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { createTestDatabase, freePort, HttpClient, SseClient, startNodeProcess, type NodeProcess, type TestDatabase } from '#testing';
+import {
+  createTestDatabase,
+  eventually as pollUntil,
+  freePort,
+  HttpClient,
+  SseClient,
+  startNodeProcess,
+  type NodeProcess,
+  type TestDatabase,
+} from '#testing';
 import { createLogger } from '#common';
 import { buildGateway } from '../src/gateway.js';
 
@@ -45,15 +54,9 @@ function startReceiver(): Promise<Receiver> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// This suite's probes are HTTP calls to processes under load: every 100 ms.
+const eventually = <T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string) =>
+  pollUntil(probe, timeoutMs, what, 100);
 const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 /** Runs `fn` over `items` with at most `n` at once. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createTestDatabase, freePort, startNodeProcess, type NodeProcess, type TestDatabase } from '#testing';
+import { createTestDatabase, eventually, freePort, startNodeProcess, type NodeProcess, type TestDatabase } from '#testing';
 
 /**
  * notify-svc on several processes of one machine (NOTIFY_PROCESSES, node:cluster): the primary
@@ -28,23 +28,6 @@ function request(port: number, method: string, path: string, headers: Record<str
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-/** Until a readiness probe passes (the replacement listens once it has booted). */
-async function startNodeProcessReady(port: number) {
-  for (let i = 0; i < 100; i++) {
-    if ((await request(port, 'GET', '/health/ready').catch(() => ({ status: 0 }))).status === 200) return;
-    await sleep(100);
-  }
-  throw new Error('not ready');
-}
 const exitOf = (p: NodeProcess) =>
   new Promise<number | null>((resolve) =>
     p.proc.exitCode !== null ? resolve(p.proc.exitCode) : p.proc.once('exit', (code) => resolve(code)),
@@ -92,7 +75,7 @@ describe('notify-svc on several processes (NOTIFY_PROCESSES)', () => {
   };
 
   it('answers on one port from two processes, and one scrape counts what both did', async () => {
-    await eventually(() => childrenOf(svc.proc.pid!).length === 2 || undefined, 30_000, 'two processes');
+    await eventually(() => childrenOf(svc.proc.pid!).length === 2 || undefined, 30_000, 'two processes', 100);
     // 20 refused receipts (no signature: 401), each on its own connection: the primary deals them out in turn.
     for (let i = 0; i < 20; i++) {
       const res = await request(port, 'POST', '/notify/v1/webhooks/generic', { 'content-type': 'application/json' }, '{}');
@@ -107,7 +90,7 @@ describe('notify-svc on several processes (NOTIFY_PROCESSES)', () => {
     // A process that dies within 10 s of listening counts as a crash at start (no restart): wait past it.
     await sleep(10_500);
     process.kill(victim!, 'SIGKILL');
-    await eventually(() => !childrenOf(svc.proc.pid!).includes(victim!) || undefined, 10_000, 'the primary to see it gone');
+    await eventually(() => !childrenOf(svc.proc.pid!).includes(victim!) || undefined, 10_000, 'the primary to see it gone', 100);
     expect((await request(port, 'GET', '/health')).status).toBe(200);
     const now = await eventually(
       () => {
@@ -116,10 +99,16 @@ describe('notify-svc on several processes (NOTIFY_PROCESSES)', () => {
       },
       60_000,
       'a replacement process',
+      100,
     );
     expect(now).toContain(survivor);
-    await eventually(() => svc.output().includes('starting another') || undefined, 10_000, 'the restart logged');
-    await startNodeProcessReady(port);
+    await eventually(() => svc.output().includes('starting another') || undefined, 10_000, 'the restart logged', 100);
+    await eventually(
+      async () => (await request(port, 'GET', '/health/ready').catch(() => ({ status: 0 }))).status === 200,
+      10_000,
+      'readiness',
+      100,
+    );
     for (let i = 0; i < 6; i++) expect((await request(port, 'GET', '/health')).status).toBe(200);
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   createTestDatabase,
+  eventually,
   fakeCredential,
   startFakeIntrospectionServer,
   startJwksServer,
@@ -125,14 +126,8 @@ export class NotifyTestEnv {
   }
 
   /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-  async eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    return eventually(probe, timeoutMs, what);
   }
 
   /** The queue jobs (graphile-worker) waiting for these deliveries. */
