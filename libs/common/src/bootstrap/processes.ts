@@ -34,7 +34,8 @@ export function superviseProcesses(name: string, count: number, logger: Logger):
   let exitCode = 0;
   const listeningSince = new Map<Worker, number>();
   // At a worker's 'exit' it may still be listed (until its channel closes): count the living.
-  const living = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+  const living = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+  const listening = (w: Worker) => listeningSince.has(w) && w.isConnected();
   const stopAll = (code: number) => {
     exitCode ||= code;
     if (stopping) return;
@@ -42,8 +43,8 @@ export function superviseProcesses(name: string, count: number, logger: Logger):
     // A listening worker is asked (its shutdown path runs once even if a terminal's signal reached it
     // too); one still booting may not be listening for messages yet, so it gets SIGTERM.
     for (const w of living()) {
-      if (listeningSince.has(w!) && w!.isConnected()) w!.send({ type: STOP });
-      else w!.process.kill('SIGTERM');
+      if (listening(w)) w.send({ type: STOP });
+      else w.process.kill('SIGTERM');
     }
     if (!living().length) process.exit(exitCode);
   };
@@ -75,24 +76,13 @@ export function superviseProcesses(name: string, count: number, logger: Logger):
   // every connected process, and one still booting (no registry yet, e.g. a replacement) never
   // answers, so every scrape would wait out its 5 s timeout and fail until that process is up.
   const ownMetrics = (w: Worker) =>
-    new Promise<object[]>((resolve) => {
-      const id = nextRequest++;
-      const timer = setTimeout(() => done([]), 2_000); // a process that dies meanwhile: the others' sum
-      const onMessage = (msg: { type?: string; id?: number; metrics?: object[] }) => {
-        if (msg?.type === OWN_METRICS_ANSWER && msg.id === id) done(msg.metrics ?? []);
-      };
-      const done = (metrics: object[]) => {
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        resolve(metrics);
-      };
-      w.on('message', onMessage);
-      w.send({ type: OWN_METRICS_REQUEST, id });
-    });
+    ask<{ metrics?: object[] }>(w, OWN_METRICS_REQUEST, OWN_METRICS_ANSWER, 2_000).then(
+      (answer) => answer.metrics ?? [],
+      () => [], // a process that dies meanwhile: the others' sum
+    );
   cluster.on('message', (w, msg: { type?: string; id?: number }) => {
     if (msg?.type !== METRICS_REQUEST) return;
-    const listening = living().filter((p) => listeningSince.has(p!) && p!.isConnected());
-    Promise.all(listening.map((p) => ownMetrics(p!)))
+    Promise.all(living().filter(listening).map(ownMetrics))
       .then((parts) => AggregatorRegistry.aggregate(parts as never).metrics())
       .then(
         (text) => w.isConnected() && w.send({ type: METRICS_ANSWER, id: msg.id, text }),
@@ -153,24 +143,38 @@ export function shareMetrics(registry: Registry): void {
   });
 }
 
+/** One side of an IPC channel: a worker as the primary sees it, or the process itself in a worker. */
+interface Peer {
+  on(event: 'message', listener: (msg: { type?: string; id?: number }) => void): unknown;
+  off(event: 'message', listener: (msg: { type?: string; id?: number }) => void): unknown;
+  send?(msg: object): unknown;
+}
+
 let nextRequest = 0;
-/** The metrics of the whole service: this process's registry alone, or in a cluster, the sum over its processes. */
-export function serviceMetrics(registry: Registry, timeoutMs = 5_000): Promise<string> {
-  if (!cluster.isWorker || !process.send) return registry.metrics();
+/** Sends `peer` a request of `type` and resolves with its answer of `answerType` (the same id); rejects after `timeoutMs`. */
+function ask<A>(peer: Peer, type: string, answerType: string, timeoutMs: number): Promise<A> {
   const id = nextRequest++;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error('metrics: the primary process did not answer')), timeoutMs);
-    const onMessage = (msg: { type?: string; id?: number; text?: string; error?: string }) => {
-      if (msg?.type !== METRICS_ANSWER || msg.id !== id) return;
-      done(msg.error ? new Error(msg.error) : null, msg.text);
+    const timer = setTimeout(() => done(() => reject(new Error(`no answer to ${type} in ${timeoutMs} ms`))), timeoutMs);
+    const onMessage = (msg: { type?: string; id?: number }) => {
+      if (msg?.type === answerType && msg.id === id) done(() => resolve(msg as A));
     };
-    const done = (err: Error | null, text?: string) => {
+    const done = (settle: () => void) => {
       clearTimeout(timer);
-      process.off('message', onMessage);
-      if (err) reject(err);
-      else resolve(text ?? '');
+      peer.off('message', onMessage);
+      settle();
     };
-    process.on('message', onMessage);
-    process.send!({ type: METRICS_REQUEST, id });
+    peer.on('message', onMessage);
+    peer.send!({ type, id });
   });
+}
+
+/** The metrics of the whole service: this process's registry alone, or in a cluster, the sum over its processes. */
+export async function serviceMetrics(registry: Registry, timeoutMs = 5_000): Promise<string> {
+  if (!cluster.isWorker || !process.send) return registry.metrics();
+  const answer = await ask<{ text?: string; error?: string }>(process, METRICS_REQUEST, METRICS_ANSWER, timeoutMs).catch(() => {
+    throw new Error('metrics: the primary process did not answer');
+  });
+  if (answer.error) throw new Error(answer.error);
+  return answer.text ?? '';
 }
