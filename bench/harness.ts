@@ -199,7 +199,9 @@ export function startBareFastify(root: string): Promise<BareFastify> {
 export async function startService(root: string, script: string, env: Record<string, string>, healthUrl: string | null): Promise<number> {
   // BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', script)], {
+  // BENCH_NODE_FLAGS: Node or V8 flags for the services (an experiment's; node:cluster hands them to each process).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...flags, path.join(root, 'dist', script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

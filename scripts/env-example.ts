@@ -40,6 +40,16 @@ export const launcherVariables: Record<string, VarSpec> = {
     optional: true,
     description: 'npm run bench: write a V8 CPU profile of each service into this folder',
   },
+  BENCH_SEPARATE_WORKER: {
+    kind: 'bool',
+    optional: true,
+    description: 'npm run bench: 1 runs the delivery workers in a separate start:worker process (notify-svc with WORKERS_ENABLED=false)',
+  },
+  BENCH_NODE_FLAGS: {
+    kind: 'string',
+    optional: true,
+    description: 'npm run bench: Node or V8 flags for the services, space-separated (an experiment; node:cluster passes them to each process)',
+  },
 };
 
 function section(title: string, spec: Record<string, VarSpec>, skip: Set<string> = new Set()): string[] {
