@@ -48,7 +48,8 @@ export const launcherVariables: Record<string, VarSpec> = {
   BENCH_NODE_FLAGS: {
     kind: 'string',
     optional: true,
-    description: 'npm run bench: Node or V8 flags for the services, space-separated (an experiment; node:cluster passes them to each process)',
+    description:
+      'npm run bench: Node or V8 flags for the services, space-separated (an experiment; node:cluster passes them to each process)',
   },
 };
 
