@@ -2,11 +2,9 @@
  * Contacts scenarios (issue 12): a CSV import of 100,000 rows, from the POST to the import's
  * `completed`, with the service's resident memory sampled meanwhile (workers in the same process).
  */
-import { api, rssKiB, type Measure } from './harness.js';
+import { api, rssMiB, type Measure } from './harness.js';
 
 type Result = Measure & { ratio?: string; met?: boolean; note?: string };
-
-const rssMiB = (pid: number) => Math.round(rssKiB(pid) / 1024);
 
 export async function contactScenarios(
   scenario: (name: string, target: string, fn: () => Promise<Result | null>) => Promise<void>,

@@ -92,6 +92,9 @@ export function rssKiB(pid: number): number {
   return (m ? Number(m[1]) : NaN) + childPids(pid).reduce((kib, c) => kib + rssKiB(c), 0);
 }
 
+/** The same in MiB, rounded. */
+export const rssMiB = (pid: number): number => Math.round(rssKiB(pid) / 1024);
+
 /** CPU time (ms) of each PostgreSQL process on this machine, by process id (Linux /proc; null elsewhere). */
 export function postgresCpuMs(): Map<number, number> | null {
   try {

@@ -24,7 +24,7 @@ import {
   cpuMeter,
   load,
   loadWithCpu,
-  rssKiB,
+  rssMiB,
   startBareFastify,
   startService,
   stopAll,
@@ -471,11 +471,11 @@ async function main() {
       const count = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 100_000);
       const { rx, send } = await webhookTarget();
       try {
-        const before = Math.round(rssKiB(notifyPid) / 1024);
+        const before = rssMiB(notifyPid);
         const heapBefore = await heapMb();
         const sent = await send(count);
         const { missing } = await awaitArrivals(rx, sent.starts.keys(), 600_000);
-        const after = Math.round(rssKiB(notifyPid) / 1024);
+        const after = rssMiB(notifyPid);
         const heapAfter = await heapMb();
         return {
           name: `notify-svc RSS after ${count} webhook deliveries (MB)`,
