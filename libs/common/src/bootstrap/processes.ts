@@ -90,11 +90,6 @@ export function superviseProcesses(name: string, count: number, logger: Logger):
       );
   });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => stopAll(0));
-  // Started by a launcher (npm start) that is then killed outright: stop, as stopWithLauncher does for one process.
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', () => stopAll(0));
-  }
 
   for (let i = 0; i < count; i++) fork();
   logger.info({ processes: count }, `${name}: ${count} processes`);

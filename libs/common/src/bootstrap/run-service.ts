@@ -41,7 +41,12 @@ export async function runService<C extends BaseConfig>(s: {
   }
   const logger = createLogger(s.name, config.LOG_LEVEL, config.LOG_FORMAT);
   const processes = s.processes ? processCount(s.processes(config)) : 1;
-  if (processes > 1 && cluster.isPrimary) return superviseProcesses(s.name, processes, logger);
+  if (processes > 1 && cluster.isPrimary) {
+    superviseProcesses(s.name, processes, logger);
+    // Started by a launcher (npm start) that is then killed outright: the SIGTERM this raises stops them all.
+    stopWithLauncher();
+    return;
+  }
   followPrimary();
   try {
     const app = await createServiceApp(s.module(config), {
