@@ -31,6 +31,13 @@ const shared = {
 export default {
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   testTimeout: 30_000,
+  // A worker is replaced once a test file leaves it above this much memory. Each e2e file loads the
+  // services' module graph into a new vm context that is never freed (ESM under
+  // --experimental-vm-modules), so a worker grew to ~2.5 GB RSS by the end of a run, and a process
+  // that size took ~0.8 s to exit here: past jest's 500 ms, hence "a worker process has failed to
+  // exit gracefully" with no handle left open (checked at the worker's end). 200 MB exits in ~0.1 s,
+  // 1.2 GB in ~0.4 s.
+  workerIdleMemoryLimit: '800MB',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench,scripts,docker}/**/*.spec.ts'] },
     {

@@ -33,7 +33,10 @@ describe('API keys', () => {
       });
       const [row] = await db(env.t).query('SELECT secret_hash FROM api_keys WHERE id = $1', [d.id]);
       const stored = JSON.stringify(await db(env.t).query('SELECT * FROM api_keys WHERE id = $1', [d.id]));
-      expect(stored).not.toContain(d.key.split('_').pop());
+      // The secret is everything after `nk_<id>_`: base64url, so it may hold '_' itself.
+      const secret = d.key.slice(`nk_${d.id}_`.length);
+      expect(secret).toHaveLength(43);
+      expect(stored).not.toContain(secret);
       expect(row.secret_hash).toHaveLength(32);
       expect(res.body.meta.tenant_id).toBe(owner.tenantId);
     });
