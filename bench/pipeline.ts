@@ -113,7 +113,13 @@ export async function sendMany(o: SendOptions): Promise<Sent> {
  * returns each accepted delivery's start (its batch request's start): the way a caller hands over a
  * thousand notifications, where the accepts cost one request, not a thousand.
  */
-export async function sendBatches(o: { url: string; headers: Record<string, string>; body: (size: number) => string; batches: number; size: number }): Promise<Sent> {
+export async function sendBatches(o: {
+  url: string;
+  headers: Record<string, string>;
+  body: (size: number) => string;
+  batches: number;
+  size: number;
+}): Promise<Sent> {
   const starts = new Map<string, number>();
   let failures = 0;
   const firstStart = performance.now();

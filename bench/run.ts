@@ -12,7 +12,18 @@ import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 import { processCount } from '#common/bootstrap/processes';
-import { awaitArrivals, awaitQueueEmpty, percentile, queueOverhead, sendBatches, sendMany, startReceiver, startTwilioStandIn } from './pipeline.js';
+import {
+  awaitArrivals,
+  awaitQueueEmpty,
+  percentile,
+  queueOverhead,
+  sendBatches,
+  sendMany,
+  startReceiver,
+  startTwilioStandIn,
+  type Receiver,
+  type Sent,
+} from './pipeline.js';
 import { topicScenarios } from './topics.js';
 import { contactScenarios } from './contacts.js';
 import { campaignScenarios } from './campaigns.js';
@@ -371,25 +382,27 @@ async function main() {
         });
       return { rx, send, sendInBatches };
     };
+    // Rate (first accept's start → last arrival), latency (each accept's start → its arrival) and what did not arrive.
+    const arrivalsOf = async (rx: Receiver, sent: Sent) => {
+      const { missing, lastArrival } = await awaitArrivals(rx, sent.starts.keys(), 120_000);
+      const rate = sent.starts.size / ((lastArrival - sent.firstStart) / 1000);
+      const lat = [...sent.starts].map(([id, t0]) => (rx.arrivals.get(id) ?? Infinity) - t0);
+      const { size: total } = sent.starts;
+      const latency = { p50: Math.round(percentile(lat, 0.5)), p99: Math.round(percentile(lat, 0.99)) };
+      return { rate, missing, rps: Math.round(rate), ...latency, non2xx: sent.failures, errors: missing, total };
+    };
     await scenario(`notify-svc accept → sent, webhook, ${e2eCount} deliveries`, '≥ 2.5% of bare Fastify (≈ 1,000/s at 40k)', async () => {
       const { rx, send } = await webhookTarget();
       const yardstick = await measureBare();
       try {
         const cpu = cpuMeter(notifyPids);
         const sent = await send(e2eCount);
-        const { missing, lastArrival } = await awaitArrivals(rx, sent.starts.keys(), 120_000);
-        const seconds = (lastArrival - sent.firstStart) / 1000;
-        e2eRate = sent.starts.size / seconds;
-        const lat = [...sent.starts].map(([id, t0]) => (rx.arrivals.get(id) ?? Infinity) - t0);
+        const { rate, missing, ...arrived } = await arrivalsOf(rx, sent);
+        e2eRate = rate;
         const ratio = e2eRate / yardstick.rps;
         return {
           name: `notify-svc accept → sent, webhook, ${e2eCount} deliveries`,
-          rps: Math.round(e2eRate),
-          p50: Math.round(percentile(lat, 0.5)),
-          p99: Math.round(percentile(lat, 0.99)),
-          non2xx: sent.failures,
-          errors: missing,
-          total: sent.starts.size,
+          ...arrived,
           ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); accepts alone ${Math.round(sent.starts.size / ((sent.acceptedAt - sent.firstStart) / 1000))}/s; ${cpu(sent.starts.size)}; ${rx.connections()} connections to the receiver`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
@@ -404,18 +417,10 @@ async function main() {
       try {
         const cpu = cpuMeter(notifyPids);
         const sent = await sendInBatches(3, 1000);
-        const { missing, lastArrival } = await awaitArrivals(rx, sent.starts.keys(), 120_000);
-        const seconds = (lastArrival - sent.firstStart) / 1000;
-        const rate = sent.starts.size / seconds;
-        const lat = [...sent.starts].map(([id, t0]) => (rx.arrivals.get(id) ?? Infinity) - t0);
+        const { rate, missing, ...arrived } = await arrivalsOf(rx, sent);
         return {
           name: 'notify-svc accept → sent, webhook, 3 batches of 1,000',
-          rps: Math.round(rate),
-          p50: Math.round(percentile(lat, 0.5)),
-          p99: Math.round(percentile(lat, 0.99)),
-          non2xx: sent.failures,
-          errors: missing,
-          total: sent.starts.size,
+          ...arrived,
           ratio: `accepted in ${Math.round(sent.acceptedAt - sent.firstStart)} ms; ${cpu(sent.starts.size)}; ${rx.connections()} connections to the receiver`,
           met: rate >= 1000 && missing === 0 && sent.failures === 0 && sent.starts.size === 3000,
         };
