@@ -137,8 +137,8 @@ export async function sendBatches(o: {
         bodyTimeout: 120_000,
       });
       const json = (await res.body.json().catch(() => null)) as { data?: { deliveries?: { id: string }[] } } | null;
-      const ids = json?.data?.deliveries?.map((d) => d.id) ?? [];
-      if (res.statusCode !== 202 || ids.length !== o.size) failures += o.size - ids.length || 1;
+      const ids = res.statusCode === 202 ? (json?.data?.deliveries?.map((d) => d.id) ?? []) : [];
+      failures += o.size - ids.length; // recipients the request did not get accepted
       for (const id of ids) starts.set(id, t0);
     }),
   ).finally(() => pool.close());
