@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { SseClient, startTestApp, type TestApp } from '#testing';
 import { AppModule } from '../src/app.module.js';
+import { TopicsRepository } from '../src/topics/topics.repository.js';
 import { NotifyTestEnv, type TestTenant } from './support/notify-test-env.js';
 
 const run = promisify(execFile);
@@ -166,6 +167,29 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       expect(ev.id).toBe(res.body.data.id);
       expect(JSON.parse(ev.data)).toEqual(res.body.data);
       await c.close();
+    });
+
+    it("a publish reaches every stream of an instance through one read of the topic's new messages, not one a stream", async () => {
+      await createTopic(a, 'shared-read', 'public');
+      const path = (await env.http.get(`${TOPICS}/shared-read`, { token: a.admin })).body.data.publicPath as string;
+      const streams = await Promise.all(Array.from({ length: 5 }, () => sse(env.t, `${path}/sse`)));
+      await Promise.all(streams.map(opened));
+      // Observed, not replaced: each call still reads PostgreSQL.
+      const repo = env.t.app.get(TopicsRepository);
+      const read = jest.spyOn(repo, 'messagesAfter');
+      try {
+        // Each stream's first read (from its starting point) was asked before its `open` event; let them finish.
+        await new Promise((r) => setTimeout(r, 300));
+        read.mockClear();
+        const res = await publish(env.t, `${TOPICS}/shared-read`, 'to all five', { 'x-api-key': publisherKey });
+        expect(res.status).toBe(200);
+        await Promise.all(streams.map((c) => c.until(() => messagesOf(c).length === 1, 2000)));
+        for (const c of streams) expect(messagesOf(c)[0]!.id).toBe(res.body.data.id);
+        expect(read).toHaveBeenCalledTimes(1);
+      } finally {
+        read.mockRestore();
+        await Promise.all(streams.map((c) => c.close()));
+      }
     });
 
     it('publishes with curl -d as the seed shows, and instance B receives what instance A stored', async () => {

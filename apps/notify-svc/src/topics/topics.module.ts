@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { TopicCredentialGuard } from './guards/topic-credential.guard.js';
+import { TopicReads } from './streams/topic-reads.js';
 import { TopicStreamLimits } from './streams/topic-stream-limits.js';
 import { TopicsHttpSetup } from './streams/websocket-upgrade.js';
 import { TopicStreamController } from './topic-stream.controller.js';
@@ -29,6 +30,7 @@ import { SubscribeTopicUseCase } from './usecases/subscribe-topic/subscribe-topi
     TopicsRepository,
     TopicCredentialGuard,
     TopicStreamLimits,
+    TopicReads,
     TopicsHttpSetup,
     CreateTopicUseCase,
     ListTopicsUseCase,

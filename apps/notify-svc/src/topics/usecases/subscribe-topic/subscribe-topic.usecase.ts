@@ -8,6 +8,7 @@ import { clientGroup } from '../../guards/topic-credential.guard.js';
 import { TopicAccessPolicy } from '../../policy/topic-access.policy.js';
 import { parseSince, type SinceSpec } from '../../streams/since.js';
 import type { TopicSink } from '../../streams/topic-sink.js';
+import { TopicReads } from '../../streams/topic-reads.js';
 import { TopicStreamLimits } from '../../streams/topic-stream-limits.js';
 import { TOPIC_TOKENS_BUS_KEY, topicBusKey } from '../../topic-names.js';
 import { topicControlEvent, topicMessageView } from '../../topic-message.view.js';
@@ -54,6 +55,7 @@ export class SubscribeTopicUseCase {
     @Inject(LIVE_BUS) private readonly bus: LiveBus,
     @Inject(NOTIFY_CONFIG) private readonly config: NotifyConfig,
     private readonly revocations: StreamRevocations,
+    private readonly reads: TopicReads,
   ) {}
 
   async execute(cmd: SubscribeTopicCommand): Promise<void> {
@@ -69,7 +71,7 @@ export class SubscribeTopicUseCase {
     if (cmd.poll) {
       const floor = await this.floor(topic, since);
       const sink = await cmd.open();
-      const session = new TopicStreamSession(this.uow, this.topics, topic, sink, this.log);
+      const session = new TopicStreamSession(this.uow, this.topics, this.reads, topic, sink, this.log);
       await session.drainAll(floor);
       sink.close();
       return;
@@ -97,7 +99,7 @@ export class SubscribeTopicUseCase {
       for (const c of cleanup) c();
       throw err;
     }
-    session = new TopicStreamSession(this.uow, this.topics, topic, sink, this.log);
+    session = new TopicStreamSession(this.uow, this.topics, this.reads, topic, sink, this.log);
     sink.onClose(() => cleanup.forEach((c) => c()));
     this.endWithCredential(cmd.principal, topic, sink, cleanup);
     const keepalive = setInterval(
@@ -187,6 +189,7 @@ class TopicStreamSession {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly topics: TopicsRepository,
+    private readonly reads: TopicReads,
     private readonly topic: TopicRow,
     readonly sink: TopicSink,
     private readonly log: Logger,
@@ -242,7 +245,8 @@ class TopicStreamSession {
     while (this.sink.isOpen && (this.dirty || this.late.length > 0)) {
       if (this.dirty) {
         this.dirty = false;
-        const rows = await this.read((tx) => this.topics.messagesAfter(tx, this.topic.id, this.hwm.toString(), PAGE));
+        // Shared with the topic's other streams that ask the same in this turn (TopicReads).
+        const rows = await this.reads.messagesAfter(this.topic, this.hwm.toString(), PAGE);
         const catchingUp = rows.length === PAGE;
         for (const r of rows) {
           const seq = BigInt(r.seq);
