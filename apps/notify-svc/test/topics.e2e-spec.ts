@@ -174,17 +174,19 @@ describe('topics: publish with one curl, subscribe over SSE, JSON stream and Web
       const path = (await env.http.get(`${TOPICS}/shared-read`, { token: a.admin })).body.data.publicPath as string;
       const streams = await Promise.all(Array.from({ length: 5 }, () => sse(env.t, `${path}/sse`)));
       await Promise.all(streams.map(opened));
+      // A first message that every stream has received: each stream's reading loop is idle again
+      // (no read from its starting point still in flight), so the count below is the second message's alone.
+      const first = await publish(env.t, `${TOPICS}/shared-read`, 'warm-up', { 'x-api-key': publisherKey });
+      expect(first.status).toBe(200);
+      await Promise.all(streams.map((c) => c.until(() => messagesOf(c).length === 1, 2000)));
       // Observed, not replaced: each call still reads PostgreSQL.
       const repo = env.t.app.get(TopicsRepository);
       const read = jest.spyOn(repo, 'messagesAfter');
       try {
-        // Each stream's first read (from its starting point) was asked before its `open` event; let them finish.
-        await new Promise((r) => setTimeout(r, 300));
-        read.mockClear();
         const res = await publish(env.t, `${TOPICS}/shared-read`, 'to all five', { 'x-api-key': publisherKey });
         expect(res.status).toBe(200);
-        await Promise.all(streams.map((c) => c.until(() => messagesOf(c).length === 1, 2000)));
-        for (const c of streams) expect(messagesOf(c)[0]!.id).toBe(res.body.data.id);
+        await Promise.all(streams.map((c) => c.until(() => messagesOf(c).length === 2, 2000)));
+        for (const c of streams) expect(messagesOf(c)[1]!.id).toBe(res.body.data.id);
         expect(read).toHaveBeenCalledTimes(1);
       } finally {
         read.mockRestore();
