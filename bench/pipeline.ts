@@ -163,6 +163,29 @@ export async function awaitArrivals(
   }
 }
 
+/**
+ * A scenario row's timing fields: the rate (`delivered` over the first accept's start → the last arrival), each
+ * delivery's latency (its accept's start → its arrival) and what did not arrive.
+ */
+export function arrivalRow(
+  sent: Sent,
+  arrivals: ReadonlyMap<string, number>,
+  o: { delivered: number; lastArrival: number; missing: number },
+) {
+  const rate = o.delivered / ((o.lastArrival - sent.firstStart) / 1000);
+  const lat = [...sent.starts].map(([id, t0]) => (arrivals.get(id) ?? Infinity) - t0);
+  return {
+    rate,
+    missing: o.missing,
+    rps: Math.round(rate),
+    p50: Math.round(percentile(lat, 0.5)),
+    p99: Math.round(percentile(lat, 0.99)),
+    non2xx: sent.failures,
+    errors: o.missing,
+    total: sent.starts.size,
+  };
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '#common/database/index';
 import { processCount } from '#common/bootstrap/processes';
 import {
+  arrivalRow,
   awaitArrivals,
   awaitQueueEmpty,
   percentile,
@@ -385,18 +386,7 @@ async function main() {
     // Rate (first accept's start → last arrival), latency (each accept's start → its arrival) and what did not arrive.
     const arrivalsOf = async (rx: Receiver, sent: Sent) => {
       const { missing, lastArrival } = await awaitArrivals(rx, sent.starts.keys(), 120_000);
-      const rate = sent.starts.size / ((lastArrival - sent.firstStart) / 1000);
-      const lat = [...sent.starts].map(([id, t0]) => (rx.arrivals.get(id) ?? Infinity) - t0);
-      return {
-        rate,
-        missing,
-        rps: Math.round(rate),
-        p50: Math.round(percentile(lat, 0.5)),
-        p99: Math.round(percentile(lat, 0.99)),
-        non2xx: sent.failures,
-        errors: missing,
-        total: sent.starts.size,
-      };
+      return arrivalRow(sent, rx.arrivals, { delivered: sent.starts.size, lastArrival, missing });
     };
     await scenario(`notify-svc accept → sent, webhook, ${e2eCount} deliveries`, '≥ 2.5% of bare Fastify (≈ 1,000/s at 40k)', async () => {
       const { rx, send } = await webhookTarget();
@@ -456,19 +446,15 @@ async function main() {
         while (twilio.arrivals.size < sent.starts.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         await awaitQueueEmpty(notifyDb, 30_000); // the sent rows (provider_message_id) commit after the call
         const arrived = await twilio.byDelivery(notifyDb, [...sent.starts.keys()]);
-        const missing = sent.starts.size - arrived.size;
-        const lastArrival = Math.max(...arrived.values());
-        const rate = arrived.size / ((lastArrival - sent.firstStart) / 1000);
-        const lat = [...sent.starts].map(([id, t0]) => (arrived.get(id) ?? Infinity) - t0);
+        const { rate, missing, ...timing } = arrivalRow(sent, arrived, {
+          delivered: arrived.size,
+          lastArrival: Math.max(...arrived.values()),
+          missing: sent.starts.size - arrived.size,
+        });
         const ratio = rate / yardstick.rps;
         return {
           name: `notify-svc accept → sent, sms (Twilio adapter), ${e2eCount} deliveries`,
-          rps: Math.round(rate),
-          p50: Math.round(percentile(lat, 0.5)),
-          p99: Math.round(percentile(lat, 0.99)),
-          non2xx: sent.failures,
-          errors: missing,
-          total: sent.starts.size,
+          ...timing,
           ratio: `${(ratio * 100).toFixed(1)}% of ${yardstick.rps} (bare, just before); ${cpu(sent.starts.size)}; ${twilio.connections()} connections to the stand-in`,
           met: ratio >= 0.025 && missing === 0 && sent.failures === 0,
         };
